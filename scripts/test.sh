@@ -1,0 +1,63 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# Installs what is missing, builds muxcap twice (plain, and with ASan+UBSan) and runs the whole
+# test suite in both, then prints one closing line: "N passed, N failed".
+# Integration tests need root; when run as root a skipped test counts as failed, so a broken
+# harness cannot pass quietly.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+top=$PWD
+
+scripts/install-deps.sh || { echo "0 passed, 1 failed"; exit 1; }
+
+passed=0
+failed=0
+skipped=0
+
+run_suite() {
+        local name=$1
+        shift
+        local dir=$top/_build/$name
+        echo "=== $name: configure and build"
+        if ! { [ -f "$dir/build.ninja" ] || meson setup "$dir" "$@" >"$top/_build/$name-setup.log" 2>&1; }; then
+                cat "$top/_build/$name-setup.log"
+                echo "=== $name: configure failed"
+                failed=$((failed + 1))
+                return
+        fi
+        if ! ninja -C "$dir"; then
+                echo "=== $name: build failed"
+                failed=$((failed + 1))
+                return
+        fi
+        echo "=== $name: test"
+        rm -f "$dir/meson-logs/testlog.json"
+        meson test -C "$dir" --print-errorlogs --num-processes 2 --timeout-multiplier 3 || true
+        local log=$dir/meson-logs/testlog.json
+        if [ ! -s "$log" ]; then
+                echo "=== $name: no test ran"
+                failed=$((failed + 1))
+                return
+        fi
+        local ok fail skip
+        ok=$(grep -c '"result": "OK"' "$log" || true)
+        skip=$(grep -c '"result": "SKIP"' "$log" || true)
+        fail=$(grep -vc -e '"result": "OK"' -e '"result": "SKIP"' "$log" || true)
+        echo "=== $name: $ok passed, $fail failed, $skip skipped"
+        passed=$((passed + ok))
+        failed=$((failed + fail))
+        skipped=$((skipped + skip))
+}
+
+mkdir -p _build
+run_suite plain -Dwerror=true
+run_suite asan -Dwerror=true -Db_sanitize=address,undefined -Db_lundef=false \
+        -Dc_args=-fno-sanitize-recover=all -Dc_link_args=-fno-sanitize-recover=all
+
+if [ "$(id -u)" = 0 ] && [ "$skipped" -gt 0 ]; then
+        echo "$skipped test(s) skipped while running as root: counted as failed"
+        failed=$((failed + skipped))
+        skipped=0
+fi
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 
 #include "muxcap/muxcap.h"
@@ -16,4 +17,11 @@ typedef struct Ctl {
 } Ctl;
 
 int ctl_usage_error(const char *verb, const char *message);
+
+/* ctl-format.c */
 void ctl_print_record(FILE *f, const struct muxcap_record *r, bool json);
+void ctl_print_json_string(FILE *f, const char *s);
+void ctl_format_summary(const struct muxcap_record *r, char *buf, size_t size);
+const char *ctl_status_code_label(uint32_t status_code);
+void ctl_print_event(FILE *f, const struct muxcap_event *ev, bool json);
+void ctl_print_mux_json(FILE *f, const struct muxcap_mux_info *info);

@@ -4,55 +4,18 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
 
-#include "config.h"
+#include "build-config.h"
 #include "ctl.h"
 #include "muxcap/muxcap.h"
-
-/* Writes the record's fields, one per line, or as one JSON object (no newline). */
-void ctl_print_record(FILE *f, const struct muxcap_record *r, bool json) {
-        uint8_t buf[MUXCAP_RECORD_SIZE];
-        char hex[2 * MUXCAP_RECORD_SIZE + 1];
-        char encap[64];
-        const char *reason = NULL;
-
-        if (muxcap_record_encode(r, buf, &reason) < 0)
-                hex[0] = '\0';
-        else
-                for (size_t i = 0; i < sizeof(buf); i++)
-                        sprintf(hex + 2 * i, "%02x", buf[i]);
-        if (json) {
-                fprintf(f,
-                        "\"revision\":%u,\"encapsulation\":%" PRIu32 ",\"support_ipv4\":%u,"
-                        "\"support_ipv6\":%u,\"support_ipv6_extension_headers\":%u,"
-                        "\"support_sack\":%u,\"congestion_algorithm\":%u,"
-                        "\"tcp_connection_offload_capacity\":%" PRIu32 ",\"flags\":%" PRIu32 ","
-                        "\"chimney_capable\":%s,\"hex\":\"%s\"",
-                        r->revision, r->encapsulation, r->support_ipv4, r->support_ipv6,
-                        r->support_ipv6_extension_headers, r->support_sack,
-                        r->congestion_algorithm, r->tcp_connection_offload_capacity, r->flags,
-                        muxcap_record_chimney_capable(r) ? "true" : "false", hex);
-                return;
-        }
-        (void) muxcap_encapsulation_format(r->encapsulation, encap, sizeof(encap));
-        fprintf(f, "  %-32s %u\n", "revision", r->revision);
-        fprintf(f, "  %-32s 0x%02" PRIx32 " (%s)\n", "encapsulation", r->encapsulation, encap);
-        fprintf(f, "  %-32s %u\n", "support_ipv4", r->support_ipv4);
-        fprintf(f, "  %-32s %u\n", "support_ipv6", r->support_ipv6);
-        fprintf(f, "  %-32s %u\n", "support_ipv6_extension_headers",
-                r->support_ipv6_extension_headers);
-        fprintf(f, "  %-32s %u\n", "support_sack", r->support_sack);
-        fprintf(f, "  %-32s %u\n", "congestion_algorithm", r->congestion_algorithm);
-        fprintf(f, "  %-32s %" PRIu32 "\n", "tcp_connection_offload_capacity",
-                r->tcp_connection_offload_capacity);
-        fprintf(f, "  %-32s 0x%08" PRIx32 "\n", "flags", r->flags);
-        fprintf(f, "  %-32s %s\n", "chimney_capable", muxcap_record_chimney_capable(r) ? "yes" : "no");
-        fprintf(f, "  %-32s %s\n", "hex", hex);
-}
 
 static int verb_decode(Ctl *ctl, int argc, char **argv) {
         struct muxcap_record rec;
@@ -114,12 +77,336 @@ static int verb_encode(Ctl *ctl, int argc, char **argv) {
         return 0;
 }
 
+static const char *bus_label(const Ctl *ctl) {
+        return ctl->bus ? ctl->bus : "system";
+}
+
+/* Prints why a call to muxcapd failed, once, and returns the exit status. */
+static int daemon_error(const Ctl *ctl, const char *verb, const char *what, const char *name, int r) {
+        if (r == -ENOENT && name)
+                fprintf(stderr, "muxcapctl: %s: '%s': no such %s\n", verb, name, what);
+        else if (r == -EHOSTDOWN)
+                fprintf(stderr, "muxcapctl: %s: muxcapd is not running on the %s bus\n", verb,
+                        bus_label(ctl));
+        else if (name)
+                fprintf(stderr, "muxcapctl: %s: '%s': %s\n", verb, name, strerror(-r));
+        else
+                fprintf(stderr, "muxcapctl: %s: %s\n", verb, strerror(-r));
+        return EXIT_DAEMON;
+}
+
+static int connect_bus(const Ctl *ctl, const char *verb, struct muxcap_client **ret) {
+        int r = muxcap_client_new(ret, ctl->bus);
+
+        if (r < 0) {
+                fprintf(stderr, "muxcapctl: %s: cannot connect to the %s bus: %s\n", verb,
+                        bus_label(ctl), strerror(-r));
+                return EXIT_DAEMON;
+        }
+        return 0;
+}
+
+static size_t max_size(size_t a, size_t b) {
+        return a > b ? a : b;
+}
+
+static int verb_list(Ctl *ctl, int argc, char **argv) {
+        struct muxcap_client *c = NULL;
+        struct muxcap_mux_info **list = NULL;
+        size_t wname = 4, wkind = 4, wmembers = 7;
+        int r;
+
+        if (argc != 1)
+                return ctl_usage_error("list", "takes no arguments");
+        r = connect_bus(ctl, "list", &c);
+        if (r != 0)
+                return r;
+        r = muxcap_client_list_muxes(c, &list);
+        c = muxcap_client_unref(c);
+        if (r < 0)
+                return daemon_error(ctl, "list", "MUX", NULL, r);
+
+        if (ctl->json) {
+                fputc('[', stdout);
+                for (struct muxcap_mux_info **i = list; *i; i++) {
+                        fputs(i == list ? "{" : ",{", stdout);
+                        ctl_print_mux_json(stdout, *i);
+                        fputc('}', stdout);
+                }
+                fputs("]\n", stdout);
+                list = muxcap_mux_info_list_free(list);
+                return 0;
+        }
+        for (struct muxcap_mux_info **i = list; *i; i++) {
+                size_t m = 0;
+
+                for (char **s = (*i)->members; *s; s++)
+                        m += strlen(*s) + (s != (*i)->members);
+                wname = max_size(wname, strlen((*i)->name));
+                wkind = max_size(wkind, strlen((*i)->kind));
+                wmembers = max_size(wmembers, m ? m : 1);
+        }
+        printf("%-*s  %-*s  %10s  %-*s  %s\n", (int) wname, "NAME", (int) wkind, "KIND",
+               "GENERATION", (int) wmembers, "MEMBERS", "HARDWARE CAPABILITIES");
+        for (struct muxcap_mux_info **i = list; *i; i++) {
+                char summary[256], members[1024] = "";
+                size_t n = 0;
+
+                for (char **s = (*i)->members; *s && n < sizeof(members); s++)
+                        n += (size_t) snprintf(members + n, sizeof(members) - n, "%s%s",
+                                               s == (*i)->members ? "" : ",", *s);
+                ctl_format_summary(&(*i)->hardware, summary, sizeof(summary));
+                printf("%-*s  %-*s  %10" PRIu64 "  %-*s  %s\n", (int) wname, (*i)->name,
+                       (int) wkind, (*i)->kind, (*i)->generation, (int) wmembers,
+                       members[0] ? members : "-", summary);
+        }
+        list = muxcap_mux_info_list_free(list);
+        return 0;
+}
+
+typedef struct Member {
+        const char *name;               /* borrowed: the MUX info */
+        const char *type;               /* "nic", "mux", or NULL when muxcapd knows neither */
+        struct muxcap_record hw, current;
+} Member;
+
+/* A member is a NIC or a nested MUX: ask for a NIC first, as most are. */
+static int get_member(struct muxcap_client *c, Member *m) {
+        int r = muxcap_client_get_nic(c, m->name, &m->hw, &m->current);
+
+        if (r >= 0) {
+                m->type = "nic";
+                return 0;
+        }
+        if (r != -ENOENT)
+                return r;
+        r = muxcap_client_get_mux(c, m->name, &m->hw, &m->current, NULL);
+        if (r >= 0) {
+                m->type = "mux";
+                return 0;
+        }
+        return r == -ENOENT ? 0 : r;    /* gone since: shown as unknown */
+}
+
+static int verb_show(Ctl *ctl, int argc, char **argv) {
+        struct muxcap_client *c = NULL;
+        struct muxcap_mux_info *info = NULL;
+        Member *members = NULL;
+        size_t n = 0;
+        int r;
+
+        if (argc != 2)
+                return ctl_usage_error("show", "expected exactly one NAME argument");
+        r = connect_bus(ctl, "show", &c);
+        if (r != 0)
+                return r;
+        r = muxcap_client_get_mux_info(c, argv[1], &info);
+        if (r < 0) {
+                c = muxcap_client_unref(c);
+                return daemon_error(ctl, "show", "MUX", argv[1], r);
+        }
+        while (info->members[n])
+                n++;
+        members = calloc(n + 1, sizeof(*members));
+        if (!members) {
+                c = muxcap_client_unref(c);
+                info = muxcap_mux_info_free(info);
+                return daemon_error(ctl, "show", "MUX", argv[1], -ENOMEM);
+        }
+        for (size_t i = 0; i < n; i++) {
+                members[i].name = info->members[i];
+                r = get_member(c, &members[i]);
+                if (r < 0) {
+                        free(members);
+                        c = muxcap_client_unref(c);
+                        info = muxcap_mux_info_free(info);
+                        return daemon_error(ctl, "show", "member", argv[1], r);
+                }
+        }
+        c = muxcap_client_unref(c);
+
+        if (ctl->json) {
+                fputc('{', stdout);
+                ctl_print_mux_json(stdout, info);
+                fputs(",\"member_records\":[", stdout);
+                for (size_t i = 0; i < n; i++) {
+                        fputs(i ? ",{\"name\":" : "{\"name\":", stdout);
+                        ctl_print_json_string(stdout, members[i].name);
+                        fputs(",\"type\":", stdout);
+                        if (!members[i].type) {
+                                fputs("null}", stdout);
+                                continue;
+                        }
+                        ctl_print_json_string(stdout, members[i].type);
+                        fputc(',', stdout);
+                        ctl_print_record(stdout, &members[i].hw, true);
+                        fputs(",\"current_config\":{", stdout);
+                        ctl_print_record(stdout, &members[i].current, true);
+                        fputs("}}", stdout);
+                }
+                fputs("]}\n", stdout);
+        } else {
+                printf("%s\n", info->name);
+                printf("  %-32s %s\n", "kind", info->kind);
+                printf("  %-32s %" PRId32 "\n", "ifindex", info->ifindex);
+                printf("  %-32s %s\n", "capacity_policy", info->capacity_policy);
+                printf("  %-32s %" PRIu64 "\n", "generation", info->generation);
+                printf("  %-32s", "members");
+                for (size_t i = 0; i < n; i++)
+                        printf(" %s", members[i].name);
+                printf("%s\n", n ? "" : " -");
+                printf("\nhardware capabilities (%s):\n",
+                       ctl_status_code_label(MUXCAP_STATUS_HARDWARE_CAPABILITIES));
+                ctl_print_record(stdout, &info->hardware, false);
+                printf("\ncurrent config (%s):\n",
+                       ctl_status_code_label(MUXCAP_STATUS_OFFLOAD_RESUME));
+                ctl_print_record(stdout, &info->current, false);
+                for (size_t i = 0; i < n; i++) {
+                        char summary[256];
+
+                        if (!members[i].type) {
+                                printf("\nmember %s: unknown to muxcapd\n", members[i].name);
+                                continue;
+                        }
+                        printf("\nmember %s (%s):\n", members[i].name, members[i].type);
+                        ctl_format_summary(&members[i].hw, summary, sizeof(summary));
+                        printf("  %-9s %s\n", "hardware", summary);
+                        ctl_format_summary(&members[i].current, summary, sizeof(summary));
+                        printf("  %-9s %s\n", "current", summary);
+                }
+        }
+        free(members);
+        info = muxcap_mux_info_free(info);
+        return 0;
+}
+
+static int verb_explain(Ctl *ctl, int argc, char **argv) {
+        struct muxcap_client *c = NULL;
+        struct muxcap_explanation *e = NULL;
+        size_t n = 0, wfield = 5, wvalue = 5;
+        int r;
+
+        if (argc != 2)
+                return ctl_usage_error("explain", "expected exactly one NAME argument");
+        r = connect_bus(ctl, "explain", &c);
+        if (r != 0)
+                return r;
+        r = muxcap_client_explain(c, argv[1], &e, &n);
+        c = muxcap_client_unref(c);
+        if (r < 0)
+                return daemon_error(ctl, "explain", "MUX", argv[1], r);
+        if (ctl->json) {
+                fputs("{\"name\":", stdout);
+                ctl_print_json_string(stdout, argv[1]);
+                fputs(",\"fields\":[", stdout);
+                for (size_t i = 0; i < n; i++) {
+                        fputs(i ? ",{\"field\":" : "{\"field\":", stdout);
+                        ctl_print_json_string(stdout, e[i].field);
+                        fputs(",\"value\":", stdout);
+                        ctl_print_json_string(stdout, e[i].value);
+                        fputs(",\"limited_by\":", stdout);
+                        ctl_print_json_string(stdout, e[i].limited_by);
+                        fputc('}', stdout);
+                }
+                fputs("]}\n", stdout);
+        } else {
+                for (size_t i = 0; i < n; i++) {
+                        wfield = max_size(wfield, strlen(e[i].field));
+                        wvalue = max_size(wvalue, strlen(e[i].value));
+                }
+                printf("%-*s  %-*s  %s\n", (int) wfield, "FIELD", (int) wvalue, "VALUE",
+                       "LIMITED BY");
+                for (size_t i = 0; i < n; i++)
+                        printf("%-*s  %-*s  %s\n", (int) wfield, e[i].field, (int) wvalue,
+                               e[i].value, e[i].limited_by[0] ? e[i].limited_by : "-");
+        }
+        e = muxcap_explanations_free(e, n);
+        return 0;
+}
+
+typedef struct Monitor {
+        const Ctl *ctl;                 /* borrowed */
+        bool failed;
+} Monitor;
+
+static void monitor_event_cb(struct muxcap_client *c, const struct muxcap_event *ev, void *userdata) {
+        Monitor *m = userdata;
+
+        ctl_print_event(stdout, ev, m->ctl->json);
+        fflush(stdout);
+        if (ev->kind == MUXCAP_EVENT_DISCONNECTED)
+                m->failed = true;
+}
+
+/* Polls the client's fd and a signalfd: SIGINT and SIGTERM end the loop from the loop, not
+ * from a handler. */
+static int verb_monitor(Ctl *ctl, int argc, char **argv) {
+        struct muxcap_client *c = NULL;
+        Monitor m = { .ctl = ctl };
+        sigset_t mask;
+        int sfd, r, status = 0;
+
+        if (argc > 2)
+                return ctl_usage_error("monitor", "expected at most one NAME argument");
+        sigemptyset(&mask);
+        sigaddset(&mask, SIGINT);
+        sigaddset(&mask, SIGTERM);
+        if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0 ||
+            (sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK)) < 0) {
+                fprintf(stderr, "muxcapctl: monitor: signalfd: %s\n", strerror(errno));
+                return EXIT_DAEMON;
+        }
+        r = connect_bus(ctl, "monitor", &c);
+        if (r != 0) {
+                close(sfd);
+                return r;
+        }
+        r = muxcap_client_subscribe(c, argc == 2 ? argv[1] : NULL, monitor_event_cb, &m);
+        if (r < 0) {
+                status = daemon_error(ctl, "monitor", "MUX", argc == 2 ? argv[1] : NULL, r);
+                goto finish;
+        }
+        for (;;) {
+                struct pollfd p[2] = {
+                        { .fd = sfd, .events = POLLIN },
+                        { .fd = muxcap_client_get_fd(c) },
+                };
+                int timeout_ms = -1;
+
+                r = muxcap_client_dispatch(c);
+                if (r < 0 || m.failed) {
+                        fprintf(stderr, "muxcapctl: monitor: lost the connection to the %s bus\n",
+                                bus_label(ctl));
+                        status = EXIT_DAEMON;
+                        break;
+                }
+                r = muxcap_client_get_events(c);
+                p[1].events = (short) (r > 0 ? r : 0);
+                (void) muxcap_client_get_timeout(c, &timeout_ms);
+                if (poll(p, 2, timeout_ms) < 0 && errno != EINTR) {
+                        fprintf(stderr, "muxcapctl: monitor: poll: %s\n", strerror(errno));
+                        status = EXIT_DAEMON;
+                        break;
+                }
+                if (p[0].revents & POLLIN)
+                        break;  /* SIGINT or SIGTERM: a normal end */
+        }
+finish:
+        c = muxcap_client_unref(c);
+        close(sfd);
+        return status;
+}
+
 static const struct {
         const char *name;
         int (*handler)(Ctl *ctl, int argc, char **argv);
         const char *args;
         const char *description;
 } verbs[] = {
+        { "list", verb_list, "", "List MUXes with kind, members, generation and a summary" },
+        { "show", verb_show, "NAME", "Show a MUX's records, generation, members and theirs" },
+        { "explain", verb_explain, "NAME", "Show which member and source limit each field" },
+        { "monitor", verb_monitor, "[NAME]", "Print each indication (of one MUX) until SIGINT" },
         { "decode", verb_decode, "HEX", "Decode a record given as hex" },
         { "encode", verb_encode, "KEY=VALUE...", "Print the hex of a record (revision defaults to 2)" },
 };

@@ -1,0 +1,176 @@
+/* SPDX-License-Identifier: MIT */
+/* libmuxcap: D-Bus calls and reading muxcapd's replies */
+
+#include <errno.h>
+#include <string.h>
+
+#include "bus-path.h"
+#include "client-internal.h"
+#include "macro.h"
+
+/* Maps a D-Bus error to the errno documented in muxcap.h. */
+int bus_error_to_errno(const DBusError *error) {
+        static const struct {
+                const char *name;
+                int error;
+        } map[] = {
+                { BUS_ERROR_NO_SUCH_MUX, ENOENT },
+                { BUS_ERROR_NO_SUCH_NIC, ENOENT },
+                { DBUS_ERROR_UNKNOWN_OBJECT, ENOENT },
+                { DBUS_ERROR_SERVICE_UNKNOWN, EHOSTDOWN },
+                { DBUS_ERROR_NAME_HAS_NO_OWNER, EHOSTDOWN },
+                { DBUS_ERROR_NO_REPLY, ETIMEDOUT },
+                { DBUS_ERROR_TIMEOUT, ETIMEDOUT },
+                { DBUS_ERROR_ACCESS_DENIED, EACCES },
+                { DBUS_ERROR_DISCONNECTED, ECONNRESET },
+                { DBUS_ERROR_NO_MEMORY, ENOMEM },
+                { DBUS_ERROR_INVALID_ARGS, EINVAL },
+        };
+
+        if (!error->name)
+                return -EIO;
+        for (size_t i = 0; i < ELEMENTSOF(map); i++)
+                if (streq(error->name, map[i].name))
+                        return -map[i].error;
+        return -EIO;
+}
+
+/* A new method call to muxcapd at @path. */
+int bus_new_call(const char *path, const char *iface, const char *member, DBusMessage **ret) {
+        DBusMessage *m = dbus_message_new_method_call(BUS_NAME, path, iface, member);
+
+        if (!m)
+                return -ENOMEM;
+        *ret = m;
+        return 0;
+}
+
+/* Sends @m (takes ownership) and blocks for the reply; *ret_reply is a new reference to a
+ * method return, errors are mapped to errno. */
+int bus_call(struct muxcap_client *c, DBusMessage *m, DBusMessage **ret_reply) {
+        DBusError error;
+        DBusMessage *reply;
+        int r;
+
+        if (c->disconnected || !dbus_connection_get_is_connected(c->conn)) {
+                dbus_message_unref(m);
+                return -ECONNRESET;
+        }
+        dbus_error_init(&error);
+        reply = dbus_connection_send_with_reply_and_block(c->conn, m, DBUS_TIMEOUT_USE_DEFAULT,
+                                                          &error);
+        dbus_message_unref(m);
+        if (!reply) {
+                r = bus_error_to_errno(&error);
+                dbus_error_free(&error);
+                return r;
+        }
+        *ret_reply = reply;
+        return 0;
+}
+
+static int read_bytes(DBusMessageIter *v, const uint8_t **ret, int *ret_size) {
+        DBusMessageIter a;
+        const uint8_t *p = NULL;
+        int n = 0;
+
+        if (dbus_message_iter_get_arg_type(v) != DBUS_TYPE_ARRAY ||
+            dbus_message_iter_get_element_type(v) != DBUS_TYPE_BYTE)
+                return -EBADMSG;
+        dbus_message_iter_recurse(v, &a);
+        dbus_message_iter_get_fixed_array(&a, &p, &n);
+        *ret = p;
+        *ret_size = n;
+        return 0;
+}
+
+static int read_basic(DBusMessageIter *v, int type, void *ret) {
+        if (dbus_message_iter_get_arg_type(v) != type)
+                return -EBADMSG;
+        dbus_message_iter_get_basic(v, ret);
+        return 0;
+}
+
+/* Reads the a{sv} of a MUX object's properties at @dict. Unknown properties are skipped;
+ * Name, Generation and both records must be there. */
+int bus_read_mux_props(DBusMessageIter *dict, MuxProps *ret) {
+        MuxProps p = { .ifindex = 0 };
+        DBusMessageIter entries;
+        int r;
+
+        if (dbus_message_iter_get_arg_type(dict) != DBUS_TYPE_ARRAY)
+                return -EBADMSG;
+        dbus_message_iter_recurse(dict, &entries);
+        while (dbus_message_iter_get_arg_type(&entries) == DBUS_TYPE_DICT_ENTRY) {
+                DBusMessageIter entry, v;
+                const char *key;
+
+                dbus_message_iter_recurse(&entries, &entry);
+                if (dbus_message_iter_get_arg_type(&entry) != DBUS_TYPE_STRING)
+                        return -EBADMSG;
+                dbus_message_iter_get_basic(&entry, &key);
+                if (!dbus_message_iter_next(&entry) ||
+                    dbus_message_iter_get_arg_type(&entry) != DBUS_TYPE_VARIANT)
+                        return -EBADMSG;
+                dbus_message_iter_recurse(&entry, &v);
+
+                r = 0;
+                if (streq(key, "Name"))
+                        r = read_basic(&v, DBUS_TYPE_STRING, &p.name);
+                else if (streq(key, "Kind"))
+                        r = read_basic(&v, DBUS_TYPE_STRING, &p.kind);
+                else if (streq(key, "CapacityPolicy"))
+                        r = read_basic(&v, DBUS_TYPE_STRING, &p.capacity_policy);
+                else if (streq(key, "IfIndex"))
+                        r = read_basic(&v, DBUS_TYPE_INT32, &p.ifindex);
+                else if (streq(key, "Generation")) {
+                        r = read_basic(&v, DBUS_TYPE_UINT64, &p.generation);
+                        p.has_generation = r >= 0;
+                } else if (streq(key, "HardwareCapabilities"))
+                        r = read_bytes(&v, &p.hw, &p.hw_size);
+                else if (streq(key, "CurrentConfig"))
+                        r = read_bytes(&v, &p.current, &p.current_size);
+                else if (streq(key, "Members")) {
+                        if (dbus_message_iter_get_arg_type(&v) != DBUS_TYPE_ARRAY ||
+                            dbus_message_iter_get_element_type(&v) != DBUS_TYPE_STRING)
+                                return -EBADMSG;
+                        dbus_message_iter_recurse(&v, &p.members);
+                        p.has_members = true;
+                }
+                if (r < 0)
+                        return r;
+                dbus_message_iter_next(&entries);
+        }
+        if (!p.name || !p.has_generation || !p.hw || !p.current)
+                return -EBADMSG;
+        *ret = p;
+        return 0;
+}
+
+/* Looks for @iface in the a{sa{sv}} at @ifaces (as in GetManagedObjects and InterfacesAdded);
+ * returns 1 and its properties' iterator if found, 0 if not, -EBADMSG. */
+int bus_iter_has_interface(DBusMessageIter *ifaces, const char *iface, DBusMessageIter *ret_props) {
+        DBusMessageIter entries;
+
+        if (dbus_message_iter_get_arg_type(ifaces) != DBUS_TYPE_ARRAY)
+                return -EBADMSG;
+        dbus_message_iter_recurse(ifaces, &entries);
+        while (dbus_message_iter_get_arg_type(&entries) == DBUS_TYPE_DICT_ENTRY) {
+                DBusMessageIter entry;
+                const char *name;
+
+                dbus_message_iter_recurse(&entries, &entry);
+                if (dbus_message_iter_get_arg_type(&entry) != DBUS_TYPE_STRING)
+                        return -EBADMSG;
+                dbus_message_iter_get_basic(&entry, &name);
+                if (streq(name, iface)) {
+                        if (!dbus_message_iter_next(&entry))
+                                return -EBADMSG;
+                        if (ret_props)
+                                *ret_props = entry;
+                        return 1;
+                }
+                dbus_message_iter_next(&entries);
+        }
+        return 0;
+}

@@ -1,0 +1,430 @@
+/* SPDX-License-Identifier: MIT */
+/* libmuxcap: synchronous getters (they block until muxcapd answers) */
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bus-path.h"
+#include "client-internal.h"
+#include "macro.h"
+
+static void message_unrefp(DBusMessage **m) {
+        if (*m)
+                dbus_message_unref(*m);
+}
+#define _cleanup_message_ _cleanup_(message_unrefp)
+
+/* Calls @member(@name) on the Manager: GetMux or GetNic. *ret is a new string. */
+static int get_object_path(struct muxcap_client *c, const char *member, const char *name,
+                           char **ret) {
+        _cleanup_message_ DBusMessage *reply = NULL;
+        DBusMessage *m = NULL;
+        const char *path;
+        char *copy;
+        int r;
+
+        r = bus_new_call(BUS_ROOT_PATH, BUS_IFACE_MANAGER, member, &m);
+        if (r < 0)
+                return r;
+        if (!dbus_message_append_args(m, DBUS_TYPE_STRING, &name, DBUS_TYPE_INVALID)) {
+                dbus_message_unref(m);
+                return -ENOMEM;
+        }
+        r = bus_call(c, m, &reply);
+        if (r < 0)
+                return r;
+        if (!dbus_message_get_args(reply, NULL, DBUS_TYPE_OBJECT_PATH, &path, DBUS_TYPE_INVALID))
+                return -EBADMSG;
+        copy = strdup(path);
+        if (!copy)
+                return -ENOMEM;
+        *ret = copy;
+        return 0;
+}
+
+/* Properties.GetAll(@iface) on @path; *ret_reply holds the a{sv}. */
+static int get_all(struct muxcap_client *c, const char *path, const char *iface,
+                   DBusMessage **ret_reply) {
+        DBusMessage *m = NULL, *reply = NULL;
+        int r;
+
+        r = bus_new_call(path, DBUS_INTERFACE_PROPERTIES, "GetAll", &m);
+        if (r < 0)
+                return r;
+        if (!dbus_message_append_args(m, DBUS_TYPE_STRING, &iface, DBUS_TYPE_INVALID)) {
+                dbus_message_unref(m);
+                return -ENOMEM;
+        }
+        r = bus_call(c, m, &reply);
+        if (r < 0)
+                return r;
+        if (!dbus_message_has_signature(reply, "a{sv}")) {
+                dbus_message_unref(reply);
+                return -EBADMSG;
+        }
+        *ret_reply = reply;
+        return 0;
+}
+
+static int decode(const uint8_t *buf, int size, struct muxcap_record *ret) {
+        return muxcap_record_decode(buf, (size_t) size, ret, NULL) < 0 ? -EBADMSG : 0;
+}
+
+static int get_mux_props(struct muxcap_client *c, const char *name, DBusMessage **ret_reply,
+                         MuxProps *ret) {
+        _cleanup_message_ DBusMessage *reply = NULL;
+        _cleanup_free_ char *path = NULL;
+        DBusMessageIter it;
+        int r;
+
+        r = get_object_path(c, "GetMux", name, &path);
+        if (r < 0)
+                return r;
+        r = get_all(c, path, BUS_IFACE_MUX, &reply);
+        if (r < 0)
+                return r;
+        (void) dbus_message_iter_init(reply, &it);
+        r = bus_read_mux_props(&it, ret);
+        if (r < 0)
+                return r;
+        *ret_reply = steal_ptr(reply);
+        return 0;
+}
+
+int muxcap_client_get_mux(struct muxcap_client *c, const char *name,
+                          struct muxcap_record *ret_hw, struct muxcap_record *ret_current,
+                          uint64_t *ret_generation) {
+        _cleanup_message_ DBusMessage *reply = NULL;
+        _cleanup_free_ char *path = NULL;
+        struct muxcap_record hw, current;
+        DBusMessage *m = NULL;
+        DBusMessageIter it, a;
+        const uint8_t *buf = NULL;
+        uint64_t gen;
+        int r, n = 0;
+
+        if (!c || !name)
+                return -EINVAL;
+        if (ret_current) {
+                /* Both records and the generation: GetAll answers them together. */
+                MuxProps p;
+
+                r = get_mux_props(c, name, &reply, &p);
+                if (r < 0)
+                        return r;
+                if (decode(p.hw, p.hw_size, &hw) < 0 || decode(p.current, p.current_size, &current) < 0)
+                        return -EBADMSG;
+                gen = p.generation;
+        } else {
+                r = get_object_path(c, "GetMux", name, &path);
+                if (r < 0)
+                        return r;
+                r = bus_new_call(path, BUS_IFACE_MUX, "GetHardwareCapabilities", &m);
+                if (r < 0)
+                        return r;
+                r = bus_call(c, m, &reply);
+                if (r < 0)
+                        return r;
+                if (!dbus_message_has_signature(reply, "tay"))
+                        return -EBADMSG;
+                (void) dbus_message_iter_init(reply, &it);
+                dbus_message_iter_get_basic(&it, &gen);
+                dbus_message_iter_next(&it);
+                dbus_message_iter_recurse(&it, &a);
+                dbus_message_iter_get_fixed_array(&a, &buf, &n);
+                if (decode(buf, n, &hw) < 0)
+                        return -EBADMSG;
+        }
+        if (ret_hw)
+                *ret_hw = hw;
+        if (ret_current)
+                *ret_current = current;
+        if (ret_generation)
+                *ret_generation = gen;
+        return 0;
+}
+
+int muxcap_client_get_nic(struct muxcap_client *c, const char *name,
+                          struct muxcap_record *ret_hw, struct muxcap_record *ret_current) {
+        _cleanup_message_ DBusMessage *reply = NULL;
+        _cleanup_free_ char *path = NULL;
+        struct muxcap_record hw, current;
+        MuxProps p;
+        DBusMessageIter it;
+        int r;
+
+        if (!c || !name)
+                return -EINVAL;
+        r = get_object_path(c, "GetNic", name, &path);
+        if (r < 0)
+                return r;
+        r = get_all(c, path, BUS_IFACE_NIC, &reply);
+        if (r < 0)
+                return r;
+        /* A NIC has no Generation: read the records the way a MUX's are read. */
+        (void) dbus_message_iter_init(reply, &it);
+        p = (MuxProps) { .ifindex = 0 };
+        {
+                DBusMessageIter entries;
+
+                dbus_message_iter_recurse(&it, &entries);
+                for (; dbus_message_iter_get_arg_type(&entries) == DBUS_TYPE_DICT_ENTRY;
+                     dbus_message_iter_next(&entries)) {
+                        DBusMessageIter entry, v, bytes;
+                        const char *key;
+                        const uint8_t *buf = NULL;
+                        int n = 0;
+
+                        dbus_message_iter_recurse(&entries, &entry);
+                        dbus_message_iter_get_basic(&entry, &key);
+                        dbus_message_iter_next(&entry);
+                        dbus_message_iter_recurse(&entry, &v);
+                        if (dbus_message_iter_get_arg_type(&v) != DBUS_TYPE_ARRAY ||
+                            dbus_message_iter_get_element_type(&v) != DBUS_TYPE_BYTE)
+                                continue;
+                        dbus_message_iter_recurse(&v, &bytes);
+                        dbus_message_iter_get_fixed_array(&bytes, &buf, &n);
+                        if (streq(key, "HardwareCapabilities")) {
+                                p.hw = buf;
+                                p.hw_size = n;
+                        } else if (streq(key, "CurrentConfig")) {
+                                p.current = buf;
+                                p.current_size = n;
+                        }
+                }
+        }
+        if (!p.hw || !p.current || decode(p.hw, p.hw_size, &hw) < 0 ||
+            decode(p.current, p.current_size, &current) < 0)
+                return -EBADMSG;
+        if (ret_hw)
+                *ret_hw = hw;
+        if (ret_current)
+                *ret_current = current;
+        return 0;
+}
+
+struct muxcap_mux_info *muxcap_mux_info_free(struct muxcap_mux_info *info) {
+        if (!info)
+                return NULL;
+        free(info->name);
+        free(info->kind);
+        free(info->capacity_policy);
+        if (info->members)
+                for (char **m = info->members; *m; m++)
+                        free(*m);
+        free(info->members);
+        free(info);
+        return NULL;
+}
+
+struct muxcap_mux_info **muxcap_mux_info_list_free(struct muxcap_mux_info **list) {
+        if (!list)
+                return NULL;
+        for (struct muxcap_mux_info **i = list; *i; i++)
+                (void) muxcap_mux_info_free(*i);
+        free(list);
+        return NULL;
+}
+
+static char *strdup_or_empty(const char *s) {
+        return strdup(s ? s : "");
+}
+
+/* Copies @p (borrowed from a message) into a new struct muxcap_mux_info. */
+static int mux_info_from_props(const MuxProps *p, struct muxcap_mux_info **ret) {
+        struct muxcap_mux_info *info;
+        DBusMessageIter members;
+        size_t n = 0;
+
+        info = calloc(1, sizeof(*info));
+        if (!info)
+                return -ENOMEM;
+        info->ifindex = p->ifindex;
+        info->generation = p->generation;
+        info->name = strdup_or_empty(p->name);
+        info->kind = strdup_or_empty(p->kind);
+        info->capacity_policy = strdup_or_empty(p->capacity_policy);
+        info->members = calloc(1, sizeof(char *));
+        if (!info->name || !info->kind || !info->capacity_policy || !info->members) {
+                (void) muxcap_mux_info_free(info);
+                return -ENOMEM;
+        }
+        if (decode(p->hw, p->hw_size, &info->hardware) < 0 ||
+            decode(p->current, p->current_size, &info->current) < 0) {
+                (void) muxcap_mux_info_free(info);
+                return -EBADMSG;
+        }
+        if (p->has_members) {
+                members = p->members;
+                for (; dbus_message_iter_get_arg_type(&members) == DBUS_TYPE_STRING;
+                     dbus_message_iter_next(&members)) {
+                        const char *s;
+                        char **a;
+
+                        dbus_message_iter_get_basic(&members, &s);
+                        a = realloc(info->members, (n + 2) * sizeof(char *));
+                        if (!a) {
+                                (void) muxcap_mux_info_free(info);
+                                return -ENOMEM;
+                        }
+                        info->members = a;
+                        a[n + 1] = NULL;
+                        a[n] = strdup(s);
+                        if (!a[n]) {
+                                (void) muxcap_mux_info_free(info);
+                                return -ENOMEM;
+                        }
+                        n++;
+                }
+        }
+        *ret = info;
+        return 0;
+}
+
+int muxcap_client_get_mux_info(struct muxcap_client *c, const char *name,
+                               struct muxcap_mux_info **ret) {
+        _cleanup_message_ DBusMessage *reply = NULL;
+        MuxProps p;
+        int r;
+
+        if (!c || !name || !ret)
+                return -EINVAL;
+        r = get_mux_props(c, name, &reply, &p);
+        if (r < 0)
+                return r;
+        return mux_info_from_props(&p, ret);
+}
+
+static int mux_info_compare(const void *a, const void *b) {
+        return strcmp((*(struct muxcap_mux_info *const *) a)->name,
+                      (*(struct muxcap_mux_info *const *) b)->name);
+}
+
+int muxcap_client_list_muxes(struct muxcap_client *c, struct muxcap_mux_info ***ret) {
+        _cleanup_message_ DBusMessage *reply = NULL;
+        struct muxcap_mux_info **list;
+        DBusMessage *m = NULL;
+        DBusMessageIter it, objects;
+        size_t n = 0;
+        int r;
+
+        if (!c || !ret)
+                return -EINVAL;
+        r = bus_new_call(BUS_ROOT_PATH, BUS_IFACE_OBJECT_MANAGER, "GetManagedObjects", &m);
+        if (r < 0)
+                return r;
+        r = bus_call(c, m, &reply);
+        if (r < 0)
+                return r;
+        if (!dbus_message_has_signature(reply, "a{oa{sa{sv}}}"))
+                return -EBADMSG;
+        list = calloc(1, sizeof(*list));
+        if (!list)
+                return -ENOMEM;
+        (void) dbus_message_iter_init(reply, &it);
+        dbus_message_iter_recurse(&it, &objects);
+        for (; dbus_message_iter_get_arg_type(&objects) == DBUS_TYPE_DICT_ENTRY;
+             dbus_message_iter_next(&objects)) {
+                DBusMessageIter entry, props;
+                struct muxcap_mux_info **a;
+                MuxProps p;
+
+                dbus_message_iter_recurse(&objects, &entry);
+                dbus_message_iter_next(&entry);
+                if (bus_iter_has_interface(&entry, BUS_IFACE_MUX, &props) <= 0)
+                        continue;
+                r = bus_read_mux_props(&props, &p);
+                if (r >= 0) {
+                        a = realloc(list, (n + 2) * sizeof(*list));
+                        if (!a)
+                                r = -ENOMEM;
+                        else {
+                                list = a;
+                                list[n + 1] = NULL;
+                                r = mux_info_from_props(&p, &list[n]);
+                                if (r >= 0)
+                                        n++;
+                                else
+                                        list[n] = NULL;
+                        }
+                }
+                if (r < 0) {
+                        (void) muxcap_mux_info_list_free(list);
+                        return r;
+                }
+        }
+        if (n > 0)
+                qsort(list, n, sizeof(*list), mux_info_compare);
+        *ret = list;
+        return 0;
+}
+
+struct muxcap_explanation *muxcap_explanations_free(struct muxcap_explanation *e, size_t n) {
+        if (!e)
+                return NULL;
+        for (size_t i = 0; i < n; i++) {
+                free(e[i].field);
+                free(e[i].value);
+                free(e[i].limited_by);
+        }
+        free(e);
+        return NULL;
+}
+
+int muxcap_client_explain(struct muxcap_client *c, const char *name,
+                          struct muxcap_explanation **ret, size_t *ret_n) {
+        _cleanup_message_ DBusMessage *reply = NULL;
+        _cleanup_free_ char *path = NULL;
+        struct muxcap_explanation *list = NULL;
+        DBusMessage *m = NULL;
+        DBusMessageIter it, a;
+        size_t n = 0;
+        int r;
+
+        if (!c || !name || !ret || !ret_n)
+                return -EINVAL;
+        r = get_object_path(c, "GetMux", name, &path);
+        if (r < 0)
+                return r;
+        r = bus_new_call(path, BUS_IFACE_MUX, "Explain", &m);
+        if (r < 0)
+                return r;
+        r = bus_call(c, m, &reply);
+        if (r < 0)
+                return r;
+        if (!dbus_message_has_signature(reply, "a(sss)"))
+                return -EBADMSG;
+        (void) dbus_message_iter_init(reply, &it);
+        dbus_message_iter_recurse(&it, &a);
+        for (; dbus_message_iter_get_arg_type(&a) == DBUS_TYPE_STRUCT; dbus_message_iter_next(&a)) {
+                DBusMessageIter st;
+                const char *s[3];
+                struct muxcap_explanation *l;
+
+                dbus_message_iter_recurse(&a, &st);
+                for (size_t i = 0; i < 3; i++) {
+                        dbus_message_iter_get_basic(&st, &s[i]);
+                        dbus_message_iter_next(&st);
+                }
+                l = realloc(list, (n + 1) * sizeof(*l));
+                if (!l) {
+                        (void) muxcap_explanations_free(list, n);
+                        return -ENOMEM;
+                }
+                list = l;
+                list[n] = (struct muxcap_explanation) {
+                        .field = strdup(s[0]),
+                        .value = strdup(s[1]),
+                        .limited_by = strdup(s[2]),
+                };
+                n++;
+                if (!list[n - 1].field || !list[n - 1].value || !list[n - 1].limited_by) {
+                        (void) muxcap_explanations_free(list, n);
+                        return -ENOMEM;
+                }
+        }
+        *ret = list;
+        *ret_n = n;
+        return 0;
+}

@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: MIT */
+/* struct muxcap_client and what the library's modules share about it (library-internal) */
+#pragma once
+
+#include <dbus/dbus.h>
+#include <stdbool.h>
+
+#include "gen-filter.h"
+#include "muxcap/muxcap.h"
+
+typedef struct Subscription Subscription;
+
+/* One muxcap_client_subscribe(): its own match rules, state query and generation filter. */
+struct Subscription {
+        struct muxcap_client *client;   /* weak: the client frees its subscriptions */
+        Subscription *next;             /* owned by the client's list */
+        char *mux;                      /* owned; NULL = every MUX */
+        char *mux_path;                 /* owned; NULL = every MUX */
+        muxcap_event_cb callback;
+        void *userdata;
+        char *match_status;             /* owned: the match rules, to remove them again */
+        char *match_objects;
+        char *match_owner;
+        DBusPendingCall *call_instance; /* owned while the state query runs */
+        DBusPendingCall *call_objects;
+        DBusMessage *reply_instance;    /* owned until both replies are in */
+        DBusMessage *reply_objects;
+        DBusMessage **held;             /* owned: signals that raced the state query */
+        size_t n_held;
+        bool fetching;
+        bool held_overflow;
+        char *owner;                    /* owned: unique name whose signals count */
+        char *instance_id;              /* owned: InstanceId of the state delivered last */
+        bool gone_reported;
+        bool dead;                      /* unsubscribed; freed after the dispatch */
+        GenFilter filter;
+};
+
+struct muxcap_client {
+        DBusConnection *conn;           /* owned, private */
+        DBusWatch **watches;            /* borrowed from libdbus, between add and remove */
+        size_t n_watches;
+        DBusTimeout **timeouts;         /* idem; the deadline hangs off each as its data */
+        size_t n_timeouts;
+        Subscription *subscriptions;    /* owned list */
+        unsigned dispatching;           /* nesting depth of dispatch */
+        bool stop;
+        bool disconnected;
+};
+
+/* client-bus.c */
+int bus_error_to_errno(const DBusError *error);
+int bus_call(struct muxcap_client *c, DBusMessage *m, DBusMessage **ret_reply);
+int bus_new_call(const char *path, const char *iface, const char *member, DBusMessage **ret);
+
+/* Properties of a MUX object, borrowed from the message they were read from. */
+typedef struct MuxProps {
+        const char *name;
+        const char *kind;
+        const char *capacity_policy;
+        int32_t ifindex;
+        uint64_t generation;
+        const uint8_t *hw;
+        int hw_size;
+        const uint8_t *current;
+        int current_size;
+        DBusMessageIter members;        /* as, valid if has_members */
+        bool has_members;
+        bool has_generation;
+} MuxProps;
+
+int bus_read_mux_props(DBusMessageIter *dict, MuxProps *ret);
+int bus_iter_has_interface(DBusMessageIter *ifaces, const char *iface, DBusMessageIter *ret_props);
+
+/* client-subscribe.c */
+DBusHandlerResult subscription_filter_cb(DBusConnection *conn, DBusMessage *m, void *userdata);
+Subscription *subscription_free(Subscription *s);
+void client_reap_subscriptions(struct muxcap_client *c);

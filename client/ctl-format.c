@@ -1,0 +1,170 @@
+/* SPDX-License-Identifier: MIT */
+/* muxcapctl output: records, events and MUXes as aligned text or JSON (SPEC 8) */
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ctl.h"
+#include "muxcap/muxcap.h"
+
+/* Writes the record's fields, one per line, or as the members of one JSON object (no braces,
+ * no newline). */
+void ctl_print_record(FILE *f, const struct muxcap_record *r, bool json) {
+        uint8_t buf[MUXCAP_RECORD_SIZE];
+        char hex[2 * MUXCAP_RECORD_SIZE + 1];
+        char encap[64];
+        const char *reason = NULL;
+
+        if (muxcap_record_encode(r, buf, &reason) < 0)
+                hex[0] = '\0';
+        else
+                for (size_t i = 0; i < sizeof(buf); i++)
+                        sprintf(hex + 2 * i, "%02x", buf[i]);
+        if (json) {
+                fprintf(f,
+                        "\"revision\":%u,\"encapsulation\":%" PRIu32 ",\"support_ipv4\":%u,"
+                        "\"support_ipv6\":%u,\"support_ipv6_extension_headers\":%u,"
+                        "\"support_sack\":%u,\"congestion_algorithm\":%u,"
+                        "\"tcp_connection_offload_capacity\":%" PRIu32 ",\"flags\":%" PRIu32 ","
+                        "\"chimney_capable\":%s,\"hex\":\"%s\"",
+                        r->revision, r->encapsulation, r->support_ipv4, r->support_ipv6,
+                        r->support_ipv6_extension_headers, r->support_sack,
+                        r->congestion_algorithm, r->tcp_connection_offload_capacity, r->flags,
+                        muxcap_record_chimney_capable(r) ? "true" : "false", hex);
+                return;
+        }
+        (void) muxcap_encapsulation_format(r->encapsulation, encap, sizeof(encap));
+        fprintf(f, "  %-32s %u\n", "revision", r->revision);
+        fprintf(f, "  %-32s 0x%02" PRIx32 " (%s)\n", "encapsulation", r->encapsulation, encap);
+        fprintf(f, "  %-32s %u\n", "support_ipv4", r->support_ipv4);
+        fprintf(f, "  %-32s %u\n", "support_ipv6", r->support_ipv6);
+        fprintf(f, "  %-32s %u\n", "support_ipv6_extension_headers",
+                r->support_ipv6_extension_headers);
+        fprintf(f, "  %-32s %u\n", "support_sack", r->support_sack);
+        fprintf(f, "  %-32s %u\n", "congestion_algorithm", r->congestion_algorithm);
+        fprintf(f, "  %-32s %" PRIu32 "\n", "tcp_connection_offload_capacity",
+                r->tcp_connection_offload_capacity);
+        fprintf(f, "  %-32s 0x%08" PRIx32 "\n", "flags", r->flags);
+        fprintf(f, "  %-32s %s\n", "chimney_capable", muxcap_record_chimney_capable(r) ? "yes" : "no");
+        fprintf(f, "  %-32s %s\n", "hex", hex);
+}
+
+/* Writes @s as a JSON string, quotes included. */
+void ctl_print_json_string(FILE *f, const char *s) {
+        fputc('"', f);
+        for (const unsigned char *p = (const unsigned char *) (s ? s : ""); *p; p++)
+                switch (*p) {
+                case '"':
+                        fputs("\\\"", f);
+                        break;
+                case '\\':
+                        fputs("\\\\", f);
+                        break;
+                case '\n':
+                        fputs("\\n", f);
+                        break;
+                case '\t':
+                        fputs("\\t", f);
+                        break;
+                default:
+                        if (*p < 0x20 || *p == 0x7f)
+                                fprintf(f, "\\u%04x", *p);
+                        else
+                                fputc(*p, f);
+                }
+        fputc('"', f);
+}
+
+/* One line for tables: "encap=802.3,802.3-pq ipv4=yes ... chimney=yes". Truncated to @size. */
+void ctl_format_summary(const struct muxcap_record *r, char *buf, size_t size) {
+        char encap[64];
+
+        (void) muxcap_encapsulation_format(r->encapsulation, encap, sizeof(encap));
+        for (char *p = encap; *p; p++)
+                if (*p == ' ')
+                        *p = ',';
+        snprintf(buf, size,
+                 "encap=%s ipv4=%s ipv6=%s ipv6ext=%s sack=%s cc=%u capacity=%" PRIu32
+                 " flags=0x%" PRIx32 " chimney=%s",
+                 encap, r->support_ipv4 == 1 ? "yes" : "no", r->support_ipv6 == 1 ? "yes" : "no",
+                 r->support_ipv6_extension_headers == 1 ? "yes" : "no",
+                 r->support_sack == 1 ? "yes" : "no", r->congestion_algorithm,
+                 r->tcp_connection_offload_capacity, r->flags,
+                 muxcap_record_chimney_capable(r) ? "yes" : "no");
+}
+
+/* The status code's NDIS name without the NDIS_STATUS_ prefix, or "UNKNOWN". */
+const char *ctl_status_code_label(uint32_t status_code) {
+        const char *s = muxcap_status_code_to_string(status_code);
+
+        if (!s)
+                return "UNKNOWN";
+        return strncmp(s, "NDIS_STATUS_", 12) == 0 ? s + 12 : s;
+}
+
+/* One line (newline included) per event: aligned text, or one JSON object. */
+void ctl_print_event(FILE *f, const struct muxcap_event *ev, bool json) {
+        const char *kind = muxcap_event_kind_to_string(ev->kind);
+        char hex[2 * 64 + 1] = "";
+        bool has_record = ev->kind == MUXCAP_EVENT_STATE || ev->kind == MUXCAP_EVENT_INDICATION;
+
+        for (size_t i = 0; has_record && !ev->record && i < ev->buffer_size && i < 64; i++)
+                sprintf(hex + 2 * i, "%02x", ev->buffer[i]);
+        if (json) {
+                fputs("{\"event\":", f);
+                ctl_print_json_string(f, kind ? kind : "unknown");
+                if (ev->mux) {
+                        fputs(",\"name\":", f);
+                        ctl_print_json_string(f, ev->mux);
+                }
+                if (has_record) {
+                        fprintf(f, ",\"generation\":%" PRIu64 ",\"status_code\":%" PRIu32,
+                                ev->generation, ev->status_code);
+                        if (ev->record) {
+                                fputc(',', f);
+                                ctl_print_record(f, ev->record, true);
+                        } else
+                                fprintf(f, ",\"error\":\"malformed record\",\"hex\":\"%s\"", hex);
+                }
+                fputs("}\n", f);
+                return;
+        }
+        if (!has_record) {
+                fprintf(f, "%-16s %s\n", kind ? kind : "unknown", ev->mux ? ev->mux : "");
+                return;
+        }
+        if (ev->record) {
+                char summary[256];
+
+                ctl_format_summary(ev->record, summary, sizeof(summary));
+                fprintf(f, "%-16s %-15s gen %-6" PRIu64 " %-47s %s\n", kind, ev->mux,
+                        ev->generation, ctl_status_code_label(ev->status_code), summary);
+        } else
+                fprintf(f, "%-16s %-15s gen %-6" PRIu64 " %-47s malformed record %s\n", kind,
+                        ev->mux, ev->generation, ctl_status_code_label(ev->status_code), hex);
+}
+
+/* The members of one JSON object for a MUX (no braces): its properties, the hardware record's
+ * fields at the top level, and the current config as "current_config". */
+void ctl_print_mux_json(FILE *f, const struct muxcap_mux_info *info) {
+        fputs("\"name\":", f);
+        ctl_print_json_string(f, info->name);
+        fputs(",\"kind\":", f);
+        ctl_print_json_string(f, info->kind);
+        fprintf(f, ",\"ifindex\":%" PRId32 ",\"capacity_policy\":", info->ifindex);
+        ctl_print_json_string(f, info->capacity_policy);
+        fputs(",\"members\":[", f);
+        for (char **m = info->members; m && *m; m++) {
+                if (m != info->members)
+                        fputc(',', f);
+                ctl_print_json_string(f, *m);
+        }
+        fprintf(f, "],\"generation\":%" PRIu64 ",\"status_code\":%" PRIu32 ",",
+                info->generation, MUXCAP_STATUS_HARDWARE_CAPABILITIES);
+        ctl_print_record(f, &info->hardware, true);
+        fputs(",\"current_config\":{", f);
+        fprintf(f, "\"status_code\":%" PRIu32 ",", MUXCAP_STATUS_OFFLOAD_RESUME);
+        ctl_print_record(f, &info->current, true);
+        fputc('}', f);
+}

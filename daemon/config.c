@@ -1,0 +1,461 @@
+/* SPDX-License-Identifier: MIT */
+/* Configuration file: parsed by inih, checked here, every error as "FILE:LINE: message" */
+
+#include <errno.h>
+#include <fnmatch.h>
+#include <ini.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "config.h"
+
+#define CONFIG_MAX_LINE 4096
+
+typedef struct Parser {
+        Config *config;                 /* borrowed */
+        const char *path;               /* borrowed */
+        FILE *stream;                   /* borrowed */
+        const char *text;               /* borrowed, for config_parse_string() */
+        unsigned line;                  /* the line inih is handling */
+        unsigned section_line;          /* line of the last section header seen */
+        unsigned handled_section_line;  /* section header of the last handled key */
+        MuxRule *mux;                   /* borrowed: current [Mux] section, if any */
+        NicRule *nic;                   /* borrowed: current [Nic] section, if any */
+        bool seen[16];                  /* keys seen in the current section */
+        char *error;                    /* owned: first error, "FILE:LINE: message" */
+        unsigned error_line;
+} Parser;
+
+static void strv_free(char **v) {
+        for (size_t i = 0; v && v[i]; i++)
+                free(v[i]);
+        free(v);
+}
+
+/* Splits @s on blanks into a new NULL-terminated vector. */
+static char **strv_split(const char *s) {
+        char **v = calloc(1, sizeof(char *));
+        size_t n = 0;
+
+        while (v && *s) {
+                size_t len;
+                char **nv;
+
+                s += strspn(s, " \t");
+                len = strcspn(s, " \t");
+                if (len == 0)
+                        break;
+                nv = realloc(v, (n + 2) * sizeof(char *));
+                if (!nv) {
+                        strv_free(v);
+                        return NULL;
+                }
+                v = nv;
+                v[n] = strndup(s, len);
+                if (!v[n]) {
+                        strv_free(v);
+                        return NULL;
+                }
+                v[++n] = NULL;
+                s += len;
+        }
+        return v;
+}
+
+static int parser_error(Parser *p, const char *fmt, ...) _printf_(2, 3);
+static int parser_error(Parser *p, const char *fmt, ...) {
+        char *msg = NULL;
+        va_list ap;
+
+        if (p->error)
+                return 0;
+        va_start(ap, fmt);
+        if (vasprintf(&msg, fmt, ap) < 0)
+                msg = NULL;
+        va_end(ap);
+        if (asprintf(&p->error, "%s:%u: %s", p->path, p->line, msg ? msg : "out of memory") < 0)
+                p->error = NULL;
+        p->error_line = p->line;
+        free(msg);
+        return 0;       /* inih: stop treating this line as good */
+}
+
+/* A glob is valid when it is not empty, fits a name (a NIC name is at most 15 bytes, a glob
+ * may be longer with wildcards) and every '[' is closed. */
+bool glob_is_valid(const char *glob) {
+        size_t n = strlen(glob);
+
+        if (n == 0 || n > 255)
+                return false;
+        for (const char *s = glob; *s; s++) {
+                if (*s == '\\') {
+                        if (!*++s)
+                                return false;
+                } else if (*s == '[') {
+                        const char *e = s + 1;
+                        if (*e == '!' || *e == '^')
+                                e++;
+                        if (*e == ']')
+                                e++;
+                        e = strchr(e, ']');
+                        if (!e)
+                                return false;
+                        s = e;
+                } else if (*s == '/' || *s == ' ')
+                        return false;
+        }
+        return true;
+}
+
+static int handle_daemon(Parser *p, const char *name, const char *value) {
+        Config *c = p->config;
+        uint32_t v;
+
+        if (streq(name, "CoalesceMs")) {
+                int r = parse_u32(value, CONFIG_MAX_COALESCE_MS, &v);
+                if (r < 0)
+                        return parser_error(p, "CoalesceMs: '%s': expected a number of milliseconds 0-%u",
+                                            value, CONFIG_MAX_COALESCE_MS);
+                c->coalesce_ms = v;
+                return 1;
+        }
+        if (streq(name, "KernelMuxKinds")) {
+                char **kinds = strv_split(value);
+                if (!kinds)
+                        return parser_error(p, "out of memory");
+                for (size_t i = 0; kinds[i]; i++)
+                        if (strlen(kinds[i]) > 63 || strspn(kinds[i], "abcdefghijklmnopqrstuvwxyz0123456789_-") != strlen(kinds[i])) {
+                                parser_error(p, "KernelMuxKinds: '%s' is not a link kind", kinds[i]);
+                                strv_free(kinds);
+                                return 0;
+                        }
+                strv_free(c->kernel_mux_kinds);
+                c->kernel_mux_kinds = kinds;
+                return 1;
+        }
+        return parser_error(p, "unknown key '%s' in [Daemon] (expected CoalesceMs, KernelMuxKinds)", name);
+}
+
+static int handle_mux(Parser *p, const char *name, const char *value) {
+        MuxRule *m = p->mux;
+
+        if (streq(name, "Members")) {
+                char **globs = strv_split(value);
+                if (!globs)
+                        return parser_error(p, "out of memory");
+                if (!globs[0]) {
+                        strv_free(globs);
+                        return parser_error(p, "Members: empty list");
+                }
+                for (size_t i = 0; globs[i]; i++)
+                        if (!glob_is_valid(globs[i])) {
+                                parser_error(p, "Members: '%s' is not a valid glob", globs[i]);
+                                strv_free(globs);
+                                return 0;
+                        }
+                strv_free(m->members);
+                m->members = globs;
+                return 1;
+        }
+        if (streq(name, "CapacityPolicy")) {
+                CapacityPolicy policy = capacity_policy_from_string(value);
+                if (policy < 0)
+                        return parser_error(p, "CapacityPolicy: '%s': expected min or sum", value);
+                m->policy = policy;
+                return 1;
+        }
+        return parser_error(p, "unknown key '%s' in [Mux %s] (expected Members, CapacityPolicy)",
+                            name, m->name);
+}
+
+static int handle_nic(Parser *p, const char *name, const char *value) {
+        const char *reason = NULL;
+        Field f = field_from_name(name);
+        uint32_t v;
+
+        if (f < 0)
+                return parser_error(p, "unknown key '%s' in [Nic %s] (expected a record field "
+                                    "such as SupportIPv4 or TcpConnectionOffloadCapacity)",
+                                    name, p->nic->glob);
+        if (field_parse_value(f, value, &v, &reason) < 0)
+                return parser_error(p, "%s: '%s': %s", name, value, reason);
+        p->nic->set[f] = true;
+        p->nic->value[f] = v;
+        return 1;
+}
+
+/* Called at the first key of each section header (inih has no section callback here). */
+static int begin_section(Parser *p, const char *section) {
+        Config *c = p->config;
+        const char *arg;
+
+        p->mux = NULL;
+        p->nic = NULL;
+        memset(p->seen, 0, sizeof(p->seen));
+        if (streq(section, "Daemon"))
+                return 1;
+        if (strncmp(section, "Mux ", 4) == 0) {
+                MuxRule *n;
+
+                arg = section + 4;
+                if (!*arg || strlen(arg) > 255 || strpbrk(arg, " \t/*?["))
+                        return parser_error(p, "[Mux %s]: a MUX name is a plain name without "
+                                            "blanks, '/' or wildcards", arg);
+                if (config_find_mux(c, arg))
+                        return parser_error(p, "duplicate MUX '%s'", arg);
+                n = realloc(c->muxes, (c->n_muxes + 1) * sizeof(MuxRule));
+                if (!n)
+                        return parser_error(p, "out of memory");
+                c->muxes = n;
+                p->mux = &c->muxes[c->n_muxes];
+                *p->mux = (MuxRule) { .name = strdup(arg), .line = p->section_line };
+                if (!p->mux->name)
+                        return parser_error(p, "out of memory");
+                c->n_muxes++;
+                return 1;
+        }
+        if (strncmp(section, "Nic ", 4) == 0) {
+                NicRule *n;
+
+                arg = section + 4;
+                if (!glob_is_valid(arg))
+                        return parser_error(p, "[Nic %s]: not a valid glob", arg);
+                n = realloc(c->nics, (c->n_nics + 1) * sizeof(NicRule));
+                if (!n)
+                        return parser_error(p, "out of memory");
+                c->nics = n;
+                p->nic = &c->nics[c->n_nics];
+                *p->nic = (NicRule) { .glob = strdup(arg) };
+                if (!p->nic->glob)
+                        return parser_error(p, "out of memory");
+                c->n_nics++;
+                return 1;
+        }
+        return parser_error(p, "unknown section [%s] (expected [Daemon], [Mux NAME], [Nic GLOB])",
+                            section);
+}
+
+static int key_index(const char *name) {
+        static const char *const keys[] = {
+                "CoalesceMs", "KernelMuxKinds", "Members", "CapacityPolicy", "Encapsulation",
+                "SupportIPv4", "SupportIPv6", "SupportIPv6ExtensionHeaders", "SupportSack",
+                "CongestionAlgorithm", "TcpConnectionOffloadCapacity", "Flags",
+        };
+        for (size_t i = 0; i < ELEMENTSOF(keys); i++)
+                if (streq(keys[i], name))
+                        return (int) i;
+        return -1;
+}
+
+static int handler(void *user, const char *section, const char *name, const char *value) {
+        Parser *p = user;
+        int k;
+
+        if (p->error)
+                return 0;
+        if (!*section)
+                return parser_error(p, "key '%s' outside of a section", name);
+        if (p->handled_section_line != p->section_line) {
+                p->handled_section_line = p->section_line;
+                if (!begin_section(p, section))
+                        return 0;
+        }
+        k = key_index(name);
+        if (k >= 0) {
+                if (p->seen[k])
+                        return parser_error(p, "duplicate key '%s' in [%s]", name, section);
+                p->seen[k] = true;
+        }
+        if (!p->mux && !p->nic)
+                return handle_daemon(p, name, value);
+        if (p->mux)
+                return handle_mux(p, name, value);
+        return handle_nic(p, name, value);
+}
+
+/* inih reader: one line per call, counting lines and noticing section headers, so the
+ * handler knows its line and when a section starts again under the same name. */
+static char *reader(char *line, int num, void *user) {
+        Parser *p = user;
+        char *str = line;
+        size_t n;
+
+        if (p->stream) {
+                if (!fgets(str, num, p->stream))
+                        return NULL;
+        } else {
+                if (!*p->text)
+                        return NULL;
+                n = strcspn(p->text, "\n");
+                if (p->text[n] == '\n')
+                        n++;
+                if (n >= (size_t) num)
+                        n = (size_t) num - 1;
+                memcpy(str, p->text, n);
+                str[n] = '\0';
+                p->text += n;
+        }
+        p->line++;
+        n = strlen(str);
+        if (n == (size_t) num - 1 && str[n - 1] != '\n' &&
+            !(p->stream ? feof(p->stream) : !*p->text)) {
+                parser_error(p, "line longer than %d bytes", num - 2);
+                return NULL;
+        }
+        str += strspn(str, " \t");
+        if (*str == '[')
+                p->section_line = p->line;
+        return line;
+}
+
+static bool mux_reaches(const Config *c, const MuxRule *from, const MuxRule *target, unsigned depth) {
+        if (depth > c->n_muxes)
+                return true;
+        for (size_t i = 0; i < c->n_muxes; i++) {
+                const MuxRule *m = &c->muxes[i];
+                if (!m->members || !config_mux_matches(from, m->name))
+                        continue;
+                if (m == target || mux_reaches(c, m, target, depth + 1))
+                        return true;
+        }
+        return false;
+}
+
+static int config_check(Parser *p) {
+        const Config *c = p->config;
+
+        for (size_t i = 0; i < c->n_muxes; i++) {
+                const MuxRule *m = &c->muxes[i];
+                if (m->members && mux_reaches(c, m, m, 0)) {
+                        p->line = m->line;
+                        return parser_error(p, "[Mux %s]: its Members would contain itself "
+                                            "(declared MUXes nest in a cycle)", m->name);
+                }
+        }
+        return 1;
+}
+
+int config_new_default(Config **ret) {
+        _cleanup_(config_freep) Config *c = calloc(1, sizeof(Config));
+
+        if (!c)
+                return -ENOMEM;
+        c->coalesce_ms = CONFIG_DEFAULT_COALESCE_MS;
+        c->kernel_mux_kinds = strv_split("bond team bridge");
+        if (!c->kernel_mux_kinds)
+                return -ENOMEM;
+        *ret = steal_ptr(c);
+        return 0;
+}
+
+static int parse(Parser *p, Config **ret, char **reterr_message) {
+        _cleanup_(config_freep) Config *c = NULL;
+        int r;
+
+        r = config_new_default(&c);
+        if (r < 0)
+                return r;
+        p->config = c;
+        /* A buffer larger than any sane line; longer lines are refused by the reader. */
+        r = ini_parse_stream(reader, p, handler, p);
+        if (r == 0 && !p->error)
+                config_check(p);
+        if (r < 0 && !p->error)
+                return -ENOMEM;
+        if (r > 0 && (!p->error || (unsigned) r < p->error_line)) {
+                /* inih's own complaint (no '=' or no ']') came first. */
+                free(p->error);
+                p->error = NULL;
+                p->line = (unsigned) r;
+                parser_error(p, "syntax error (expected [Section] or Key=Value)");
+        }
+        if (p->error) {
+                *reterr_message = steal_ptr(p->error);
+                return -EINVAL;
+        }
+        *ret = steal_ptr(c);
+        return 0;
+}
+
+/* Loads @path. A missing file gives the defaults when @missing_ok. On a bad file returns
+ * -EINVAL and a new "FILE:LINE: message" in @reterr_message; on I/O failure another -errno. */
+int config_load(const char *path, bool missing_ok, Config **ret, char **reterr_message) {
+        Parser p = { .path = path };
+        FILE *f;
+        int r;
+
+        f = fopen(path, "re");
+        if (!f) {
+                if (errno == ENOENT && missing_ok)
+                        return config_new_default(ret);
+                return -errno;
+        }
+        p.stream = f;
+        r = parse(&p, ret, reterr_message);
+        fclose(f);
+        return r;
+}
+
+/* As config_load(), from a string; @path only names it in messages. */
+int config_parse_string(const char *text, const char *path, Config **ret, char **reterr_message) {
+        Parser p = { .path = path, .text = text };
+
+        return parse(&p, ret, reterr_message);
+}
+
+Config *config_free(Config *c) {
+        if (!c)
+                return NULL;
+        strv_free(c->kernel_mux_kinds);
+        for (size_t i = 0; i < c->n_nics; i++)
+                free(c->nics[i].glob);
+        free(c->nics);
+        for (size_t i = 0; i < c->n_muxes; i++) {
+                free(c->muxes[i].name);
+                strv_free(c->muxes[i].members);
+        }
+        free(c->muxes);
+        free(c);
+        return NULL;
+}
+
+bool config_is_kernel_mux_kind(const Config *c, const char *kind) {
+        for (size_t i = 0; kind && c->kernel_mux_kinds[i]; i++)
+                if (streq(c->kernel_mux_kinds[i], kind))
+                        return true;
+        return false;
+}
+
+const MuxRule *config_find_mux(const Config *c, const char *name) {
+        for (size_t i = 0; i < c->n_muxes; i++)
+                if (streq(c->muxes[i].name, name))
+                        return &c->muxes[i];
+        return NULL;
+}
+
+/* Whether @name is a member of declared MUX @m by one of its globs. */
+bool config_mux_matches(const MuxRule *m, const char *name) {
+        for (size_t i = 0; m->members && m->members[i]; i++)
+                if (fnmatch(m->members[i], name, 0) == 0)
+                        return true;
+        return false;
+}
+
+/* Applies every [Nic GLOB] matching @name, in file order (a later section wins), to both
+ * records, marking each field it sets as coming from the config. */
+void config_apply_nic_rules(const Config *c, const char *name, Record *hw, Record *cur,
+                            Source hw_src[static _FIELD_MAX], Source cur_src[static _FIELD_MAX]) {
+        for (size_t i = 0; i < c->n_nics; i++) {
+                const NicRule *rule = &c->nics[i];
+
+                if (fnmatch(rule->glob, name, 0) != 0)
+                        continue;
+                for (Field f = 0; f < _FIELD_MAX; f++)
+                        if (rule->set[f]) {
+                                (void) record_set(hw, f, rule->value[f]);
+                                (void) record_set(cur, f, rule->value[f]);
+                                hw_src[f] = cur_src[f] = SOURCE_CONFIG;
+                        }
+        }
+}

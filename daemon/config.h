@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: MIT */
+/* The configuration file (INI): [Daemon], [Mux NAME], [Nic GLOB] */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "aggregate.h"
+#include "macro.h"
+#include "field.h"
+
+#define CONFIG_DEFAULT_COALESCE_MS 10u
+#define CONFIG_MAX_COALESCE_MS 60000u
+
+/* [Nic GLOB]: field overrides for NICs whose name matches. */
+typedef struct NicRule {
+        char *glob;                     /* owned */
+        bool set[_FIELD_MAX];
+        uint32_t value[_FIELD_MAX];
+} NicRule;
+
+/* [Mux NAME]: a declared MUX (Members= given), or the policy of a kernel MUX (no Members=). */
+typedef struct MuxRule {
+        char *name;                     /* owned */
+        char **members;                 /* owned, NULL-terminated globs; NULL: not declared */
+        CapacityPolicy policy;
+        unsigned line;
+} MuxRule;
+
+typedef struct Config {
+        uint32_t coalesce_ms;
+        char **kernel_mux_kinds;        /* owned, NULL-terminated */
+        NicRule *nics;                  /* owned, in file order: later rules win */
+        size_t n_nics;
+        MuxRule *muxes;                 /* owned */
+        size_t n_muxes;
+} Config;
+
+int config_new_default(Config **ret);
+int config_load(const char *path, bool missing_ok, Config **ret, char **reterr_message);
+int config_parse_string(const char *text, const char *path, Config **ret, char **reterr_message);
+Config *config_free(Config *c);
+DEFINE_TRIVIAL_CLEANUP_FUNC(Config *, config_free)
+
+bool config_is_kernel_mux_kind(const Config *c, const char *kind);
+const MuxRule *config_find_mux(const Config *c, const char *name);
+bool config_mux_matches(const MuxRule *m, const char *name);
+void config_apply_nic_rules(const Config *c, const char *name, Record *hw, Record *cur,
+                            Source hw_src[static _FIELD_MAX], Source cur_src[static _FIELD_MAX]);
+bool glob_is_valid(const char *glob);

@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: MIT */
+/* MUX objects: members, aggregation over them, nested MUXes */
+
+#include <errno.h>
+#include <event2/event.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "mux.h"
+#include "nic.h"
+
+int mux_new(Mux **ret, Manager *m, const char *name, const char *kind, bool declared) {
+        _cleanup_(mux_freep) Mux *x = calloc(1, sizeof(Mux));
+
+        if (!x)
+                return -ENOMEM;
+        x->manager = m;
+        x->declared = declared;
+        x->hw = x->cur = x->pub_hw = x->pub_cur = RECORD_EMPTY;
+        x->name = strdup(name);
+        x->kind = strdup(kind);
+        if (!x->name || !x->kind)
+                return -ENOMEM;
+        *ret = steal_ptr(x);
+        return 0;
+}
+
+/* Frees @x and clears the weak pointer its device holds; the caller unlinks it from the
+ * manager's table and withdraws its D-Bus object first. */
+Mux *mux_free(Mux *x) {
+        if (!x)
+                return NULL;
+        if (x->nic && x->nic->mux == x)
+                x->nic->mux = NULL;
+        if (x->window)
+                event_free(x->window);
+        for (size_t i = 0; x->pub_members && x->pub_members[i]; i++)
+                free(x->pub_members[i]);
+        free(x->pub_members);
+        free(x->members);
+        free(x->name);
+        free(x->kind);
+        free(x);
+        return NULL;
+}
+
+const char *mux_member_name(const MuxMember *mm) {
+        return mm->mux ? mm->mux->name : mm->nic->name;
+}
+
+/* Computes @x's records from its members, computing nested MUXes first. A MUX met again
+ * while it is being computed (a cycle the kernel or config let through) counts as an
+ * empty member, so the result stays defined. */
+void mux_compute(Mux *x) {
+        AggregateMember stack[16], *am = stack;
+        static const Source none[_FIELD_MAX] = { 0 };
+        static const Record empty = { .revision = RECORD_REVISION };
+        _cleanup_free_ AggregateMember *heap = NULL;
+
+        if (x->state != 0)
+                return;
+        x->state = 1;
+        if (x->n_members > ELEMENTSOF(stack)) {
+                heap = calloc(x->n_members, sizeof(AggregateMember));
+                if (!heap) {
+                        log_error("mux '%s': out of memory, keeping the last record", x->name);
+                        x->state = 2;
+                        return;
+                }
+                am = heap;
+        }
+
+        for (size_t pass = 0; pass < 2; pass++) {
+                for (size_t i = 0; i < x->n_members; i++) {
+                        MuxMember *mm = &x->members[i];
+
+                        am[i].name = mux_member_name(mm);
+                        if (mm->mux) {
+                                mux_compute(mm->mux);
+                                if (mm->mux->state == 1) {
+                                        am[i].record = &empty;
+                                        am[i].sources = none;
+                                } else {
+                                        am[i].record = pass == 0 ? &mm->mux->hw : &mm->mux->cur;
+                                        am[i].sources = pass == 0 ? mm->mux->hw_src : mm->mux->cur_src;
+                                }
+                        } else {
+                                am[i].record = pass == 0 ? &mm->nic->hw : &mm->nic->cur;
+                                am[i].sources = pass == 0 ? mm->nic->hw_src : mm->nic->cur_src;
+                        }
+                }
+                if (pass == 0)
+                        aggregate(am, x->n_members, x->policy, &x->hw, x->hw_limits);
+                else
+                        aggregate(am, x->n_members, x->policy, &x->cur, x->cur_limits);
+        }
+        for (Field f = 0; f < _FIELD_MAX; f++) {
+                x->hw_src[f] = x->hw_limits[f].source;
+                x->cur_src[f] = x->cur_limits[f].source;
+        }
+        x->state = 2;
+}
+
+/* Whether the member list differs from the published one. */
+bool mux_members_differ(const Mux *x) {
+        size_t i;
+
+        if (!x->pub_members)
+                return true;
+        for (i = 0; i < x->n_members; i++)
+                if (!x->pub_members[i] || !streq(x->pub_members[i], mux_member_name(&x->members[i])))
+                        return true;
+        return x->pub_members[i] != NULL;
+}

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: MIT */
+/* MUX: an aggregate over member NICs (kernel bond/team/bridge, or declared in the config) */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "aggregate.h"
+#include "coalesce.h"
+#include "macro.h"
+#include "record.h"
+
+typedef struct Manager Manager;
+typedef struct Nic Nic;
+struct event;
+
+/* A member is a NIC, or a MUX (nested: its aggregate is its record as a member). */
+typedef struct MuxMember {
+        Nic *nic;                       /* weak; NULL for a declared MUX member */
+        struct Mux *mux;                /* weak; set when the member is itself a MUX */
+} MuxMember;
+
+typedef struct Mux {
+        Manager *manager;               /* borrowed: outlives this */
+        char *name;                     /* owned */
+        char *kind;                     /* owned: link kind, or "declared" */
+        bool declared;
+        Nic *nic;                       /* weak: the kernel MUX's device, NULL when declared */
+        int ifindex;                    /* 0 when declared */
+        CapacityPolicy policy;
+        bool mark;                      /* still wanted in this sync */
+
+        MuxMember *members;             /* owned array, sorted by name */
+        size_t n_members;
+
+        /* Computed in a sync. */
+        int state;                      /* 0 not yet, 1 computing (cycle guard), 2 done */
+        Record hw, cur;
+        AggregateLimit hw_limits[_FIELD_MAX], cur_limits[_FIELD_MAX];
+        Source hw_src[_FIELD_MAX], cur_src[_FIELD_MAX];  /* as a member of another MUX */
+
+        /* What D-Bus shows. */
+        bool published;
+        uint64_t generation;
+        Record pub_hw, pub_cur;
+        char **pub_members;             /* owned, NULL-terminated */
+        CapacityPolicy pub_policy;
+
+        Coalescer coalescer;
+        struct event *window;           /* owned: the coalescing window timer */
+} Mux;
+
+int mux_new(Mux **ret, Manager *m, const char *name, const char *kind, bool declared);
+Mux *mux_free(Mux *x);
+DEFINE_TRIVIAL_CLEANUP_FUNC(Mux *, mux_free)
+
+const char *mux_member_name(const MuxMember *mm);
+void mux_compute(Mux *x);
+bool mux_members_differ(const Mux *x);

@@ -1,0 +1,285 @@
+/* SPDX-License-Identifier: MIT */
+/* udev `net` monitor on libudev + libevent, and enumeration of existing net devices */
+#include <assert.h>
+#include <errno.h>
+#include <event2/event.h>
+#include <libudev.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "macro.h"
+#include "udev-source.h"
+
+/* Events read per wake-up, so the other sources of the loop are not starved. The event is
+ * level-triggered: what is left is read on the next round. */
+#define UDEV_READ_BUDGET 64U
+
+#define UDEV_CONTROL_PATH "/run/udev/control"
+
+struct UdevSource {
+        struct udev *udev;              /* owned */
+        struct udev_monitor *monitor;   /* owned */
+        struct event *event;            /* owned: persistent EV_READ on the monitor fd */
+        UdevSourceMode mode;            /* resolved: UDEV or KERNEL */
+        const UdevSourceOps *ops;       /* borrowed: outlives this */
+        void *userdata;                 /* borrowed */
+};
+
+static const char *const mode_table[_UDEV_SOURCE_MODE_MAX] = {
+        [UDEV_SOURCE_AUTO] = "auto",
+        [UDEV_SOURCE_UDEV] = "udev",
+        [UDEV_SOURCE_KERNEL] = "kernel",
+};
+
+static const char *const action_table[_UDEV_ACTION_MAX] = {
+        [UDEV_ACTION_ADD] = "add",
+        [UDEV_ACTION_REMOVE] = "remove",
+        [UDEV_ACTION_MOVE] = "move",
+        [UDEV_ACTION_CHANGE] = "change",
+};
+
+/* Returns the name of @m, NULL when out of range. */
+const char *udev_source_mode_to_string(UdevSourceMode m) {
+        return m >= 0 && m < _UDEV_SOURCE_MODE_MAX ? mode_table[m] : NULL;
+}
+
+/* Parses "auto", "udev" or "kernel"; _UDEV_SOURCE_MODE_INVALID otherwise. */
+UdevSourceMode udev_source_mode_from_string(const char *s) {
+        if (!s)
+                return _UDEV_SOURCE_MODE_INVALID;
+        for (UdevSourceMode m = 0; m < _UDEV_SOURCE_MODE_MAX; m++)
+                if (streq(mode_table[m], s))
+                        return m;
+        return _UDEV_SOURCE_MODE_INVALID;
+}
+
+/* Returns the uevent name of @a, NULL when out of range. */
+const char *udev_action_to_string(UdevAction a) {
+        return a >= 0 && a < _UDEV_ACTION_MAX ? action_table[a] : NULL;
+}
+
+/* Parses the actions we handle; _UDEV_ACTION_INVALID for others (bind, unbind, ...). */
+UdevAction udev_action_from_string(const char *s) {
+        if (!s)
+                return _UDEV_ACTION_INVALID;
+        for (UdevAction a = 0; a < _UDEV_ACTION_MAX; a++)
+                if (streq(action_table[a], s))
+                        return a;
+        return _UDEV_ACTION_INVALID;
+}
+
+/* Resolves AUTO by whether udevd's control socket @control_path exists. */
+UdevSourceMode udev_source_mode_resolve(UdevSourceMode mode, const char *control_path) {
+        if (mode != UDEV_SOURCE_AUTO)
+                return mode;
+        return access(control_path, F_OK) == 0 ? UDEV_SOURCE_UDEV : UDEV_SOURCE_KERNEL;
+}
+
+static int parse_ifindex(const char *s, int *ret) {
+        char *end;
+        long v;
+
+        if (!s || *s < '0' || *s > '9')
+                return -EINVAL;
+        errno = 0;
+        v = strtol(s, &end, 10);
+        if (errno != 0 || *end != '\0' || v <= 0 || v > INT_MAX)
+                return -EINVAL;
+        *ret = (int) v;
+        return 0;
+}
+
+/* Builds the event for @dev and hands it to ops->device; drops what cannot be one. */
+static void udev_source_dispatch(UdevSource *s, struct udev_device *dev, UdevAction action) {
+        UdevEvent ev = { .action = action };
+        const char *sysname = udev_device_get_sysname(dev);
+
+        if (parse_ifindex(udev_device_get_property_value(dev, "IFINDEX"), &ev.ifindex) < 0) {
+                log_debug("udev: dropping %s event of '%s' without a valid IFINDEX",
+                          udev_action_to_string(action), sysname ? sysname : "?");
+                return;
+        }
+
+        ev.name = udev_device_get_property_value(dev, "INTERFACE");
+        if (!ev.name)
+                ev.name = sysname;
+        if (!ev.name || ev.name[0] == '\0') {
+                log_debug("udev: dropping %s event of ifindex %d without a name",
+                          udev_action_to_string(action), ev.ifindex);
+                return;
+        }
+
+        /* Raw kernel events carry no rule or hwdb properties, whatever they claim. */
+        if (s->mode == UDEV_SOURCE_UDEV)
+                for (Field f = 0; f < _FIELD_MAX; f++)
+                        ev.props[f] = udev_device_get_property_value(dev, field_to_udev(f));
+
+        log_debug("udev: %s '%s' (%d)", udev_action_to_string(action), ev.name, ev.ifindex);
+        if (s->ops->device)
+                s->ops->device(s->userdata, &ev);
+}
+
+static void udev_source_io_cb(evutil_socket_t fd, short what, void *userdata) {
+        UdevSource *s = userdata;
+
+        for (unsigned i = 0; i < UDEV_READ_BUDGET; i++) {
+                struct udev_device *dev;
+                UdevAction action;
+                const char *a;
+
+                errno = 0;
+                dev = udev_monitor_receive_device(s->monitor);
+                if (!dev) {
+                        if (errno == EAGAIN || errno == EWOULDBLOCK)
+                                return;
+                        if (errno == EINTR)
+                                continue;
+                        if (errno == ENOBUFS) {
+                                log_debug("udev: receive buffer overrun, device events were lost");
+                                if (s->ops->overrun)
+                                        s->ops->overrun(s->userdata);
+                                continue;
+                        }
+                        /* A malformed or foreign message, already consumed: go on. */
+                        log_debug_errno(errno, "udev: dropping unreadable message: %m");
+                        continue;
+                }
+
+                a = udev_device_get_action(dev);
+                action = udev_action_from_string(a);
+                if (action < 0)
+                        log_debug("udev: ignoring action '%s'", a ? a : "");
+                else
+                        udev_source_dispatch(s, dev, action);
+                udev_device_unref(dev);
+        }
+}
+
+/* Opens the monitor in @mode (AUTO is resolved here). On success @ret owns the new source
+ * (free with udev_source_free()). Returns 0 or a negative errno. */
+int udev_source_new(UdevSource **ret, struct event_base *base, UdevSourceMode mode,
+                    const UdevSourceOps *ops, void *userdata) {
+        _cleanup_(udev_source_freep) UdevSource *s = NULL;
+        int r;
+
+        assert(ret);
+        assert(base);
+        assert(ops);
+
+        if (mode < 0 || mode >= _UDEV_SOURCE_MODE_MAX)
+                return -EINVAL;
+
+        s = calloc(1, sizeof(*s));
+        if (!s)
+                return -ENOMEM;
+        s->ops = ops;
+        s->userdata = userdata;
+        /* The caller says once that properties are unavailable in KERNEL mode. */
+        s->mode = udev_source_mode_resolve(mode, UDEV_CONTROL_PATH);
+        log_debug("udev: monitoring %s events", udev_source_mode_to_string(s->mode));
+
+        s->udev = udev_new();
+        if (!s->udev)
+                return errno > 0 ? -errno : -ENOMEM;
+
+        s->monitor = udev_monitor_new_from_netlink(s->udev,
+                                                   s->mode == UDEV_SOURCE_UDEV ? "udev" : "kernel");
+        if (!s->monitor)
+                return errno > 0 ? -errno : -ENOMEM;
+        r = udev_monitor_filter_add_match_subsystem_devtype(s->monitor, "net", NULL);
+        if (r < 0)
+                return r;
+        r = udev_monitor_enable_receiving(s->monitor);
+        if (r < 0)
+                return r;
+
+        s->event = event_new(base, udev_monitor_get_fd(s->monitor), EV_READ | EV_PERSIST,
+                             udev_source_io_cb, s);
+        if (!s->event)
+                return -ENOMEM;
+        if (event_add(s->event, NULL) < 0)
+                return -EIO;
+
+        *ret = steal_ptr(s);
+        return 0;
+}
+
+/* Frees @s (NULL allowed, half-built allowed). Returns NULL. */
+UdevSource *udev_source_free(UdevSource *s) {
+        if (!s)
+                return NULL;
+        if (s->event)
+                event_free(s->event);
+        udev_monitor_unref(s->monitor);
+        udev_unref(s->udev);
+        free(s);
+        return NULL;
+}
+
+/* Returns the resolved mode, UDEV_SOURCE_UDEV or UDEV_SOURCE_KERNEL. */
+UdevSourceMode udev_source_get_mode(UdevSource *s) {
+        assert(s);
+        return s->mode;
+}
+
+/* Sets a plain SO_RCVBUF on the monitor socket (tests use it to force overruns). */
+int udev_source_set_rcvbuf(UdevSource *s, int bytes) {
+        assert(s);
+
+        if (setsockopt(udev_monitor_get_fd(s->monitor), SOL_SOCKET, SO_RCVBUF, &bytes, sizeof(bytes)) < 0)
+                return -errno;
+        return 0;
+}
+
+static void udev_enumeratep(struct udev_enumerate **e) {
+        if (*e)
+                udev_enumerate_unref(*e);
+}
+
+static void udev_devicep(struct udev_device **d) {
+        if (*d)
+                udev_device_unref(*d);
+}
+
+/* One ADD event per existing `net` device, through ops->device. Devices that vanish while we
+ * look are skipped. Returns 0 or a negative errno. */
+int udev_source_enumerate(UdevSource *s) {
+        _cleanup_(udev_enumeratep) struct udev_enumerate *e = NULL;
+        struct udev_list_entry *entry;
+        int r;
+
+        assert(s);
+
+        e = udev_enumerate_new(s->udev);
+        if (!e)
+                return errno > 0 ? -errno : -ENOMEM;
+        r = udev_enumerate_add_match_subsystem(e, "net");
+        if (r < 0)
+                return r;
+        r = udev_enumerate_scan_devices(e);
+        if (r < 0)
+                return r;
+
+        udev_list_entry_foreach(entry, udev_enumerate_get_list_entry(e)) {
+                _cleanup_(udev_devicep) struct udev_device *dev = NULL;
+                const char *syspath = udev_list_entry_get_name(entry);
+
+                dev = udev_device_new_from_syspath(s->udev, syspath);
+                if (!dev) {
+                        log_debug("udev: '%s' vanished during enumeration", syspath);
+                        continue;
+                }
+                /* udevd announces it with an add event once its rules ran. */
+                if (s->mode == UDEV_SOURCE_UDEV && !udev_device_get_is_initialized(dev)) {
+                        log_debug("udev: skipping '%s', not initialized by udevd yet", syspath);
+                        continue;
+                }
+                udev_source_dispatch(s, dev, UDEV_ACTION_ADD);
+        }
+
+        return 0;
+}

@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests of daemon/config.c: the example config, every error with FILE:LINE */
+#undef NDEBUG
+#include <assert.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+
+static Config *parse_ok(const char *text) {
+        Config *c = NULL;
+        char *msg = NULL;
+        int r = config_parse_string(text, "test.conf", &c, &msg);
+
+        if (r < 0)
+                fprintf(stderr, "unexpected error: %s\n", msg);
+        assert(r == 0 && c && !msg);
+        return c;
+}
+
+static void expect_error(const char *text, const char *want) {
+        Config *c = NULL;
+        char *msg = NULL;
+        int r = config_parse_string(text, "test.conf", &c, &msg);
+
+        assert(r == -EINVAL && !c);
+        if (!msg || strcmp(msg, want) != 0) {
+                fprintf(stderr, "got '%s'\nwant '%s'\n", msg ? msg : "(null)", want);
+                assert(0);
+        }
+        free(msg);
+}
+
+static void test_spec_example_parses(void) {
+        Config *c = parse_ok("[Daemon]\nCoalesceMs=25\nKernelMuxKinds=bond team bridge\n\n"
+                             "[Mux lbfo0]\nMembers=enp1s0f0 enp1s0f1 enp2s0*\nCapacityPolicy=sum\n\n"
+                             "[Nic enp2s0*]\nTcpConnectionOffloadCapacity=4096\nSupportSack=yes\n"
+                             "# comment\n; comment\n[Mux br0]\nCapacityPolicy=sum\n");
+        Record hw = RECORD_EMPTY, cur = RECORD_EMPTY;
+        Source hs[_FIELD_MAX] = { 0 }, cs[_FIELD_MAX] = { 0 };
+        const MuxRule *m;
+
+        assert(c->coalesce_ms == 25);
+        assert(config_is_kernel_mux_kind(c, "team") && !config_is_kernel_mux_kind(c, "veth"));
+        assert(c->n_muxes == 2);
+        m = config_find_mux(c, "lbfo0");
+        assert(m && m->policy == CAPACITY_POLICY_SUM && m->members);
+        assert(config_mux_matches(m, "enp1s0f1") && config_mux_matches(m, "enp2s0d3"));
+        assert(!config_mux_matches(m, "enp1s0f2"));
+        m = config_find_mux(c, "br0");
+        assert(m && !m->members && m->policy == CAPACITY_POLICY_SUM);
+
+        config_apply_nic_rules(c, "enp2s0x", &hw, &cur, hs, cs);
+        assert(hw.tcp_connection_offload_capacity == 4096 && cur.tcp_connection_offload_capacity == 4096);
+        assert(hw.support_sack == 1 && hs[FIELD_SUPPORT_SACK] == SOURCE_CONFIG);
+        assert(hs[FIELD_SUPPORT_IPV4] == SOURCE_NONE);
+        config_free(c);
+}
+
+static void test_defaults(void) {
+        Config *c = parse_ok("");
+
+        assert(c->coalesce_ms == 10);
+        assert(config_is_kernel_mux_kind(c, "bond") && config_is_kernel_mux_kind(c, "bridge"));
+        assert(c->n_muxes == 0 && c->n_nics == 0);
+        config_free(c);
+}
+
+static void test_later_nic_section_wins(void) {
+        Config *c = parse_ok("[Nic eth*]\nSupportIPv4=yes\nFlags=1\n[Nic eth1]\nSupportIPv4=no\n");
+        Record hw = RECORD_EMPTY, cur = RECORD_EMPTY;
+        Source hs[_FIELD_MAX] = { 0 }, cs[_FIELD_MAX] = { 0 };
+
+        config_apply_nic_rules(c, "eth1", &hw, &cur, hs, cs);
+        assert(hw.support_ipv4 == 0 && hw.flags == 1);
+        config_apply_nic_rules(c, "eth0", &hw, &cur, hs, cs);
+        assert(hw.support_ipv4 == 1);
+        config_free(c);
+}
+
+static void test_every_error_names_file_and_line(void) {
+        expect_error("[Daemon]\nCoalesceMs=abc\n", "test.conf:2: CoalesceMs: 'abc': expected a number of milliseconds 0-60000");
+        expect_error("[Daemon]\nCoalesceMs=60001\n", "test.conf:2: CoalesceMs: '60001': expected a number of milliseconds 0-60000");
+        expect_error("[Daemon]\nFoo=1\n", "test.conf:2: unknown key 'Foo' in [Daemon] (expected CoalesceMs, KernelMuxKinds)");
+        expect_error("\n[Bogus]\nA=1\n", "test.conf:3: unknown section [Bogus] (expected [Daemon], [Mux NAME], [Nic GLOB])");
+        expect_error("A=1\n", "test.conf:1: key 'A' outside of a section");
+        expect_error("[Daemon]\nno equals sign\n", "test.conf:2: syntax error (expected [Section] or Key=Value)");
+        expect_error("[Daemon\nCoalesceMs=1\n", "test.conf:1: syntax error (expected [Section] or Key=Value)");
+        expect_error("[Mux a]\nMembers=x\n[Mux a]\nMembers=y\n", "test.conf:4: duplicate MUX 'a'");
+        expect_error("[Mux a]\nMembers=x\nMembers=y\n", "test.conf:3: duplicate key 'Members' in [Mux a]");
+        expect_error("[Mux a]\nMembers=eth[0\n", "test.conf:2: Members: 'eth[0' is not a valid glob");
+        expect_error("[Mux a]\nMembers=\n", "test.conf:2: Members: empty list");
+        expect_error("[Mux a]\nCapacityPolicy=max\n", "test.conf:2: CapacityPolicy: 'max': expected min or sum");
+        expect_error("[Mux a]\nMember=x\n", "test.conf:2: unknown key 'Member' in [Mux a] (expected Members, CapacityPolicy)");
+        expect_error("[Mux a*]\nMembers=x\n", "test.conf:2: [Mux a*]: a MUX name is a plain name without blanks, '/' or wildcards");
+        expect_error("[Nic eth[]\nFlags=1\n", "test.conf:2: [Nic eth[]: not a valid glob");
+        expect_error("[Nic eth0]\nSupportIPv4=maybe\n", "test.conf:2: SupportIPv4: 'maybe': expected yes, no, 1, 0, true or false");
+        expect_error("[Nic eth0]\nCongestionAlgorithm=16\n", "test.conf:2: CongestionAlgorithm: '16': number out of range 0-15");
+        expect_error("[Nic eth0]\nEncapsulation=ethernet\n", "test.conf:2: Encapsulation: 'ethernet': unknown encapsulation (expected null, 802.3, 802.3-pq, 802.3-pq-oob, llc-snap-routed, or one number)");
+        expect_error("[Nic eth0]\nCapacity=1\n", "test.conf:2: unknown key 'Capacity' in [Nic eth0] (expected a record field such as SupportIPv4 or TcpConnectionOffloadCapacity)");
+        expect_error("[Daemon]\nKernelMuxKinds=bond Bridge!\n", "test.conf:2: KernelMuxKinds: 'Bridge!' is not a link kind");
+}
+
+static void test_declared_mux_cycle_is_refused(void) {
+        expect_error("[Mux a]\nMembers=b\n\n[Mux b]\nMembers=c x\n[Mux c]\nMembers=a*\n",
+                     "test.conf:1: [Mux a]: its Members would contain itself (declared MUXes nest in a cycle)");
+        expect_error("[Mux self]\nMembers=s*\n",
+                     "test.conf:1: [Mux self]: its Members would contain itself (declared MUXes nest in a cycle)");
+        config_free(parse_ok("[Mux a]\nMembers=b\n[Mux b]\nMembers=eth*\n"));
+}
+
+static void test_first_error_wins(void) {
+        expect_error("[Daemon]\nCoalesceMs=x\nFoo=2\n", "test.conf:2: CoalesceMs: 'x': expected a number of milliseconds 0-60000");
+        expect_error("[Daemon]\nbad line\nFoo=2\n", "test.conf:2: syntax error (expected [Section] or Key=Value)");
+}
+
+static void test_long_line_is_refused(void) {
+        char text[600];
+
+        strcpy(text, "[Mux a]\nMembers=");
+        memset(text + strlen(text), 'x', 300);
+        text[17 + 300] = '\0';
+        strcat(text, "\n");
+        {
+                Config *c = NULL;
+                char *msg = NULL;
+                assert(config_parse_string(text, "test.conf", &c, &msg) == -EINVAL);
+                assert(msg && strstr(msg, "test.conf:2: line longer than"));
+                free(msg);
+        }
+}
+
+static void test_missing_file(void) {
+        Config *c = NULL;
+        char *msg = NULL;
+
+        assert(config_load("/nonexistent/muxcapd.conf", true, &c, &msg) == 0 && c);
+        assert(c->coalesce_ms == CONFIG_DEFAULT_COALESCE_MS);
+        config_free(c);
+        c = NULL;
+        assert(config_load("/nonexistent/muxcapd.conf", false, &c, &msg) == -ENOENT && !c);
+}
+
+int main(void) {
+        test_spec_example_parses();
+        test_defaults();
+        test_later_nic_section_wins();
+        test_every_error_names_file_and_line();
+        test_declared_mux_cycle_is_refused();
+        test_first_error_wins();
+        test_long_line_is_refused();
+        test_missing_file();
+        return 0;
+}

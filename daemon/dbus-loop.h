@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* libdbus on libevent: drives a DBusConnection's watches, timeouts and dispatch from an event_base */
+/* libdbus on libevent: an event_base drives a DBusConnection's watches, timeouts, dispatch */
 #pragma once
 
 #include <dbus/dbus.h>

@@ -184,6 +184,14 @@ static void manager_sweep(Manager *m) {
         }
 }
 
+/* A dump (re)starts: links it does not report by its end are gone. */
+static void on_dump_start(void *userdata) {
+        Manager *m = userdata;
+
+        for (size_t i = 0; i < m->n_nics; i++)
+                m->nics[i]->rtnl_mark = false;
+}
+
 static void on_dump_done(void *userdata) {
         Manager *m = userdata;
 
@@ -260,7 +268,7 @@ int manager_resync(Manager *m) {
 
         m->resyncing = true;
         for (size_t i = 0; i < m->n_nics; i++)
-                m->nics[i]->rtnl_mark = m->nics[i]->udev_mark = false;
+                m->nics[i]->udev_mark = false;
         r = udev_source_enumerate(m->udev);
         if (r < 0)
                 log_warning_errno(r, "udev: enumeration failed, keeping what is known: %m");
@@ -739,6 +747,7 @@ int manager_start(Manager *m) {
         static const RtnlSourceOps rtnl_ops = {
                 .link_new = on_link_new,
                 .link_del = on_link_del,
+                .dump_start = on_dump_start,
                 .dump_done = on_dump_done,
                 .overrun = on_overrun,
         };

@@ -103,17 +103,22 @@ if command -v pkg-config >/dev/null; then
                 fail "libmuxcap.pc: libdir is '$pc_libdir', expected $MUXCAP_LIBDIR"
 fi
 
-# Everything meson installs exists, and lies under the prefix (or sysconfdir).
+# Everything meson installs exists, and lies under the prefix, or sysconfdir, or a directory
+# given explicitly with -Dsystemd_system_unit_dir= or -Ddbus_interfaces_dir=.
+under_allowed() {
+        case $1 in
+        "$MUXCAP_PREFIX"/*|"$MUXCAP_SYSCONFDIR"/*|"$MUXCAP_UNIT_DIR"/*|"$MUXCAP_DBUS_INTERFACES_DIR"/*)
+                return 0 ;;
+        esac
+        return 1
+}
 while read -r f; do
         [ -n "$f" ] || continue
         [ -e "$dest$f" ] || [ -L "$dest$f" ] || fail "meson lists $f as installed, but it is missing"
-        case $f in
-        "$MUXCAP_PREFIX"/*|"$MUXCAP_SYSCONFDIR"/*) ;;
-        *) fail "$f is installed outside the prefix $MUXCAP_PREFIX" ;;
-        esac
+        under_allowed "$f" || fail "$f is installed outside the prefix $MUXCAP_PREFIX"
 done <"$tmp/installed.txt"
 outside=$(cd "$dest" && find . -mindepth 1 \( -type f -o -type l \) | sed 's|^\.||' |
-        grep -v -e "^$MUXCAP_PREFIX/" -e "^$MUXCAP_SYSCONFDIR/" || true)
+        while read -r f; do under_allowed "$f" || echo "$f"; done)
 [ -z "$outside" ] || fail "files staged outside the prefix: $outside"
 
 # --- Generated files carry the real paths -------------------------------------------------

@@ -40,11 +40,12 @@ if [[ "${1-}" != "--inner" ]]; then
                         (($# >= 2)) || die "$1 needs a FILE"
                         [[ -r "$2" ]] || die "$1 '$2': cannot read"
                 [[ $1 != --rules || $2 == *.rules ]] || die "--rules '$2': udevd reads only *.rules"
-                [[ $1 != --hwdb || $2 == *.hwdb ]] || die "--hwdb '$2': systemd-hwdb reads only *.hwdb"
+                [[ $1 != --hwdb || $2 == *.hwdb ]] || die "--hwdb '$2': hwdb reads only *.hwdb"
                         args+=("$1" "$(realpath "$2")")
                         shift 2 ;;
                 --) shift; break ;;
-                *) die "unknown option '$1' (usage: ns-run.sh [--rules FILE]... [--hwdb FILE]... -- CMD...)" ;;
+                *) die "unknown option '$1'" \
+                        "(usage: ns-run.sh [--rules FILE]... [--hwdb FILE]... -- CMD...)" ;;
                 esac
         done
         (($#)) || die "no command given"

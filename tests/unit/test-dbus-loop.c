@@ -38,9 +38,9 @@ static bool find_in_path(const char *name) {
                 path = "/usr/bin:/bin";
         while (*path) {
                 size_t n = strcspn(path, ":");
+                int k = snprintf(buf, sizeof(buf), "%.*s/%s", (int) n, path, name);
 
-                if (snprintf(buf, sizeof(buf), "%.*s/%s", (int) n, path, name) < (int) sizeof(buf) &&
-                    access(buf, X_OK) == 0)
+                if (k < (int) sizeof(buf) && access(buf, X_OK) == 0)
                         return true;
                 path += n + (path[n] == ':');
         }
@@ -52,8 +52,6 @@ static bool find_in_path(const char *name) {
  * however we die (PR_SET_PDEATHSIG), so a failed assert leaves nothing running. */
 static void bus_start(void) {
         static const char config_fmt[] =
-                "<!DOCTYPE busconfig PUBLIC \"-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN\"\n"
-                " \"http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd\">\n"
                 "<busconfig>\n"
                 "  <listen>unix:abstract=muxcap-test-dbus-loop-%d</listen>\n"
                 "  <auth>EXTERNAL</auth>\n"
@@ -81,7 +79,8 @@ static void bus_start(void) {
                 if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
                         _exit(127);
                 (void) close(addr[0]);
-                (void) snprintf(arg_config, sizeof(arg_config), "--config-file=/proc/self/fd/%d", cfg);
+                (void) snprintf(arg_config, sizeof(arg_config), "--config-file=/proc/self/fd/%d",
+                                cfg);
                 (void) snprintf(arg_print, sizeof(arg_print), "--print-address=%d", addr[1]);
                 execlp("dbus-daemon", "dbus-daemon", "--nofork", arg_config, arg_print,
                        (char *) NULL);

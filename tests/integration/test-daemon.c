@@ -1,0 +1,275 @@
+/* SPDX-License-Identifier: MIT */
+/* muxcapd end to end: real kernel, real systemd-udevd with daemon.rules, real dbus-daemon.
+ * Every record is checked byte for byte against the hex derived from SPEC 2 and 3. */
+#undef NDEBUG
+#include <assert.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "field.h"
+#include "record.h"
+#include "util.h"
+
+#define DEST "org.muxcap.MuxCap1"
+#define ROOT "/org/muxcap/MuxCap1"
+#define HW STATUS_HARDWARE_CAPABILITIES
+#define CUR STATUS_OFFLOAD_RESUME
+
+/* veth: 802.3 + 802.1Q (vlan insert and parse), TSO/TSO6, rx-checksum, generic tx checksum */
+#define VETH_HW "80021400" "06000000" "05000000" "00000000" "00000000"
+#define EMPTY "80021400" "00000000" "00000000" "00000000" "00000000"
+
+typedef struct Want {
+        const char *path;
+} Want;
+
+static bool on_path(const UtilStatus *s, void *userdata) {
+        return streq(s->path, userdata);
+}
+
+static void hex(const uint8_t *b, size_t n, char *out) {
+        hex_encode(b, n, out);
+}
+
+/* Waits for the next indication on @path and checks code, generation (0: any) and bytes. */
+static void expect(DBusConnection *c, const char *path, uint32_t code, uint64_t gen, const char *want_hex) {
+        char got[2 * sizeof(((UtilStatus *) 0)->buffer) + 1];
+        UtilStatus s;
+        int r;
+
+        r = util_wait_status(c, on_path, (void *) path, UTIL_TIMEOUT_MS, &s);
+        if (r < 0) {
+                fprintf(stderr, "FAIL: no StatusIndication on %s (want 0x%08x gen %llu %s): %s\n",
+                        path, code, (unsigned long long) gen, want_hex, strerror(-r));
+                exit(1);
+        }
+        hex(s.buffer, s.size, got);
+        if (s.status_code != code || (gen && s.generation != gen) || !streq(got, want_hex)) {
+                fprintf(stderr, "FAIL: on %s got 0x%08x gen %llu %s\n                 want 0x%08x gen %llu %s\n",
+                        path, s.status_code, (unsigned long long) s.generation, got, code,
+                        (unsigned long long) gen, want_hex);
+                exit(1);
+        }
+        printf("ok: %s 0x%08x gen %llu %s\n", path, code, (unsigned long long) gen, got);
+}
+
+static void expect_property_hex(DBusConnection *c, const char *path, const char *iface,
+                                const char *prop, const char *want_hex) {
+        uint8_t buf[64];
+        char got[129];
+        size_t n = 0;
+
+        assert(util_get_property_bytes(c, DEST, path, iface, prop, buf, sizeof(buf), &n) == 0);
+        hex(buf, n, got);
+        if (!streq(got, want_hex)) {
+                fprintf(stderr, "FAIL: %s %s = %s, want %s\n", path, prop, got, want_hex);
+                exit(1);
+        }
+}
+
+static uint64_t generation(DBusConnection *c, const char *path) {
+        uint64_t g = 0;
+
+        assert(util_get_property(c, DEST, path, UTIL_MUX_INTERFACE, "Generation", DBUS_TYPE_UINT64, &g) == 0);
+        return g;
+}
+
+static char *members(DBusConnection *c, const char *path) {
+        DBusMessage *m = util_call(c, DEST, path, "org.freedesktop.DBus.Properties", "Get",
+                                   DBUS_TYPE_STRING, &(const char *) { UTIL_MUX_INTERFACE },
+                                   DBUS_TYPE_STRING, &(const char *) { "Members" }, DBUS_TYPE_INVALID);
+        DBusMessageIter it, v, a;
+        char *out = calloc(1, 4096);
+
+        assert(m && dbus_message_get_type(m) == DBUS_MESSAGE_TYPE_METHOD_RETURN);
+        dbus_message_iter_init(m, &it);
+        dbus_message_iter_recurse(&it, &v);
+        dbus_message_iter_recurse(&v, &a);
+        while (dbus_message_iter_get_arg_type(&a) == DBUS_TYPE_STRING) {
+                const char *s;
+                dbus_message_iter_get_basic(&a, &s);
+                if (*out)
+                        strcat(out, " ");
+                strncat(out, s, 4000 - strlen(out));
+                dbus_message_iter_next(&a);
+        }
+        dbus_message_unref(m);
+        return out;
+}
+
+static void expect_members(DBusConnection *c, const char *path, const char *want) {
+        _cleanup_free_ char *got = members(c, path);
+
+        if (!streq(got, want)) {
+                fprintf(stderr, "FAIL: %s Members '%s', want '%s'\n", path, got, want);
+                exit(1);
+        }
+}
+
+static void expect_error(DBusConnection *c, const char *path, const char *iface, const char *method,
+                         const char *error, const char *arg) {
+        DBusMessage *m = arg ? util_call(c, DEST, path, iface, method, DBUS_TYPE_STRING, &arg, DBUS_TYPE_INVALID)
+                             : util_call(c, DEST, path, iface, method, DBUS_TYPE_INVALID);
+
+        assert(m);
+        if (dbus_message_get_type(m) != DBUS_MESSAGE_TYPE_ERROR || !streq(dbus_message_get_error_name(m), error)) {
+                fprintf(stderr, "FAIL: %s.%s on %s: want error %s, got %s\n", iface, method, path,
+                        error, dbus_message_get_error_name(m) ? dbus_message_get_error_name(m) : "a reply");
+                exit(1);
+        }
+        dbus_message_unref(m);
+}
+
+static int count_in_log(const UtilProcess *p, const char *needle) {
+        _cleanup_free_ char *log = util_run_output("cat '%s'", util_process_log(p));
+        int n = 0;
+
+        for (const char *s = log; (s = strstr(s, needle)); s++)
+                n++;
+        return n;
+}
+
+int main(void) {
+        _cleanup_(util_process_freep) UtilProcess *d = NULL;
+        _cleanup_(util_bus_closep) DBusConnection *c = NULL;
+        const char *muxcapd = getenv("MUXCAPD"), *dir;
+        char conf[512], bus_arg[600], conf_arg[600];
+        const char *br0 = ROOT "/mux/br0";
+        int status;
+
+        util_require_ns_run();
+        setvbuf(stdout, NULL, _IOLBF, 0);
+        assert(muxcapd);
+        dir = getenv("MUXCAP_TEST_DIR");
+        snprintf(conf, sizeof(conf), "%s/muxcapd.conf", dir);
+        {
+                FILE *f = fopen(conf, "we");
+                assert(f);
+                fputs("[Daemon]\nCoalesceMs=50\n\n"
+                      "[Mux team0]\nMembers=d*\nCapacityPolicy=sum\n\n"
+                      "[Mux outer]\nMembers=br0 cA\n\n"
+                      "[Nic d*]\nTcpConnectionOffloadCapacity=3000000000\n\n"
+                      "[Nic cA]\nTcpConnectionOffloadCapacity=100\nSupportSack=1\n", f);
+                assert(fclose(f) == 0);
+        }
+        snprintf(bus_arg, sizeof(bus_arg), "--bus=%s", getenv("MUXCAP_TEST_BUS"));
+        snprintf(conf_arg, sizeof(conf_arg), "--config=%s", conf);
+
+        c = util_bus_connect();
+        util_add_status_match(c);
+        d = util_spawn("muxcapd", (char *const[]) { (char *) muxcapd, bus_arg, conf_arg,
+                                                    "--udev-source=udev", "--log-level=debug", NULL });
+        assert(util_process_wait_ready(d, UTIL_TIMEOUT_MS) == 0);
+        assert(util_wait_name(c, DEST, UTIL_TIMEOUT_MS) == 0);
+
+        /* Declared MUXes exist from the start, empty. */
+        expect_members(c, ROOT "/mux/team0", "");
+
+        /* A new bridge: InterfacesAdded, then both records with generation 1, all zero. */
+        util_run("ip link add br0 type bridge");
+        expect(c, br0, HW, 1, EMPTY);
+        expect(c, br0, CUR, 1, EMPTY);
+
+        /* A member with udev-provided capacity 4096 and SACK: both records at once. */
+        util_run("ip link add uA type veth peer name uB");
+        util_run("udevadm settle");
+        util_run("ip link set uA master br0");
+        expect(c, br0, HW, 2, "80021400" "06000000" "45000000" "00100000" "00000000");
+        expect(c, br0, CUR, 2, "80021400" "06000000" "45000000" "00100000" "00000000");
+        expect_members(c, br0, "uA");
+        assert(generation(c, br0) == 2);
+
+        /* Offloads toggled: the current config follows, the hardware record does not. */
+        util_run("ethtool -K uA tso off");
+        expect(c, br0, CUR, 3, "80021400" "06000000" "40000000" "00100000" "00000000");
+        expect_property_hex(c, br0, UTIL_MUX_INTERFACE, "HardwareCapabilities",
+                            "80021400" "06000000" "45000000" "00100000" "00000000");
+        assert(generation(c, br0) == 3);
+
+        /* Events that change nothing serialized emit nothing. First let what the toggle
+         * caused elsewhere ('outer' follows br0) arrive. */
+        while (util_wait_status(c, NULL, NULL, 200, NULL) == 0)
+                ;
+        util_run("ethtool -K uA tso off");
+        util_run("ip link set uA up && ip link set uB up && ip link set br0 up && ip link set uA down");
+        util_assert_no_status(c, 400);
+        assert(generation(c, br0) == 3);
+
+        /* Bad udev values fall through to the kernel's, logged once. */
+        util_run("ip link add badA type veth peer name badB && udevadm settle && ip link set badA master br0");
+        expect(c, br0, HW, 4, "80021400" "06000000" "05000000" "00000000" "00000000");
+        expect(c, br0, CUR, 4, "80021400" "06000000" "00000000" "00000000" "00000000");
+        util_run("ethtool -K badA gro off; ethtool -K badA gro on; sleep 0.2");
+        assert(count_in_log(d, "nic 'badA': udev property MUXCAP_CAPACITY='notanumber' is invalid") == 1);
+        assert(count_in_log(d, "nic 'badA': udev property MUXCAP_IPV6='maybe' is invalid") == 1);
+        {
+                DBusMessage *m = util_call(c, DEST, ROOT, "org.muxcap.MuxCap1.Manager", "GetNic",
+                                           DBUS_TYPE_STRING, &(const char *) { "badA" }, DBUS_TYPE_INVALID);
+                assert(m && dbus_message_get_type(m) == DBUS_MESSAGE_TYPE_METHOD_RETURN);
+                dbus_message_unref(m);
+        }
+
+        /* Member removed: the record recomputes over who is left. */
+        util_run("ip link del badA");
+        expect(c, br0, HW, 5, "80021400" "06000000" "45000000" "00100000" "00000000");
+        expect(c, br0, CUR, 5, "80021400" "06000000" "40000000" "00100000" "00000000");
+
+        /* Rename: the member list follows, the record does not move. */
+        util_run("ip link set uA down && ip link set uA name uR");
+        util_run("sleep 0.3");
+        expect_members(c, br0, "uR");
+        assert(generation(c, br0) == 5);
+        expect_error(c, ROOT, "org.muxcap.MuxCap1.Manager", "GetNic", "org.muxcap.MuxCap1.Error.NoSuchNic", "uA");
+
+        /* Declared MUX by glob, config values, capacity policy sum saturating. udev sets
+         * the two ends up one after the other, so wait for both, then check the state. */
+        util_run("ip link add dA type veth peer name dB && udevadm settle && sleep 0.2");
+        expect_members(c, ROOT "/mux/team0", "dA dB");
+        expect_property_hex(c, ROOT "/mux/team0", UTIL_MUX_INTERFACE, "HardwareCapabilities",
+                            "80021400" "06000000" "05000000" "ffffffff" "00000000");
+
+        /* Nested: 'outer' holds the bridge (its aggregate, which 'outer' followed all along)
+         * and cA, whose config sets capacity 100 and SACK. */
+        util_run("ip link add cA type veth peer name cB && udevadm settle && sleep 0.2");
+        expect_members(c, ROOT "/mux/outer", "br0 cA");
+        expect_property_hex(c, ROOT "/mux/outer", UTIL_MUX_INTERFACE, "HardwareCapabilities",
+                            "80021400" "06000000" "45000000" "64000000" "00000000");
+        while (util_wait_status(c, NULL, NULL, 100, NULL) == 0)
+                ;       /* drain: the burst below counts only its own indications */
+
+        /* Coalescing: a burst of flips gives at most a leading emission plus one per window. */
+        {
+                UtilStatus s;
+                int n = 0;
+                uint64_t start = util_now_ms();
+                util_run("for i in $(seq 20); do ethtool -K uR tso on; ethtool -K uR tso off; done; ethtool -K uR tso on");
+                uint64_t took = util_now_ms() - start;
+                while (util_wait_status(c, on_path, (void *) br0, 300, &s) == 0)
+                        n++;
+                printf("burst of 41 flips in %llu ms gave %d indications\n", (unsigned long long) took, n);
+                assert(n >= 1);
+                assert((uint64_t) n <= 2 * (took / 50 + 2));
+                expect_property_hex(c, br0, UTIL_MUX_INTERFACE, "CurrentConfig",
+                                    "80021400" "06000000" "45000000" "00100000" "00000000");
+        }
+
+        /* Errors for bad calls. */
+        expect_error(c, ROOT, "org.muxcap.MuxCap1.Manager", "GetMux", "org.muxcap.MuxCap1.Error.NoSuchMux", "nope");
+        expect_error(c, ROOT "/mux/nope", UTIL_MUX_INTERFACE, "Explain", "org.freedesktop.DBus.Error.UnknownObject", NULL);
+        expect_error(c, ROOT, "org.muxcap.MuxCap1.Manager", "Frobnicate", "org.freedesktop.DBus.Error.UnknownMethod", NULL);
+        expect_error(c, ROOT, "org.muxcap.MuxCap1.Manager", "GetMux", "org.freedesktop.DBus.Error.InvalidArgs", NULL);
+
+        /* Member bridge deleted: the MUX goes away with InterfacesRemoved; SIGTERM exits 0. */
+        util_run("ip link del br0");
+        util_run("sleep 0.2");
+        expect_error(c, ROOT, "org.muxcap.MuxCap1.Manager", "GetMux", "org.muxcap.MuxCap1.Error.NoSuchMux", "br0");
+        assert(util_process_signal(d, SIGTERM) == 0);
+        assert(util_process_wait(d, UTIL_TIMEOUT_MS, &status) == 0);
+        assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+        printf("all daemon scenarios passed\n");
+        return 0;
+}

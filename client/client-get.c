@@ -366,7 +366,8 @@ struct muxcap_explanation *muxcap_explanations_free(struct muxcap_explanation *e
         for (size_t i = 0; i < n; i++) {
                 free(e[i].field);
                 free(e[i].value);
-                free(e[i].limited_by);
+                free(e[i].member);
+                free(e[i].source);
         }
         free(e);
         return NULL;
@@ -380,6 +381,7 @@ int muxcap_client_explain(struct muxcap_client *c, const char *name,
         DBusMessage *m = NULL;
         DBusMessageIter it, a;
         size_t n = 0;
+        bool four;
         int r;
 
         if (!c || !name || !ret || !ret_n)
@@ -393,19 +395,29 @@ int muxcap_client_explain(struct muxcap_client *c, const char *name,
         r = bus_call(c, m, &reply);
         if (r < 0)
                 return r;
-        if (!dbus_message_has_signature(reply, "a(sss)"))
+        four = dbus_message_has_signature(reply, "a(ssss)");
+        if (!four && !dbus_message_has_signature(reply, "a(sss)"))
                 return -EBADMSG;
         (void) dbus_message_iter_init(reply, &it);
         dbus_message_iter_recurse(&it, &a);
         for (; dbus_message_iter_get_arg_type(&a) == DBUS_TYPE_STRUCT; dbus_message_iter_next(&a)) {
                 DBusMessageIter st;
-                const char *s[3];
-                struct muxcap_explanation *l;
+                const char *s[4] = { "", "", "", "" };
+                struct muxcap_explanation *l, *e;
+                size_t member_len;
 
                 dbus_message_iter_recurse(&a, &st);
-                for (size_t i = 0; i < 3; i++) {
+                for (size_t i = 0; i < (four ? 4u : 3u); i++) {
                         dbus_message_iter_get_basic(&st, &s[i]);
                         dbus_message_iter_next(&st);
+                }
+                member_len = strlen(s[2]);
+                if (!four) {
+                        /* "member source": the source is the last word. */
+                        const char *space = strrchr(s[2], ' ');
+
+                        s[3] = space ? space + 1 : s[2];
+                        member_len = space ? (size_t) (space - s[2]) : 0;
                 }
                 l = realloc(list, (n + 1) * sizeof(*l));
                 if (!l) {
@@ -413,13 +425,14 @@ int muxcap_client_explain(struct muxcap_client *c, const char *name,
                         return -ENOMEM;
                 }
                 list = l;
-                list[n] = (struct muxcap_explanation) {
+                e = &list[n++];
+                *e = (struct muxcap_explanation) {
                         .field = strdup(s[0]),
                         .value = strdup(s[1]),
-                        .limited_by = strdup(s[2]),
+                        .member = strndup(s[2], member_len),
+                        .source = strdup(s[3]),
                 };
-                n++;
-                if (!list[n - 1].field || !list[n - 1].value || !list[n - 1].limited_by) {
+                if (!e->field || !e->value || !e->member || !e->source) {
                         (void) muxcap_explanations_free(list, n);
                         return -ENOMEM;
                 }

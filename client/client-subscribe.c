@@ -144,7 +144,7 @@ static void handle_status_indication(Subscription *s, DBusMessage *m) {
         uint64_t gen;
         int n = 0;
 
-        if (!name || !dbus_message_has_signature(m, "uay"))
+        if (!name || !dbus_message_has_signature(m, "utay"))
                 return;
         (void) dbus_message_iter_init(m, &it);
         dbus_message_iter_get_basic(&it, &code);

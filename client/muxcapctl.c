@@ -77,17 +77,23 @@ static int verb_encode(Ctl *ctl, int argc, char **argv) {
         return 0;
 }
 
-static const char *bus_label(const Ctl *ctl) {
-        return ctl->bus ? ctl->bus : "system";
+/* "the system bus", "the session bus" or "the bus at ADDRESS", for messages. */
+static void print_bus(const Ctl *ctl) {
+        if (!ctl->bus || strcmp(ctl->bus, "system") == 0 || strcmp(ctl->bus, "session") == 0)
+                fprintf(stderr, "the %s bus", ctl->bus ? ctl->bus : "system");
+        else
+                fprintf(stderr, "the bus at '%s'", ctl->bus);
 }
 
 /* Prints why a call to muxcapd failed, once, and returns the exit status. */
 static int daemon_error(const Ctl *ctl, const char *verb, const char *what, const char *name, int r) {
         if (r == -ENOENT && name)
                 fprintf(stderr, "muxcapctl: %s: '%s': no such %s\n", verb, name, what);
-        else if (r == -EHOSTDOWN)
-                fprintf(stderr, "muxcapctl: %s: muxcapd is not running on the %s bus\n", verb,
-                        bus_label(ctl));
+        else if (r == -EHOSTDOWN) {
+                fprintf(stderr, "muxcapctl: %s: muxcapd is not running on ", verb);
+                print_bus(ctl);
+                fputc('\n', stderr);
+        }
         else if (name)
                 fprintf(stderr, "muxcapctl: %s: '%s': %s\n", verb, name, strerror(-r));
         else
@@ -99,8 +105,9 @@ static int connect_bus(const Ctl *ctl, const char *verb, struct muxcap_client **
         int r = muxcap_client_new(ret, ctl->bus);
 
         if (r < 0) {
-                fprintf(stderr, "muxcapctl: %s: cannot connect to the %s bus: %s\n", verb,
-                        bus_label(ctl), strerror(-r));
+                fprintf(stderr, "muxcapctl: %s: cannot connect to ", verb);
+                print_bus(ctl);
+                fprintf(stderr, ": %s\n", strerror(-r));
                 return EXIT_DAEMON;
         }
         return 0;
@@ -283,7 +290,7 @@ static int verb_show(Ctl *ctl, int argc, char **argv) {
 static int verb_explain(Ctl *ctl, int argc, char **argv) {
         struct muxcap_client *c = NULL;
         struct muxcap_explanation *e = NULL;
-        size_t n = 0, wfield = 5, wvalue = 5;
+        size_t n = 0, wfield = 5, wvalue = 5, wmember = 6;
         int r;
 
         if (argc != 2)
@@ -304,8 +311,10 @@ static int verb_explain(Ctl *ctl, int argc, char **argv) {
                         ctl_print_json_string(stdout, e[i].field);
                         fputs(",\"value\":", stdout);
                         ctl_print_json_string(stdout, e[i].value);
-                        fputs(",\"limited_by\":", stdout);
-                        ctl_print_json_string(stdout, e[i].limited_by);
+                        fputs(",\"member\":", stdout);
+                        ctl_print_json_string(stdout, e[i].member);
+                        fputs(",\"source\":", stdout);
+                        ctl_print_json_string(stdout, e[i].source);
                         fputc('}', stdout);
                 }
                 fputs("]}\n", stdout);
@@ -313,12 +322,14 @@ static int verb_explain(Ctl *ctl, int argc, char **argv) {
                 for (size_t i = 0; i < n; i++) {
                         wfield = max_size(wfield, strlen(e[i].field));
                         wvalue = max_size(wvalue, strlen(e[i].value));
+                        wmember = max_size(wmember, strlen(e[i].member));
                 }
-                printf("%-*s  %-*s  %s\n", (int) wfield, "FIELD", (int) wvalue, "VALUE",
-                       "LIMITED BY");
+                printf("%-*s  %-*s  %-*s  %s\n", (int) wfield, "FIELD", (int) wvalue, "VALUE",
+                       (int) wmember, "MEMBER", "SOURCE");
                 for (size_t i = 0; i < n; i++)
-                        printf("%-*s  %-*s  %s\n", (int) wfield, e[i].field, (int) wvalue,
-                               e[i].value, e[i].limited_by[0] ? e[i].limited_by : "-");
+                        printf("%-*s  %-*s  %-*s  %s\n", (int) wfield, e[i].field, (int) wvalue,
+                               e[i].value, (int) wmember, e[i].member[0] ? e[i].member : "-",
+                               e[i].source[0] ? e[i].source : "-");
         }
         e = muxcap_explanations_free(e, n);
         return 0;
@@ -375,8 +386,9 @@ static int verb_monitor(Ctl *ctl, int argc, char **argv) {
 
                 r = muxcap_client_dispatch(c);
                 if (r < 0 || m.failed) {
-                        fprintf(stderr, "muxcapctl: monitor: lost the connection to the %s bus\n",
-                                bus_label(ctl));
+                        fputs("muxcapctl: monitor: lost the connection to ", stderr);
+                        print_bus(ctl);
+                        fputc('\n', stderr);
                         status = EXIT_DAEMON;
                         break;
                 }

@@ -447,7 +447,9 @@ static void manager_rebuild_topology(Manager *m) {
                 }
         }
         for (size_t k = 0; k < m->n_muxes; k++)
-                qsort(m->muxes[k]->members, m->muxes[k]->n_members, sizeof(MuxMember), mux_member_cmp);
+                if (m->muxes[k]->n_members > 1)
+                        qsort(m->muxes[k]->members, m->muxes[k]->n_members, sizeof(MuxMember),
+                              mux_member_cmp);
         m->topology_dirty = false;
 }
 

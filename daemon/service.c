@@ -98,8 +98,8 @@ int object_path_unescape(const char *escaped, char **ret) {
         for (q = out; *escaped; escaped++) {
                 if (*escaped == '_') {
                         int hi = unhex(escaped[1]), lo = hi >= 0 ? unhex(escaped[2]) : -1;
-                        unsigned char c = (unsigned char) (hi << 4 | lo);
-                        if (lo < 0 || c == 0 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                        unsigned char c = lo >= 0 ? (unsigned char) (hi << 4 | lo) : 0;
+                        if (c == 0 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
                             (c >= '0' && c <= '9')) {
                                 free(out);
                                 return -EINVAL;

@@ -22,6 +22,8 @@ static void on_event(struct muxcap_client *c, const struct muxcap_event *ev, voi
         const char *status;
         char encap[64];
 
+        (void) c;
+        (void) userdata;
         switch (ev->kind) {
         case MUXCAP_EVENT_STATE:
         case MUXCAP_EVENT_INDICATION:

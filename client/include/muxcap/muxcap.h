@@ -249,19 +249,21 @@ int muxcap_client_get_mux_info(struct muxcap_client *c, const char *name,
  * NULL-terminated array (possibly empty); free it with muxcap_mux_info_list_free(). */
 int muxcap_client_list_muxes(struct muxcap_client *c, struct muxcap_mux_info ***ret);
 
-/* One line of Explain(): the aggregated value of @field and what limits it, as muxcapd
- * words them ("member source", e.g. "enp1s0f1 udev"). */
+/* One line of Explain(): the aggregated value of a field, the member that limits it and where
+ * that member's value came from. */
 struct muxcap_explanation {
-        char *field;
-        char *value;
-        char *limited_by;
+        char *field;                    /* D-Bus property name, e.g. "SupportIPv4" */
+        char *value;                    /* the aggregated value, as text */
+        char *member;                   /* "" when no member limits it */
+        char *source;                   /* kernel, udev, config, or "" */
 };
 
 /* Frees an array of @n explanations. Accepts NULL; returns NULL. */
 struct muxcap_explanation *muxcap_explanations_free(struct muxcap_explanation *e, size_t n);
 
-/* Asks muxcapd which member and which source limit each field of MUX @name. On success *ret
- * is a new array of *ret_n entries; free it with muxcap_explanations_free(). */
+/* Asks muxcapd which member and which source limit each field of MUX @name. Accepts the reply
+ * as a(sss) (field, value, "member source") and as a(ssss) (field, value, member, source). On
+ * success *ret is a new array of *ret_n entries; free it with muxcap_explanations_free(). */
 int muxcap_client_explain(struct muxcap_client *c, const char *name,
                           struct muxcap_explanation **ret, size_t *ret_n);
 

@@ -1,0 +1,57 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# The demo's body, run by scripts/demo.sh inside tests/integration/ns-run.sh: a private
+# network namespace with its own udevd and dbus-daemon ($MUXCAP_TEST_BUS).
+set -euo pipefail
+build=$1
+bus=$MUXCAP_TEST_BUS
+ctl=("$build/client/muxcapctl" --bus="$bus")
+
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; sleep 0.4; }
+
+"$build/daemon/muxcapd" --bus="$bus" --config=/dev/null --log-level=notice &
+daemon=$!
+for _ in $(seq 50); do
+        "${ctl[@]}" list >/dev/null 2>&1 && break
+        sleep 0.1
+done
+
+step "muxcapctl monitor: one line per StatusIndication (0x4002000B hardware, 0x40020003 current config)"
+"${ctl[@]}" monitor &
+monitor=$!
+sleep 0.3
+
+step "ip link add br-demo type bridge   (a new MUX: generation 1, no members, all zero)"
+ip link add br-demo type bridge
+sleep 0.3
+
+step "three veth NICs join br-demo; udev rules give them capacities 4096, 1024, 2048"
+for i in 1 2 3; do
+        ip link add nic$i type veth peer name peer$i
+done
+udevadm settle
+for i in 1 2 3; do
+        ip link set nic$i master br-demo
+        sleep 0.3
+done
+
+step "ethtool -K nic2 tso off   (current config changes; hardware capabilities do not)"
+ethtool -K nic2 tso off
+sleep 0.3
+
+step "ip link del nic2   (capacity min() rises to 2048)"
+ip link del nic2
+sleep 0.3
+
+step "muxcapctl show br-demo"
+"${ctl[@]}" show br-demo
+
+step "muxcapctl explain br-demo"
+"${ctl[@]}" explain br-demo
+
+step "stopping: SIGINT to monitor, SIGTERM to muxcapd"
+kill -INT $monitor
+wait $monitor || true
+kill -TERM $daemon
+wait $daemon
+echo "muxcapd exited with status $?"

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "strv.h"
 
 #define CONFIG_MAX_LINE 4096
 
@@ -26,12 +27,6 @@ typedef struct Parser {
         char *error;                    /* owned: first error, "FILE:LINE: message" */
         unsigned error_line;
 } Parser;
-
-static void strv_free(char **v) {
-        for (size_t i = 0; v && v[i]; i++)
-                free(v[i]);
-        free(v);
-}
 
 /* Splits @s on blanks into a new NULL-terminated vector. */
 static char **strv_split(const char *s) {

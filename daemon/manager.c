@@ -20,6 +20,7 @@
 #include "rtnl-source.h"
 #include "service.h"
 #include "udev-source.h"
+#include "strv.h"
 
 static void manager_schedule_sync(Manager *m);
 static void manager_notify_status(Manager *m);
@@ -466,12 +467,6 @@ static char **members_strv(const Mux *x) {
                 }
         }
         return v;
-}
-
-static void strv_free(char **v) {
-        for (size_t i = 0; v && v[i]; i++)
-                free(v[i]);
-        free(v);
 }
 
 static void mux_window_cb(evutil_socket_t fd, short what, void *userdata);

@@ -9,6 +9,7 @@
 #include "config.h"
 #include "log.h"
 #include "nic.h"
+#include "strv.h"
 
 int nic_new(Nic **ret, int ifindex) {
         Nic *n = calloc(1, sizeof(Nic));
@@ -20,12 +21,6 @@ int nic_new(Nic **ret, int ifindex) {
         n->pub_hw = n->pub_cur = RECORD_EMPTY;
         *ret = n;
         return 0;
-}
-
-static void strv_free(char **v) {
-        for (size_t i = 0; v && v[i]; i++)
-                free(v[i]);
-        free(v);
 }
 
 /* Frees @n; the caller has removed it from the manager's table and cleared its MUX. */

@@ -19,14 +19,15 @@ failures=0
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 ok() { echo "ok: $*"; }
 
-[ -n "$meson" ] && [ -x "$meson" ] || skip "meson not found"
+if [ -z "$meson" ] || [ ! -x "$meson" ]; then skip "meson not found"; fi
 for tool in systemd-analyze systemd-hwdb systemd-sysusers; do
         command -v "$tool" >/dev/null || skip "$tool not found"
 done
 [ -x "$py" ] || skip "$py not found"
 for v in PREFIX SYSCONFDIR BINDIR SBINDIR LIBDIR INCLUDEDIR MANDIR MAN UNIT_DIR SYSUSERS_DIR \
          DBUS_SERVICES_DIR DBUS_POLICY_DIR DBUS_INTERFACES_DIR EXAMPLES_DIR; do
-        [ -n "$(eval echo "\${MUXCAP_$v:-}")" ] || { echo "FAIL: MUXCAP_$v is not set"; exit 1; }
+        n=MUXCAP_$v
+        [ -n "${!n:-}" ] || { echo "FAIL: $n is not set"; exit 1; }
 done
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/muxcap-install.XXXXXX") || exit 1
@@ -270,7 +271,7 @@ if [ -f "$unit" ]; then
                         continue
                 fi
                 [ -e "$vroot$cmd" ] && continue
-                placeholder=$vroot$(realpath -m "$cmd")
+                placeholder=$vroot$(realpath -m "$(dirname "$cmd")")/$(basename "$cmd")
                 mkdir -p "$(dirname "$placeholder")"
                 printf '#!/bin/sh\nexit 0\n' >"$placeholder"
                 chmod 755 "$placeholder"

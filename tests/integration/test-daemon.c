@@ -257,6 +257,45 @@ int main(void) {
                                     "80021400" "06000000" "45000000" "00100000" "00000000");
         }
 
+        /* SIGHUP re-reads the config; Reload() as root too; a bad config is refused with its
+         * FILE:LINE and the running one kept. */
+        {
+                uint32_t ms = 0;
+                FILE *f = fopen(conf, "ae");
+                DBusMessage *m;
+
+                assert(f);
+                fputs("[Daemon]\nCoalesceMs=70\n", f);
+                assert(fclose(f) == 0);
+                /* a second [Daemon] section is fine; its CoalesceMs is a new key there */
+                assert(util_process_signal(d, SIGHUP) == 0);
+                util_run("sleep 0.3");
+                assert(util_get_property(c, DEST, ROOT, "org.muxcap.MuxCap1.Manager", "CoalesceMs",
+                                         DBUS_TYPE_UINT32, &ms) == 0);
+                assert(ms == 70);
+                f = fopen(conf, "ae");
+                assert(f);
+                fputs("[Nic x]\nSupportSack=perhaps\n", f);
+                assert(fclose(f) == 0);
+                m = util_call(c, DEST, ROOT, "org.muxcap.MuxCap1.Manager", "Reload", DBUS_TYPE_INVALID);
+                assert(m && dbus_message_get_type(m) == DBUS_MESSAGE_TYPE_ERROR);
+                assert(streq(dbus_message_get_error_name(m), "org.muxcap.MuxCap1.Error.BadConfig"));
+                {
+                        const char *text = NULL;
+                        assert(dbus_message_get_args(m, NULL, DBUS_TYPE_STRING, &text, DBUS_TYPE_INVALID));
+                        assert(strstr(text, "muxcapd.conf:") && strstr(text, "SupportSack: 'perhaps'"));
+                }
+                dbus_message_unref(m);
+                assert(util_get_property(c, DEST, ROOT, "org.muxcap.MuxCap1.Manager", "CoalesceMs",
+                                         DBUS_TYPE_UINT32, &ms) == 0);
+                assert(ms == 70);
+                m = util_call(c, DEST, ROOT, "org.muxcap.MuxCap1.Manager", "Resync", DBUS_TYPE_INVALID);
+                assert(m && dbus_message_get_type(m) == DBUS_MESSAGE_TYPE_METHOD_RETURN);
+                dbus_message_unref(m);
+                util_run("sleep 0.3");
+                expect_members(c, br0, "uR");
+        }
+
         /* Errors for bad calls. */
         expect_error(c, ROOT, "org.muxcap.MuxCap1.Manager", "GetMux", "org.muxcap.MuxCap1.Error.NoSuchMux", "nope");
         expect_error(c, ROOT "/mux/nope", UTIL_MUX_INTERFACE, "Explain", "org.freedesktop.DBus.Error.UnknownObject", NULL);

@@ -86,20 +86,16 @@ static Nic *manager_get_nic(Manager *m, int ifindex) {
         return n;
 }
 
-/* Drops @n from the table. Its D-Bus object is withdrawn in the next sync, which sees it
- * missing: so here only the bookkeeping that sync cannot do afterwards. */
+/* Drops @n from the table: withdraws its D-Bus object and every weak pointer to it. */
 static void manager_drop_nic(Manager *m, Nic *n) {
         size_t i = nic_slot(m, n->ifindex);
 
         if (n->published && m->service)
                 service_nic_removed(m->service, n);
         n->published = false;
-        for (size_t k = 0; k < m->n_muxes; k++) {
-                Mux *x = m->muxes[k];
-                if (x->nic == n)
-                        x->nic = NULL;
-                /* Member pointers are weak: rebuild them before anyone reads them. */
-        }
+        /* D-Bus calls (Explain) may run before the next sync rebuilds the member lists. */
+        for (size_t k = 0; k < m->n_muxes; k++)
+                mux_forget_nic(m->muxes[k], n);
         if (n->mux)
                 n->mux->nic = NULL;
         n->mux = NULL;
@@ -360,6 +356,38 @@ static int mux_add_member(Mux *x, Nic *nic, Mux *sub) {
         return 0;
 }
 
+/* Each NIC's MUXes (its Muxes property), from the member lists: done here, once per
+ * topology change, and not per sync. Lists come out sorted, as the MUX table is. */
+static void manager_rebuild_nic_muxes(Manager *m) {
+        _cleanup_free_ char ***lists = calloc(m->n_nics + 1, sizeof(char **));
+        _cleanup_free_ size_t *count = calloc(m->n_nics + 1, sizeof(size_t));
+        bool oom = !lists || !count;
+
+        for (size_t k = 0; !oom && k < m->n_muxes; k++)
+                for (size_t j = 0; !oom && j < m->muxes[k]->n_members; j++) {
+                        const Nic *n = m->muxes[k]->members[j].nic;
+                        size_t i;
+
+                        if (!n)
+                                continue;
+                        i = nic_slot(m, n->ifindex);
+                        oom = strv_push_dup(&lists[i], &count[i], m->muxes[k]->name) < 0;
+                }
+        for (size_t i = 0; lists && i < m->n_nics; i++) {
+                Nic *n = m->nics[i];
+
+                if (oom || strv_equal(lists[i], n->pub_muxes)) {
+                        strv_free(lists[i]);
+                        continue;
+                }
+                strv_free(n->pub_muxes);
+                n->pub_muxes = lists[i];
+                n->muxes_changed = true;
+        }
+        if (oom)
+                log_error("out of memory, NIC Muxes properties not updated");
+}
+
 /* Rebuilds the MUX set and every member list from the NIC table and config. */
 static void manager_rebuild_topology(Manager *m) {
         for (size_t i = 0; i < m->n_muxes; i++) {
@@ -451,6 +479,7 @@ static void manager_rebuild_topology(Manager *m) {
                 if (m->muxes[k]->n_members > 1)
                         qsort(m->muxes[k]->members, m->muxes[k]->n_members, sizeof(MuxMember),
                               mux_member_cmp);
+        manager_rebuild_nic_muxes(m);
         m->topology_dirty = false;
 }
 
@@ -527,25 +556,6 @@ static void mux_window_cb(evutil_socket_t fd, short what, void *userdata) {
 
 static void manager_publish_nic(Manager *m, Nic *n) {
         unsigned changed = 0;
-        char **muxes;
-        size_t k = 0;
-
-        muxes = calloc(m->n_muxes + 1, sizeof(char *));
-        if (!muxes)
-                return;
-        for (size_t i = 0; i < m->n_muxes; i++)
-                for (size_t j = 0; j < m->muxes[i]->n_members; j++)
-                        if (m->muxes[i]->members[j].nic == n && !m->muxes[i]->members[j].mux) {
-                                muxes[k++] = strdup(m->muxes[i]->name);
-                                break;
-                        }
-        /* Also a kernel MUX device that is a member of another MUX. */
-        for (size_t i = 0; n->mux && i < m->n_muxes; i++)
-                for (size_t j = 0; j < m->muxes[i]->n_members; j++)
-                        if (m->muxes[i]->members[j].mux == n->mux) {
-                                muxes[k++] = strdup(m->muxes[i]->name);
-                                break;
-                        }
 
         if (n->published && !streq(n->pub_name, n->name)) {
                 /* A rename moves the object: withdraw the old path, add the new. */
@@ -558,19 +568,12 @@ static void manager_publish_nic(Manager *m, Nic *n) {
                 changed |= CHANGED_CUR;
         if (!streq(n->driver, n->pub_driver))
                 changed |= CHANGED_DRIVER;
-        {
-                size_t i;
-                for (i = 0; muxes[i] && n->pub_muxes && n->pub_muxes[i]; i++)
-                        if (!streq(muxes[i], n->pub_muxes[i]))
-                                break;
-                if (!n->pub_muxes || muxes[i] || n->pub_muxes[i])
-                        changed |= CHANGED_MEMBERS;
-        }
+        if (n->muxes_changed)
+                changed |= CHANGED_MEMBERS;
+        n->muxes_changed = false;
         n->pub_hw = n->hw;
         n->pub_cur = n->cur;
         memcpy(n->pub_driver, n->driver, sizeof(n->driver));
-        strv_free(n->pub_muxes);
-        n->pub_muxes = muxes;
         if (!n->published) {
                 free(n->pub_name);
                 n->pub_name = strdup(n->name);
@@ -661,23 +664,48 @@ static void manager_sync(Manager *m) {
         manager_notify_status(m);
 }
 
-static void manager_notify_status(Manager *m) {
+static size_t manager_count_published(const Manager *m) {
         size_t published = 0;
-        char status[128];
 
         for (size_t i = 0; i < m->n_nics; i++)
                 published += m->nics[i]->published;
-        if (m->notified_muxes == m->n_muxes && m->notified_nics == published && m->ready)
+        return published;
+}
+
+static void manager_send_status(Manager *m) {
+        size_t published = manager_count_published(m);
+        char status[128];
+
+        if (m->ready && m->notified_muxes == m->n_muxes && m->notified_nics == published)
                 return;
         m->notified_muxes = m->n_muxes;
         m->notified_nics = published;
         snprintf(status, sizeof(status), "%sSTATUS=%zu MUXes, %zu NICs",
                  m->ready ? "" : "READY=1\n", m->n_muxes, published);
-        /* READY=1 goes with the first state published: the name is owned by now. */
         (void) sd_notify(0, status);
         if (!m->ready)
                 log_info("ready: %zu MUXes, %zu NICs", m->n_muxes, published);
         m->ready = true;
+}
+
+static void status_timer_cb(evutil_socket_t fd, short what, void *userdata) {
+        manager_send_status(userdata);
+}
+
+/* READY=1 goes out with the first published state (the name is owned by then). Later STATUS=
+ * updates go out at most once a second: sd_notify() blocks while the receiver's queue is
+ * full, and a storm would otherwise send one per sync. */
+static void manager_notify_status(Manager *m) {
+        static const struct timeval interval = { .tv_sec = 1 };
+
+        if (!m->ready) {
+                manager_send_status(m);
+                return;
+        }
+        if (m->notified_muxes == m->n_muxes && m->notified_nics == manager_count_published(m))
+                return;
+        if (!evtimer_pending(m->status_timer, NULL))
+                evtimer_add(m->status_timer, &interval);
 }
 
 static void sync_cb(evutil_socket_t fd, short what, void *userdata) {
@@ -727,6 +755,9 @@ int manager_new(Manager **ret, const ManagerOptions *options, Config *config) {
                 return -ENOMEM;
         m->sync_event = event_new(m->base, -1, 0, sync_cb, m);
         if (!m->sync_event || event_priority_set(m->sync_event, 1) < 0)
+                return -ENOMEM;
+        m->status_timer = evtimer_new(m->base, status_timer_cb, m);
+        if (!m->status_timer)
                 return -ENOMEM;
         if (getrandom(id, sizeof(id), 0) != sizeof(id))
                 return -errno;
@@ -828,6 +859,8 @@ Manager *manager_free(Manager *m) {
                 event_free(m->sighup);
         if (m->sync_event)
                 event_free(m->sync_event);
+        if (m->status_timer)
+                event_free(m->status_timer);
         config_free(m->config);
         if (m->base)
                 event_base_free(m->base);

@@ -52,6 +52,7 @@ typedef struct Manager {
         bool resyncing;
         bool topology_dirty;            /* membership may have changed */
         struct event *sync_event;       /* owned: deferred recomputation */
+        struct event *status_timer;     /* owned: rate limit of STATUS= updates */
         struct event *sigterm, *sigint, *sighup;        /* owned */
         struct event *watchdog;         /* owned: only when systemd asked for one */
         int exit_code;

@@ -113,3 +113,20 @@ bool mux_members_differ(const Mux *x) {
                         return true;
         return x->pub_members[i] != NULL;
 }
+
+/* Drops @n from @x's members, so no weak pointer outlives the NIC. The explanation's member
+ * indexes no longer hold, so they say "none" until the next computation. */
+void mux_forget_nic(Mux *x, const Nic *n) {
+        size_t k = 0;
+
+        for (size_t i = 0; i < x->n_members; i++)
+                if (x->members[i].nic != n)
+                        x->members[k++] = x->members[i];
+        if (k == x->n_members)
+                return;
+        x->n_members = k;
+        for (Field f = 0; f < _FIELD_MAX; f++) {
+                x->hw_limits[f] = (AggregateLimit) { .member = -1, .source = SOURCE_NONE };
+                x->cur_limits[f] = (AggregateLimit) { .member = -1, .source = SOURCE_NONE };
+        }
+}

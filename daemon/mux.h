@@ -58,3 +58,4 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(Mux *, mux_free)
 const char *mux_member_name(const MuxMember *mm);
 void mux_compute(Mux *x);
 bool mux_members_differ(const Mux *x);
+void mux_forget_nic(Mux *x, const Nic *n);

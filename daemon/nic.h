@@ -41,7 +41,8 @@ typedef struct Nic {
         char *pub_name;                 /* owned: the name its object path was made from */
         Record pub_hw, pub_cur;
         char pub_driver[32];
-        char **pub_muxes;               /* owned, NULL-terminated */
+        char **pub_muxes;               /* owned, NULL-terminated: the MUXes it is a member of */
+        bool muxes_changed;             /* pub_muxes changed in the last topology rebuild */
 } Nic;
 
 int nic_new(Nic **ret, int ifindex);

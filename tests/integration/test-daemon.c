@@ -78,10 +78,10 @@ static uint64_t generation(DBusConnection *c, const char *path) {
         return g;
 }
 
-static char *members(DBusConnection *c, const char *path) {
+/* A string-array property, space-separated. */
+static char *strv_property(DBusConnection *c, const char *path, const char *iface, const char *prop) {
         DBusMessage *m = util_call(c, DEST, path, "org.freedesktop.DBus.Properties", "Get",
-                                   DBUS_TYPE_STRING, &(const char *) { UTIL_MUX_INTERFACE },
-                                   DBUS_TYPE_STRING, &(const char *) { "Members" }, DBUS_TYPE_INVALID);
+                                   DBUS_TYPE_STRING, &iface, DBUS_TYPE_STRING, &prop, DBUS_TYPE_INVALID);
         DBusMessageIter it, v, a;
         char *out = calloc(1, 4096);
 
@@ -101,13 +101,18 @@ static char *members(DBusConnection *c, const char *path) {
         return out;
 }
 
-static void expect_members(DBusConnection *c, const char *path, const char *want) {
-        _cleanup_free_ char *got = members(c, path);
+static void expect_strv(DBusConnection *c, const char *path, const char *iface, const char *prop,
+                        const char *want) {
+        _cleanup_free_ char *got = strv_property(c, path, iface, prop);
 
         if (!streq(got, want)) {
-                fprintf(stderr, "FAIL: %s Members '%s', want '%s'\n", path, got, want);
+                fprintf(stderr, "FAIL: %s %s '%s', want '%s'\n", path, prop, got, want);
                 exit(1);
         }
+}
+
+static void expect_members(DBusConnection *c, const char *path, const char *want) {
+        expect_strv(c, path, UTIL_MUX_INTERFACE, "Members", want);
 }
 
 static void expect_error(DBusConnection *c, const char *path, const char *iface, const char *method,
@@ -236,6 +241,12 @@ int main(void) {
          * and cA, whose config sets capacity 100 and SACK. */
         util_run("ip link add cA type veth peer name cB && udevadm settle && sleep 0.2");
         expect_members(c, ROOT "/mux/outer", "br0 cA");
+        /* Each NIC lists the MUXes it is a member of; a MUX device is a member too. */
+        expect_strv(c, ROOT "/nic/uR", "org.muxcap.MuxCap1.Nic", "Muxes", "br0");
+        expect_strv(c, ROOT "/nic/br0", "org.muxcap.MuxCap1.Nic", "Muxes", "outer");
+        expect_strv(c, ROOT "/nic/cA", "org.muxcap.MuxCap1.Nic", "Muxes", "outer");
+        expect_strv(c, ROOT "/nic/dB", "org.muxcap.MuxCap1.Nic", "Muxes", "team0");
+        expect_strv(c, ROOT "/nic/cB", "org.muxcap.MuxCap1.Nic", "Muxes", "");
         expect_property_hex(c, ROOT "/mux/outer", UTIL_MUX_INTERFACE, "HardwareCapabilities",
                             "80021400" "06000000" "45000000" "64000000" "00000000");
         while (util_wait_status(c, NULL, NULL, 100, NULL) == 0)

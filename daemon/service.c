@@ -389,46 +389,44 @@ static int object_path(const Object *o, char **ret) {
         return object_path_escape(NIC_PREFIX, o->nic->pub_name, ret);
 }
 
-static void emit_interfaces_added(Service *s, const Object *o) {
+/* A new ObjectManager signal @member on the root, its first argument @o's path; NULL when out
+ * of memory. */
+static DBusMessage *object_manager_signal(const Object *o, const char *member, DBusMessageIter *it) {
         _cleanup_free_ char *path = NULL;
         DBusMessage *msg;
-        DBusMessageIter it;
 
-        if (object_path(o, &path) < 0) {
-                log_error("bus: out of memory");
-                return;
+        if (object_path(o, &path) < 0)
+                return NULL;
+        msg = dbus_message_new_signal(ROOT_PATH, IFACE_OBJECT_MANAGER, member);
+        if (!msg)
+                return NULL;
+        dbus_message_iter_init_append(msg, it);
+        if (!dbus_message_iter_append_basic(it, DBUS_TYPE_OBJECT_PATH, &path)) {
+                dbus_message_unref(msg);
+                return NULL;
         }
-        msg = dbus_message_new_signal(ROOT_PATH, IFACE_OBJECT_MANAGER, "InterfacesAdded");
-        if (msg) {
-                dbus_message_iter_init_append(msg, &it);
-                if (!dbus_message_iter_append_basic(&it, DBUS_TYPE_OBJECT_PATH, &path) ||
-                    !append_interfaces(s, o, &it)) {
-                        dbus_message_unref(msg);
-                        msg = NULL;
-                }
+        return msg;
+}
+
+static void emit_interfaces_added(Service *s, const Object *o) {
+        DBusMessageIter it;
+        DBusMessage *msg = object_manager_signal(o, "InterfacesAdded", &it);
+
+        if (msg && !append_interfaces(s, o, &it)) {
+                dbus_message_unref(msg);
+                msg = NULL;
         }
         send_or_log(s, msg, "InterfacesAdded");
 }
 
 static void emit_interfaces_removed(Service *s, const Object *o) {
-        _cleanup_free_ char *path = NULL;
-        const char *iface = object_interface(o);
-        const char *const ifaces[] = { iface, NULL };
-        DBusMessage *msg;
+        const char *const ifaces[] = { object_interface(o), NULL };
         DBusMessageIter it;
+        DBusMessage *msg = object_manager_signal(o, "InterfacesRemoved", &it);
 
-        if (object_path(o, &path) < 0) {
-                log_error("bus: out of memory");
-                return;
-        }
-        msg = dbus_message_new_signal(ROOT_PATH, IFACE_OBJECT_MANAGER, "InterfacesRemoved");
-        if (msg) {
-                dbus_message_iter_init_append(msg, &it);
-                if (!dbus_message_iter_append_basic(&it, DBUS_TYPE_OBJECT_PATH, &path) ||
-                    !append_strv(&it, (char *const *) ifaces)) {
-                        dbus_message_unref(msg);
-                        msg = NULL;
-                }
+        if (msg && !append_strv(&it, (char *const *) ifaces)) {
+                dbus_message_unref(msg);
+                msg = NULL;
         }
         send_or_log(s, msg, "InterfacesRemoved");
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "utf8.h"
 #include "strv.h"
 
 #define CONFIG_MAX_LINE 4096
@@ -194,9 +195,9 @@ static int begin_section(Parser *p, const char *section) {
                 MuxRule *n;
 
                 arg = section + 4;
-                if (!*arg || strlen(arg) > 255 || strpbrk(arg, " \t/*?["))
+                if (!*arg || strlen(arg) > 255 || strpbrk(arg, " \t/*?[") || !utf8_is_valid(arg))
                         return parser_error(p, "[Mux %s]: a MUX name is a plain name without "
-                                            "blanks, '/' or wildcards", arg);
+                                            "blanks, '/' or wildcards, in UTF-8", arg);
                 if (config_find_mux(c, arg))
                         return parser_error(p, "duplicate MUX '%s'", arg);
                 n = realloc(c->muxes, (c->n_muxes + 1) * sizeof(MuxRule));
@@ -293,8 +294,10 @@ static char *reader(char *line, int num, void *user) {
         }
         p->line++;
         n = strlen(str);
-        if (n == (size_t) num - 1 && str[n - 1] != '\n' &&
-            !(p->stream ? feof(p->stream) : !*p->text)) {
+        /* A full buffer without the newline is a longer line, even when it is the last one
+         * (fgets() has not seen the end of the file yet, so no feof() exception: the string
+         * and the file reader must agree). */
+        if (n == (size_t) num - 1 && str[n - 1] != '\n') {
                 parser_error(p, "line longer than %d bytes", num - 2);
                 return NULL;
         }
@@ -304,14 +307,18 @@ static char *reader(char *line, int num, void *user) {
         return line;
 }
 
-static bool mux_reaches(const Config *c, const MuxRule *from, const MuxRule *target, unsigned depth) {
-        if (depth > c->n_muxes)
-                return true;
-        for (size_t i = 0; i < c->n_muxes; i++) {
-                const MuxRule *m = &c->muxes[i];
-                if (!m->members || !config_mux_matches(from, m->name))
+/* Whether declared MUX @target is reachable from MUX @from through Members=. @adj[a * n + b]
+ * says that MUX b is declared and a's globs match its name; @visited (n entries) marks the
+ * MUXes already walked from this start, so each is walked once and the check stays O(n^2)
+ * per start however the declarations nest (walking every path is exponential). */
+static bool mux_reaches(size_t n, const bool *adj, size_t from, size_t target, bool *visited) {
+        for (size_t i = 0; i < n; i++) {
+                if (!adj[from * n + i] || visited[i])
                         continue;
-                if (m == target || mux_reaches(c, m, target, depth + 1))
+                if (i == target)
+                        return true;
+                visited[i] = true;
+                if (mux_reaches(n, adj, i, target, visited))
                         return true;
         }
         return false;
@@ -319,10 +326,26 @@ static bool mux_reaches(const Config *c, const MuxRule *from, const MuxRule *tar
 
 static int config_check(Parser *p) {
         const Config *c = p->config;
+        size_t n = c->n_muxes;
+        _cleanup_free_ bool *adj = NULL, *visited = NULL;
 
-        for (size_t i = 0; i < c->n_muxes; i++) {
+        if (n == 0)
+                return 1;
+        adj = calloc(n * n, sizeof(bool));
+        visited = calloc(n, sizeof(bool));
+        if (!adj || !visited)
+                return parser_error(p, "out of memory");
+        for (size_t i = 0; i < n; i++)
+                for (size_t j = 0; j < n; j++)
+                        adj[i * n + j] = c->muxes[j].members &&
+                                         config_mux_matches(&c->muxes[i], c->muxes[j].name);
+        for (size_t i = 0; i < n; i++) {
                 const MuxRule *m = &c->muxes[i];
-                if (m->members && mux_reaches(c, m, m, 0)) {
+
+                if (!m->members)
+                        continue;
+                memset(visited, 0, n * sizeof(bool));
+                if (mux_reaches(n, adj, i, i, visited)) {
                         p->line = m->line;
                         return parser_error(p, "[Mux %s]: its Members would contain itself "
                                             "(declared MUXes nest in a cycle)", m->name);

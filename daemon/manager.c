@@ -17,6 +17,7 @@
 #include "manager.h"
 #include "mux.h"
 #include "nic.h"
+#include "notify.h"
 #include "rtnl-source.h"
 #include "service.h"
 #include "udev-source.h"
@@ -62,7 +63,7 @@ Mux *manager_find_mux(Manager *m, const char *name) {
 /* A NIC takes part once the kernel reports it and, with udev's events, once udev has set
  * it up (renamed it, applied rules): so a half-made device is never published. */
 bool nic_is_visible(const Manager *m, const Nic *n) {
-        return n->in_rtnl && n->name && (!m->udev_props || n->in_udev);
+        return n->in_rtnl && n->name && n->name_utf8 && (!m->udev_props || n->in_udev);
 }
 
 static Nic *manager_get_nic(Manager *m, int ifindex) {
@@ -141,6 +142,9 @@ static void on_link_new(void *userdata, const RtnlLink *link) {
         r = nic_set_name(n, link->name);
         if (r > 0 && !fresh)
                 log_debug("nic %d: renamed to '%s'", n->ifindex, link->name);
+        if (r > 0 && !n->name_utf8)
+                log_warning("nic %d: its name is not valid UTF-8, so D-Bus cannot carry it: "
+                            "not published, and not a member of any MUX", n->ifindex);
         if (r != 0)
                 m->topology_dirty = true;
         if (nic_set_kind(n, link->kind) != 0)
@@ -682,7 +686,10 @@ static void manager_send_status(Manager *m) {
         m->notified_nics = published;
         snprintf(status, sizeof(status), "%sSTATUS=%zu MUXes, %zu NICs",
                  m->ready ? "" : "READY=1\n", m->n_muxes, published);
-        (void) sd_notify(0, status);
+        if (m->ready)
+                (void) notify_nonblocking(status);
+        else
+                (void) sd_notify(0, status);    /* once, and it must not be lost */
         if (!m->ready)
                 log_info("ready: %zu MUXes, %zu NICs", m->n_muxes, published);
         m->ready = true;
@@ -693,8 +700,8 @@ static void status_timer_cb(evutil_socket_t fd, short what, void *userdata) {
 }
 
 /* READY=1 goes out with the first published state (the name is owned by then). Later STATUS=
- * updates go out at most once a second: sd_notify() blocks while the receiver's queue is
- * full, and a storm would otherwise send one per sync. */
+ * updates go out at most once a second, without blocking (notify.c): a storm would otherwise
+ * send one per sync. */
 static void manager_notify_status(Manager *m) {
         static const struct timeval interval = { .tv_sec = 1 };
 
@@ -736,7 +743,7 @@ static void signal_cb(evutil_socket_t sig, short what, void *userdata) {
 }
 
 static void watchdog_cb(evutil_socket_t fd, short what, void *userdata) {
-        (void) sd_notify(0, "WATCHDOG=1");
+        (void) notify_nonblocking("WATCHDOG=1");
 }
 
 int manager_new(Manager **ret, const ManagerOptions *options, Config *config) {
@@ -831,7 +838,7 @@ int manager_start(Manager *m) {
 int manager_run(Manager *m) {
         if (event_base_dispatch(m->base) < 0)
                 return log_error_errno(-EIO, "event loop failed");
-        (void) sd_notify(0, "STOPPING=1");
+        (void) notify_nonblocking("STOPPING=1");
         return m->exit_code;
 }
 

@@ -10,6 +10,7 @@
 #include "log.h"
 #include "nic.h"
 #include "strv.h"
+#include "utf8.h"
 
 int nic_new(Nic **ret, int ifindex) {
         Nic *n = calloc(1, sizeof(Nic));
@@ -57,7 +58,11 @@ static int set_string(char **p, const char *s) {
 
 /* Returns 1 when the name changed. */
 int nic_set_name(Nic *n, const char *name) {
-        return set_string(&n->name, name);
+        int r = set_string(&n->name, name);
+
+        if (r > 0)
+                n->name_utf8 = n->name && utf8_is_valid(n->name);
+        return r;
 }
 
 int nic_set_kind(Nic *n, const char *kind) {

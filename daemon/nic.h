@@ -17,6 +17,7 @@ typedef struct Mux Mux;
 typedef struct Nic {
         int ifindex;
         char *name;                     /* owned */
+        bool name_utf8;                 /* D-Bus can carry the name: only then it is published */
         char *kind;                     /* owned: rtnetlink link kind, NULL if none */
         char driver[32];
         unsigned short type;            /* ARPHRD_* */

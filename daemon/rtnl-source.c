@@ -27,6 +27,9 @@
 #define RTNL_BUFFER_SIZE (64U * 1024U)
 #define RTNL_BUFFER_MAX (1024U * 1024U)
 
+/* Receive buffer asked for: a burst of thousands of link messages fits. */
+#define RTNL_RCVBUF (8 * 1024 * 1024)
+
 /* Consecutive failed (NLMSG_ERROR) dumps redone before giving up until the next request. */
 #define RTNL_DUMP_RETRIES 3U
 
@@ -355,6 +358,15 @@ int rtnl_source_new(RtnlSource **ret, struct event_base *base, const RtnlSourceO
                 return -errno;
         if (mnl_socket_bind(s->nl, RTMGRP_LINK, MNL_SOCKET_AUTOPID) < 0)
                 return -errno;
+        /* Room for bursts: an overrun costs a full re-enumeration. SO_RCVBUFFORCE needs
+         * CAP_NET_ADMIN, which the service does not have; then SO_RCVBUF, capped by
+         * net.core.rmem_max. Either failing leaves the default: not fatal. */
+        {
+                int size = RTNL_RCVBUF;
+                int fd = mnl_socket_get_fd(s->nl);
+                if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) < 0)
+                        (void) setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+        }
 
         s->event = event_new(base, mnl_socket_get_fd(s->nl), EV_READ | EV_PERSIST, rtnl_source_io_cb, s);
         if (!s->event)

@@ -2,8 +2,10 @@
 /* D-Bus service (SPEC 5): root with Manager + ObjectManager, one object per MUX and per NIC.
  * It reads the model's published state and never the kernel. */
 
+#include <assert.h>
 #include <dbus/dbus.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +21,7 @@
 #include "mux.h"
 #include "nic.h"
 #include "service.h"
+#include "utf8.h"
 
 #define BUS_NAME "org.muxcap.MuxCap1"
 #define ROOT_PATH "/org/muxcap/MuxCap1"
@@ -582,16 +585,43 @@ static DBusHandlerResult reply_error(Service *s, DBusMessage *m, const char *nam
         va_start(ap, fmt);
         vsnprintf(text, sizeof(text), fmt, ap);
         va_end(ap);
+        /* The text quotes the caller's strings: cut where it was cut, at a character
+         * boundary, or libdbus refuses the string (and aborts). */
+        utf8_truncate(text);
         if (dbus_message_get_no_reply(m))
                 return DBUS_HANDLER_RESULT_HANDLED;
         return reply(s, dbus_message_new_error(m, name, text));
 }
 
-/* Reads the arguments of @m, or replies InvalidArgs and returns false. */
+/* Whether @m's arguments are exactly @signature; replies InvalidArgs otherwise. libdbus's
+ * get_args() ignores trailing arguments, and a call with extra ones is not the call we
+ * document. */
+static bool check_signature(Service *s, DBusMessage *m, const char *signature) {
+        if (streq(dbus_message_get_signature(m), signature))
+                return true;
+        (void) reply_error(s, m, DBUS_ERROR_INVALID_ARGS, "expected arguments (%s), got (%s)",
+                           signature, dbus_message_get_signature(m));
+        return false;
+}
+
+/* Reads the arguments of @m, basic types only, which must be exactly those given; or replies
+ * InvalidArgs and returns false. */
 static bool get_args(Service *s, DBusMessage *m, int first_type, ...) {
+        char signature[8] = "";
         DBusError error;
         va_list ap;
+        size_t n = 0;
         bool ok;
+
+        va_start(ap, first_type);
+        for (int type = first_type; type != DBUS_TYPE_INVALID; type = va_arg(ap, int)) {
+                assert(n + 1 < sizeof(signature));
+                signature[n++] = (char) type;
+                (void) va_arg(ap, void *);
+        }
+        va_end(ap);
+        if (!check_signature(s, m, signature))
+                return false;
 
         dbus_error_init(&error);
         va_start(ap, first_type);
@@ -634,7 +664,8 @@ static DBusHandlerResult handle_properties(Service *s, const Object *o, DBusMess
         }
         if (streq(member, "Get") || streq(member, "Set")) {
                 if (streq(member, "Get") ? !get_args(s, m, DBUS_TYPE_STRING, &iface, DBUS_TYPE_STRING, &name, DBUS_TYPE_INVALID)
-                                         : !(dbus_message_iter_init(m, &it) &&
+                                         : !(streq(dbus_message_get_signature(m), "ssv") &&
+                                             dbus_message_iter_init(m, &it) &&
                                              dbus_message_iter_get_arg_type(&it) == DBUS_TYPE_STRING &&
                                              (dbus_message_iter_get_basic(&it, &iface), dbus_message_iter_next(&it)) &&
                                              dbus_message_iter_get_arg_type(&it) == DBUS_TYPE_STRING &&
@@ -964,7 +995,8 @@ static DBusHandlerResult message_cb(DBusConnection *conn, DBusMessage *m, void *
                   dbus_message_get_sender(m) ? dbus_message_get_sender(m) : "?");
 
         if ((!iface || streq(iface, IFACE_INTROSPECTABLE)) && streq(member, "Introspect"))
-                return handle_introspect(s, &o, m);
+                return check_signature(s, m, "") ? handle_introspect(s, &o, m)
+                                                 : DBUS_HANDLER_RESULT_HANDLED;
         if (iface && streq(iface, IFACE_PROPERTIES) && o.type != OBJECT_MUX_DIR && o.type != OBJECT_NIC_DIR)
                 return handle_properties(s, &o, m);
         if (o.type == OBJECT_ROOT) {
@@ -1055,11 +1087,21 @@ Service *service_free(Service *s) {
                 return NULL;
         if (s->conn) {
                 if (dbus_connection_get_is_connected(s->conn)) {
-                        DBusError error;
-                        dbus_error_init(&error);
-                        (void) dbus_bus_release_name(s->conn, BUS_NAME, &error);
-                        dbus_error_free(&error);
-                        dbus_connection_flush(s->conn);
+                        /* No blocking call: a frozen bus must not hold up the exit. The name
+                         * goes with the connection anyway; ReleaseName just says so first,
+                         * after what is still queued, for at most a second. */
+                        const char *name = BUS_NAME;
+                        DBusMessage *m = dbus_message_new_method_call(DBUS_SERVICE_DBUS, DBUS_PATH_DBUS,
+                                                                      DBUS_INTERFACE_DBUS, "ReleaseName");
+                        if (m && dbus_message_append_args(m, DBUS_TYPE_STRING, &name, DBUS_TYPE_INVALID)) {
+                                dbus_message_set_no_reply(m, TRUE);
+                                (void) dbus_connection_send(s->conn, m, NULL);
+                        }
+                        if (m)
+                                dbus_message_unref(m);
+                        for (int i = 0; i < 10 && dbus_connection_has_messages_to_send(s->conn); i++)
+                                if (!dbus_connection_read_write(s->conn, 100))
+                                        break;
                 }
                 dbus_connection_unregister_object_path(s->conn, ROOT_PATH);
                 dbus_connection_remove_filter(s->conn, filter_cb, s);

@@ -161,6 +161,9 @@ static void udev_source_io_cb(evutil_socket_t fd, short what, void *userdata) {
 
 /* Opens the monitor in @mode (AUTO is resolved here). On success @ret owns the new source
  * (free with udev_source_free()). Returns 0 or a negative errno. */
+/* Receive buffer asked for: a burst of thousands of uevents fits. */
+#define UDEV_RCVBUF (8 * 1024 * 1024)
+
 int udev_source_new(UdevSource **ret, struct event_base *base, UdevSourceMode mode,
                     const UdevSourceOps *ops, void *userdata) {
         _cleanup_(udev_source_freep) UdevSource *s = NULL;
@@ -196,6 +199,12 @@ int udev_source_new(UdevSource **ret, struct event_base *base, UdevSourceMode mo
         r = udev_monitor_enable_receiving(s->monitor);
         if (r < 0)
                 return r;
+        /* As for rtnetlink: room for bursts. libudev tries SO_RCVBUFFORCE (CAP_NET_ADMIN);
+         * without it, plain SO_RCVBUF up to net.core.rmem_max. */
+        if (udev_monitor_set_receive_buffer_size(s->monitor, UDEV_RCVBUF) < 0) {
+                int size = UDEV_RCVBUF;
+                (void) setsockopt(udev_monitor_get_fd(s->monitor), SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+        }
 
         s->event = event_new(base, udev_monitor_get_fd(s->monitor), EV_READ | EV_PERSIST,
                              udev_source_io_cb, s);

@@ -94,7 +94,8 @@ static void test_every_error_names_file_and_line(void) {
         expect_error("[Mux a]\nMembers=\n", "test.conf:2: Members: empty list");
         expect_error("[Mux a]\nCapacityPolicy=max\n", "test.conf:2: CapacityPolicy: 'max': expected min or sum");
         expect_error("[Mux a]\nMember=x\n", "test.conf:2: unknown key 'Member' in [Mux a] (expected Members, CapacityPolicy)");
-        expect_error("[Mux a*]\nMembers=x\n", "test.conf:2: [Mux a*]: a MUX name is a plain name without blanks, '/' or wildcards");
+        expect_error("[Mux a*]\nMembers=x\n", "test.conf:2: [Mux a*]: a MUX name is a plain name without blanks, '/' or wildcards, in UTF-8");
+        expect_error("[Mux \xff\xfe]\nMembers=x\n", "test.conf:2: [Mux \xff\xfe]: a MUX name is a plain name without blanks, '/' or wildcards, in UTF-8");
         expect_error("[Nic eth[]\nFlags=1\n", "test.conf:2: [Nic eth[]: not a valid glob");
         expect_error("[Nic eth0]\nSupportIPv4=maybe\n", "test.conf:2: SupportIPv4: 'maybe': expected yes, no, 1, 0, true or false");
         expect_error("[Nic eth0]\nCongestionAlgorithm=16\n", "test.conf:2: CongestionAlgorithm: '16': number out of range 0-15");

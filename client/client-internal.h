@@ -27,6 +27,8 @@ struct Subscription {
         DBusMessage *reply_objects;
         DBusMessage **held;             /* owned: signals that raced the state query */
         size_t n_held;
+        size_t n_held_covered;          /* the first n_held_covered arrived before the
+                                         * GetManagedObjects answer, which covers them */
         bool fetching;
         bool held_overflow;
         char *owner;                    /* owned: unique name whose signals count */

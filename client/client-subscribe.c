@@ -45,6 +45,7 @@ static void subscription_drop_held(Subscription *s) {
         free(s->held);
         s->held = NULL;
         s->n_held = 0;
+        s->n_held_covered = 0;
         s->held_overflow = false;
 }
 
@@ -282,11 +283,25 @@ static int read_instance_id(DBusMessage *reply, const char **ret) {
         return 0;
 }
 
+/* Whether a signal held before the state answer still counts: a StatusIndication for a
+ * MUX in the state (@entries, sorted by name). */
+static bool state_covers_signal(Subscription *s, const StateEntry *entries, size_t n,
+                                DBusMessage *m) {
+        _cleanup_free_ char *name = NULL;
+
+        if (!dbus_message_is_signal(m, BUS_IFACE_MUX, "StatusIndication"))
+                return false;
+        name = subscription_mux_name(s, dbus_message_get_path(m));
+        return name && n > 0 &&
+               bsearch(&(StateEntry) { .name = name }, entries, n, sizeof(*entries),
+                       state_entry_compare);
+}
+
 /* Both answers are in: deliver the state, then the signals held back meanwhile. */
 static void subscription_deliver_state(Subscription *s) {
         DBusMessage *instance = s->reply_instance, *objects = s->reply_objects;
         DBusMessage **held = s->held;
-        size_t n_held = s->n_held, n = 0;
+        size_t n_held = s->n_held, n_covered = s->n_held_covered, n = 0;
         StateEntry *entries = NULL;
         const char *id = NULL, *sender;
         char *owner;
@@ -294,6 +309,7 @@ static void subscription_deliver_state(Subscription *s) {
         s->reply_instance = s->reply_objects = NULL;
         s->held = NULL;
         s->n_held = 0;
+        s->n_held_covered = 0;
         s->fetching = false;
 
         sender = dbus_message_get_sender(objects);
@@ -334,9 +350,15 @@ static void subscription_deliver_state(Subscription *s) {
                                     MUXCAP_STATUS_OFFLOAD_RESUME, p->generation, p->current,
                                     p->current_size);
         }
-        /* Held signals go through the same filter: those the state covers are dropped. */
+        /* The signals held until the GetManagedObjects answer were sent before it, so the
+         * state delivered above covers the objects they add or remove: replaying an
+         * InterfacesAdded would announce a MUX already in the state as MUX_ADDED and reset its
+         * generations, so that its generation-1 indications came a second time. Only their
+         * indications for MUXes in the state go on, through the generation filter. Signals
+         * held after that answer (InstanceId still pending) are newer: handled as usual. */
         for (size_t i = 0; i < n_held && !s->dead && !s->fetching; i++)
-                subscription_handle_signal(s, held[i]);
+                if (i >= n_covered || state_covers_signal(s, entries, n, held[i]))
+                        subscription_handle_signal(s, held[i]);
 finish:
         for (size_t i = 0; i < n; i++)
                 free(entries[i].name);
@@ -360,6 +382,7 @@ static void fetch_reply_cb(DBusPendingCall *pending, void *userdata) {
         } else if (pending == s->call_objects) {
                 s->reply_objects = reply;
                 s->call_objects = NULL;
+                s->n_held_covered = s->n_held;
         } else {
                 dbus_message_unref(reply);
                 return;

@@ -115,6 +115,71 @@ UtilProcess *util_spawn(const char *name, char *const argv[]) {
         return p;
 }
 
+/* Like util_spawn(), with @env applied in the child after NOTIFY_SOCKET is set, so it can
+ * override it: "NAME=VALUE" sets NAME, a bare "NAME" unsets it, and the value "$PID" stands
+ * for the child's own pid (systemd sets WATCHDOG_PID that way). @env ends with NULL. */
+UtilProcess *util_spawn_env(const char *name, char *const argv[], char *const env[]) {
+        struct sockaddr_un sa = { .sun_family = AF_UNIX };
+        pid_t parent = getpid();
+        UtilProcess *p;
+        int log_fd;
+
+        p = calloc(1, sizeof(*p));
+        if (!p || asprintf(&p->log_path, "%s/%s.log", test_dir(), name) < 0 ||
+            asprintf(&p->notify_path, "%s/%s.notify", test_dir(), name) < 0 ||
+            !(p->name = strdup(name)))
+                fail("out of memory");
+
+        if (strlen(p->notify_path) >= sizeof(sa.sun_path))
+                fail("%s: path too long", p->notify_path);
+        strcpy(sa.sun_path, p->notify_path);
+        (void) unlink(p->notify_path);
+        p->notify_fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+        if (p->notify_fd < 0 || bind(p->notify_fd, (struct sockaddr *) &sa, sizeof(sa)) < 0)
+                fail("%s: notify socket: %s", name, strerror(errno));
+
+        log_fd = open(p->log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+        if (log_fd < 0)
+                fail("%s: %s", p->log_path, strerror(errno));
+
+        p->pid = fork();
+        if (p->pid < 0)
+                fail("fork: %s", strerror(errno));
+        if (p->pid == 0) {
+                int null_fd = open("/dev/null", O_RDONLY);
+                char pid[32];
+
+                if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+                        _exit(127);
+                if (null_fd < 0 || dup2(null_fd, STDIN_FILENO) < 0 ||
+                    dup2(log_fd, STDOUT_FILENO) < 0 || dup2(log_fd, STDERR_FILENO) < 0 ||
+                    setenv("NOTIFY_SOCKET", p->notify_path, 1) < 0)
+                        _exit(127);
+                (void) snprintf(pid, sizeof(pid), "%d", (int) getpid());
+                for (size_t i = 0; env && env[i]; i++) {
+                        const char *eq = strchr(env[i], '=');
+                        char *key;
+                        int r;
+
+                        key = strndup(env[i], eq ? (size_t) (eq - env[i]) : strlen(env[i]));
+                        if (!key)
+                                _exit(127);
+                        if (!eq)
+                                r = unsetenv(key);
+                        else
+                                r = setenv(key, streq(eq + 1, "$PID") ? pid : eq + 1, 1);
+                        free(key);
+                        if (r < 0)
+                                _exit(127);
+                }
+                execvp(argv[0], argv);
+                fprintf(stderr, "util: exec '%s': %s\n", argv[0], strerror(errno));
+                _exit(127);
+        }
+        (void) close(log_fd);
+        return p;
+}
+
 /* Kills (SIGKILL) and reaps the process if still running, frees @p. NULL-safe; returns NULL. */
 UtilProcess *util_process_free(UtilProcess *p) {
         if (!p)

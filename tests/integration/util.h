@@ -28,6 +28,7 @@ uint64_t util_now_ms(void);                     /* CLOCK_MONOTONIC */
 /* processes */
 typedef struct UtilProcess UtilProcess;
 UtilProcess *util_spawn(const char *name, char *const argv[]);
+UtilProcess *util_spawn_env(const char *name, char *const argv[], char *const env[]);
 UtilProcess *util_process_free(UtilProcess *p);
 DEFINE_TRIVIAL_CLEANUP_FUNC(UtilProcess *, util_process_free)
 pid_t util_process_pid(const UtilProcess *p);

@@ -146,21 +146,19 @@ int record_set(Record *r, Field f, uint32_t value) {
         return 0;
 }
 
-/* Parses a decimal or 0x-hex number up to @max. No sign, no spaces, no octal: "010" is ten.
- * -EINVAL when it is not a number, -ERANGE when it is larger than @max. */
-int parse_u32(const char *s, uint32_t max, uint32_t *ret) {
+/* parse_u32() on the first @n bytes of @s, so a token inside a list needs no copy. */
+static int parse_u32_n(const char *s, size_t n, uint32_t max, uint32_t *ret) {
+        const char *end = s + n;
         unsigned base = 10;
         uint64_t v = 0;
 
-        if (!s)
-                return -EINVAL;
-        if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+        if (n >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
                 base = 16;
                 s += 2;
         }
-        if (*s == '\0')
+        if (s == end)
                 return -EINVAL;
-        for (; *s; s++) {
+        for (; s < end; s++) {
                 unsigned d;
 
                 if (*s >= '0' && *s <= '9')
@@ -171,12 +169,23 @@ int parse_u32(const char *s, uint32_t max, uint32_t *ret) {
                         d = (unsigned) (*s - 'A' + 10);
                 else
                         return -EINVAL;
-                v = v * base + d;
-                if (v > max)
-                        return -ERANGE;
+                /* Past @max it stops growing (no overflow) but the rest is still checked:
+                 * "29x" is not a number rather than a number out of range. */
+                if (v <= max)
+                        v = v * base + d;
         }
+        if (v > max)
+                return -ERANGE;
         *ret = (uint32_t) v;
         return 0;
+}
+
+/* Parses a decimal or 0x-hex number up to @max. No sign, no spaces, no octal: "010" is ten.
+ * -EINVAL when it is not a number, -ERANGE when it is larger than @max. */
+int parse_u32(const char *s, uint32_t max, uint32_t *ret) {
+        if (!s)
+                return -EINVAL;
+        return parse_u32_n(s, strlen(s), max, ret);
 }
 
 static int support_parse(const char *s, uint32_t *ret) {
@@ -195,17 +204,18 @@ static bool is_blank(char c) {
         return c == ' ' || c == '\t';
 }
 
-/* Parses a space-separated list of encapsulation names, or one number alone. Names are tried
- * first: "802.3" is a name, not a decimal. */
+/* Parses a space-separated list of encapsulation names and numbers, OR-ing them: everything
+ * encapsulation_format() writes ("none", "null 0x20") reads back. Names are tried first:
+ * "802.3" is a name, not a decimal. */
 int encapsulation_parse(const char *s, uint32_t *ret, const char **reterr_reason) {
         const char *reason = "empty encapsulation list";
         uint32_t flags = 0;
-        size_t tokens = 0;
         int r = -EINVAL;
 
         if (!s)
                 return -EINVAL;
         for (const char *p = s; *p;) {
+                uint32_t v = 0;
                 size_t n, i;
 
                 while (is_blank(*p))
@@ -214,17 +224,20 @@ int encapsulation_parse(const char *s, uint32_t *ret, const char **reterr_reason
                         ;
                 if (n == 0)
                         break;
-                tokens++;
                 for (i = 0; i < ELEMENTSOF(encapsulation_names); i++)
                         if (strlen(encapsulation_names[i].name) == n &&
                             strncmp(encapsulation_names[i].name, p, n) == 0)
                                 break;
-                if (i == ELEMENTSOF(encapsulation_names)) {
-                        reason = NULL;
-                        r = -EINVAL;
-                        break;
+                if (i < ELEMENTSOF(encapsulation_names))
+                        v = encapsulation_names[i].flag;
+                else if (!(n == 4 && strncmp(p, "none", 4) == 0)) {
+                        r = parse_u32_n(p, n, UINT32_MAX, &v);
+                        if (r < 0) {
+                                reason = r == -ERANGE ? "number does not fit in 32 bits" : NULL;
+                                break;
+                        }
                 }
-                flags |= encapsulation_names[i].flag;
+                flags |= v;
                 reason = NULL;
                 p += n;
                 r = 0;
@@ -232,12 +245,6 @@ int encapsulation_parse(const char *s, uint32_t *ret, const char **reterr_reason
         if (r == 0) {
                 *ret = flags;
                 return 0;
-        }
-        if (!reason && tokens == 1 && *s >= '0' && *s <= '9') {
-                r = parse_u32(s, UINT32_MAX, ret);
-                if (r == 0)
-                        return 0;
-                reason = r == -ERANGE ? "number does not fit in 32 bits" : NULL;
         }
         if (!reason)
                 reason = "unknown encapsulation (expected null, 802.3, 802.3-pq, 802.3-pq-oob, "

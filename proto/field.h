@@ -22,7 +22,7 @@ typedef enum Field {
 } Field;
 
 typedef enum FieldKind {
-        FIELD_KIND_ENCAPSULATION,       /* flag names or a number */
+        FIELD_KIND_ENCAPSULATION,       /* flag names, "none" and numbers, OR-ed */
         FIELD_KIND_SUPPORT,             /* yes|no|1|0|true|false */
         FIELD_KIND_NUMBER,              /* decimal or 0x-hex, up to the field's maximum */
 } FieldKind;

@@ -54,6 +54,17 @@ run_suite plain -Dwerror=true
 run_suite asan -Dwerror=true -Db_sanitize=address,undefined -Db_lundef=false \
         -Dc_args=-fno-sanitize-recover=all -Dc_link_args=-fno-sanitize-recover=all
 
+# Every parser under libFuzzer (clang, ASan+UBSan, in _build/fuzz) for a bounded time, on top
+# of the corpus replay both suites ran; counts as one test.
+echo "=== fuzz: libFuzzer, 20 s per target"
+if tests/fuzz/run-fuzzers.sh 20; then
+        echo "=== fuzz: 1 passed, 0 failed"
+        passed=$((passed + 1))
+else
+        echo "=== fuzz: 0 passed, 1 failed"
+        failed=$((failed + 1))
+fi
+
 if [ "$(id -u)" = 0 ] && [ "$skipped" -gt 0 ]; then
         echo "$skipped test(s) skipped while running as root: counted as failed"
         failed=$((failed + skipped))

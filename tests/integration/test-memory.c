@@ -43,7 +43,7 @@ static uint64_t generation(DBusConnection *c) {
 /* Waits until the bridge's generation stays put for 200 ms with the daemon answering: it has
  * caught up with the kernel. */
 static void wait_idle(DBusConnection *c, UtilProcess *d) {
-        uint64_t g = generation(c), deadline = util_now_ms() + 60000;
+        uint64_t g = generation(c), deadline = util_now_ms() + 180000;
 
         for (;;) {
                 uint64_t now;

@@ -110,6 +110,22 @@ static void test_declared_mux_cycle_is_refused(void) {
         expect_error("[Mux self]\nMembers=s*\n",
                      "test.conf:1: [Mux self]: its Members would contain itself (declared MUXes nest in a cycle)");
         config_free(parse_ok("[Mux a]\nMembers=b\n[Mux b]\nMembers=eth*\n"));
+        /* The cycle is b <-> c, not through a. */
+        expect_error("[Mux a]\nMembers=b\n[Mux b]\nMembers=c\n[Mux c]\nMembers=b\n",
+                     "test.conf:3: [Mux b]: its Members would contain itself (declared MUXes nest in a cycle)");
+        /* 26 declared MUXes nested in a chain, each naming all below it by glob: checking
+         * once per MUX, not per path (was exponential, found by fuzz-config). */
+        {
+                char text[4096] = "";
+                for (char c = 'a'; c <= 'z'; c++) {
+                        char section[64];
+                        snprintf(section, sizeof(section), "[Mux %c]\nMembers=[%c-z]\n", c, c == 'z' ? 'z' : c + 1);
+                        if (c == 'z')
+                                snprintf(section, sizeof(section), "[Mux z]\nMembers=eth*\n");
+                        strcat(text, section);
+                }
+                config_free(parse_ok(text));
+        }
 }
 
 static void test_first_error_wins(void) {

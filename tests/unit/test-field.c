@@ -41,6 +41,7 @@ static void test_parse_u32_decimal_hex_and_range(void) {
         assert(parse_u32("1 ", UINT32_MAX, &v) == -EINVAL);
         assert(parse_u32("12a", UINT32_MAX, &v) == -EINVAL);
         assert(parse_u32("0xg", UINT32_MAX, &v) == -EINVAL);
+        assert(parse_u32("29x", 15, &v) == -EINVAL);    /* not a number, before out of range */
 }
 
 static void test_support_values(void) {
@@ -92,6 +93,10 @@ static void test_encapsulation_names_and_numbers(void) {
         assert(strstr(reason, "empty"));
         assert(encapsulation_parse("0x1ffffffff", &v, &reason) == -ERANGE);
         assert(encapsulation_parse("802.3-p", &v, NULL) == -EINVAL);
+
+        /* What encapsulation_format() writes reads back (found by fuzz-udev-value). */
+        assert(encapsulation_parse("none", &v, NULL) == 0 && v == 0);
+        assert(encapsulation_parse("null 0x20", &v, NULL) == 0 && v == 0x21);
 
         encapsulation_format(0, text);
         assert(strcmp(text, "none") == 0);

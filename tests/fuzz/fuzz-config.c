@@ -1,0 +1,189 @@
+/* SPDX-License-Identifier: MIT */
+/* Fuzz target: config_parse_string() on any bytes, and config_load() on the same bytes
+ *
+ * Neither may crash. A refused text gives -EINVAL and one "FILE:LINE: message" with a line
+ * inside the text; an accepted text gives a self-consistent Config (every value within its
+ * range, every glob valid, MUX names unique, no declared MUX reaching itself). Reading the
+ * same text from a file must give the same result as from the string. */
+
+#include <errno.h>
+#include <stdbool.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "fuzz.h"
+#include "strv.h"
+
+#define CYCLE_CHECK_MAX 64
+
+static bool is_kind(const char *k) {
+        size_t n = strlen(k);
+
+        return n > 0 && n <= 63 && strspn(k, "abcdefghijklmnopqrstuvwxyz0123456789_-") == n;
+}
+
+static void check_message(const char *text, const char *path, const char *msg) {
+        size_t lines = 1, plen = strlen(path);
+        unsigned long line;
+        char *end;
+
+        for (const char *p = text; *p; p++)
+                if (*p == '\n')
+                        lines++;
+        fuzz_check(msg);
+        fuzz_check(strncmp(msg, path, plen) == 0 && msg[plen] == ':');
+        fuzz_check(msg[plen + 1] >= '1' && msg[plen + 1] <= '9');
+        line = strtoul(msg + plen + 1, &end, 10);
+        fuzz_check(end[0] == ':' && end[1] == ' ' && end[2] != '\0');
+        fuzz_check(line >= 1 && line <= lines);
+}
+
+/* No declared MUX reaches itself through Members= (transitive closure, small configs). */
+static void check_no_cycle(const Config *c) {
+        static bool reach[CYCLE_CHECK_MAX][CYCLE_CHECK_MAX];
+        size_t n = c->n_muxes;
+
+        if (n > CYCLE_CHECK_MAX)
+                return;
+        for (size_t i = 0; i < n; i++)
+                for (size_t j = 0; j < n; j++)
+                        reach[i][j] = c->muxes[j].members &&
+                                      config_mux_matches(&c->muxes[i], c->muxes[j].name);
+        for (size_t k = 0; k < n; k++)
+                for (size_t i = 0; i < n; i++)
+                        for (size_t j = 0; j < n; j++)
+                                reach[i][j] = reach[i][j] || (reach[i][k] && reach[k][j]);
+        for (size_t i = 0; i < n; i++)
+                fuzz_check(!(c->muxes[i].members && reach[i][i]));
+}
+
+static void check_config(const Config *c) {
+        fuzz_check(c->coalesce_ms <= CONFIG_MAX_COALESCE_MS);
+        fuzz_check(c->kernel_mux_kinds);
+        for (size_t i = 0; c->kernel_mux_kinds[i]; i++) {
+                fuzz_check(is_kind(c->kernel_mux_kinds[i]));
+                fuzz_check(config_is_kernel_mux_kind(c, c->kernel_mux_kinds[i]));
+        }
+        fuzz_check(c->n_nics == 0 || c->nics);
+        for (size_t i = 0; i < c->n_nics; i++) {
+                const NicRule *rule = &c->nics[i];
+
+                fuzz_check(rule->glob && glob_is_valid(rule->glob));
+                for (Field f = 0; f < _FIELD_MAX; f++) {
+                        Record rec = RECORD_EMPTY;
+
+                        if (rule->set[f])
+                                fuzz_check(record_set(&rec, f, rule->value[f]) == 0);
+                }
+        }
+        fuzz_check(c->n_muxes == 0 || c->muxes);
+        for (size_t i = 0; i < c->n_muxes; i++) {
+                const MuxRule *m = &c->muxes[i];
+
+                fuzz_check(m->name && *m->name && strlen(m->name) <= 255);
+                fuzz_check(!strpbrk(m->name, " \t/*?["));
+                fuzz_check(config_find_mux(c, m->name) == m);
+                fuzz_check(m->policy >= 0 && m->policy < _CAPACITY_POLICY_MAX);
+                fuzz_check(m->line >= 1);
+                fuzz_check(!m->members || m->members[0]);
+                for (size_t j = 0; m->members && m->members[j]; j++)
+                        fuzz_check(glob_is_valid(m->members[j]));
+        }
+        check_no_cycle(c);
+}
+
+/* Applies the NIC rules to a name every rule matches (its own glob, when it is a plain name)
+ * and checks that the last rule setting a field wins. */
+static void check_apply(const Config *c) {
+        for (size_t i = 0; i < c->n_nics; i++) {
+                const char *name = c->nics[i].glob;
+                Record hw = RECORD_EMPTY, cur = RECORD_EMPTY;
+                Source hw_src[_FIELD_MAX] = { 0 }, cur_src[_FIELD_MAX] = { 0 };
+
+                if (strpbrk(name, "*?[\\"))
+                        continue;
+                config_apply_nic_rules(c, name, &hw, &cur, hw_src, cur_src);
+                for (Field f = 0; f < _FIELD_MAX; f++)
+                        if (c->nics[i].set[f]) {
+                                fuzz_check(hw_src[f] == SOURCE_CONFIG && cur_src[f] == SOURCE_CONFIG);
+                                fuzz_check(record_get(&hw, f) == record_get(&cur, f));
+                        }
+                for (size_t j = 0; j < c->n_muxes; j++)
+                        (void) config_mux_matches(&c->muxes[j], name);
+        }
+}
+
+static bool config_equal(const Config *a, const Config *b) {
+        if (a->coalesce_ms != b->coalesce_ms || !strv_equal(a->kernel_mux_kinds, b->kernel_mux_kinds) ||
+            a->n_nics != b->n_nics || a->n_muxes != b->n_muxes)
+                return false;
+        for (size_t i = 0; i < a->n_nics; i++) {
+                if (!streq(a->nics[i].glob, b->nics[i].glob))
+                        return false;
+                for (Field f = 0; f < _FIELD_MAX; f++)
+                        if (a->nics[i].set[f] != b->nics[i].set[f] ||
+                            (a->nics[i].set[f] && a->nics[i].value[f] != b->nics[i].value[f]))
+                                return false;
+        }
+        for (size_t i = 0; i < a->n_muxes; i++)
+                if (!streq(a->muxes[i].name, b->muxes[i].name) ||
+                    !strv_equal(a->muxes[i].members, b->muxes[i].members) ||
+                    !a->muxes[i].members != !b->muxes[i].members ||
+                    a->muxes[i].policy != b->muxes[i].policy || a->muxes[i].line != b->muxes[i].line)
+                        return false;
+        return true;
+}
+
+/* The same bytes through config_load(): a memfd named by its /proc path. Returns false when
+ * the file cannot be made (not a finding). */
+static bool load_via_file(const char *text, const char *path, int fd, int *ret_r, Config **ret,
+                          char **ret_msg) {
+        size_t len = strlen(text);
+
+        if (ftruncate(fd, 0) < 0 || pwrite(fd, text, len, 0) != (ssize_t) len)
+                return false;
+        *ret_r = config_load(path, false, ret, ret_msg);
+        return true;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+        static int fd = -1;
+        static char path[64];
+        _cleanup_free_ char *text = fuzz_strndup(data, size), *msg = NULL, *file_msg = NULL;
+        _cleanup_(config_freep) Config *c = NULL, *file_c = NULL;
+        int r, file_r = 0;
+
+        /* One file for the whole run: the target is called millions of times. */
+        if (fd < 0) {
+                fd = memfd_create("fuzz-config", MFD_CLOEXEC);
+                if (fd < 0)
+                        abort();
+                (void) snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+        }
+
+        r = config_parse_string(text, path, &c, &msg);
+        if (r < 0) {
+                fuzz_check(r == -EINVAL);
+                fuzz_check(!c);
+                check_message(text, path, msg);
+        } else {
+                fuzz_check(r == 0 && c && !msg);
+                check_config(c);
+                check_apply(c);
+        }
+
+        /* fgets() and the string reader must split lines alike; an embedded NUL is where they
+         * may rightly differ, so only texts without one are compared. */
+        if (memchr(data, '\0', size) || !load_via_file(text, path, fd, &file_r, &file_c, &file_msg))
+                return 0;
+        if (file_r != r || (r < 0 && (!file_msg || !streq(file_msg, msg))))
+                fprintf(stderr, "string: %d '%s', file: %d '%s'\n", r, msg ? msg : "",
+                        file_r, file_msg ? file_msg : "");
+        fuzz_check(file_r == r);
+        if (r < 0)
+                fuzz_check(file_msg && streq(file_msg, msg));
+        else
+                fuzz_check(config_equal(c, file_c));
+        return 0;
+}

@@ -65,6 +65,17 @@ else
         failed=$((failed + 1))
 fi
 
+# Benchmarks are not tests: a quick smoke run, small sizes, no timing assertion; it fails only
+# when a benchmark cannot run.
+echo "=== bench: smoke run (bench/run.sh --quick)"
+if bench/run.sh --quick; then
+        echo "=== bench: 1 passed, 0 failed"
+        passed=$((passed + 1))
+else
+        echo "=== bench: 0 passed, 1 failed"
+        failed=$((failed + 1))
+fi
+
 if [ "$(id -u)" = 0 ] && [ "$skipped" -gt 0 ]; then
         echo "$skipped test(s) skipped while running as root: counted as failed"
         failed=$((failed + skipped))

@@ -322,10 +322,6 @@ static int mux_member_cmp(const void *a, const void *b) {
         return strcmp(mux_member_name(a), mux_member_name(b));
 }
 
-static int mux_cmp(const void *a, const void *b) {
-        return strcmp((*(Mux *const *) a)->name, (*(Mux *const *) b)->name);
-}
-
 static Mux *ensure_mux(Manager *m, const char *name, const char *kind, bool declared) {
         Mux *x = manager_find_mux(m, name), **table;
 
@@ -343,9 +339,21 @@ static Mux *ensure_mux(Manager *m, const char *name, const char *kind, bool decl
                 return NULL;
         }
         m->muxes = table;
-        m->muxes[m->n_muxes++] = x;
+        {
+                /* Keep the table sorted by name: insert in place. */
+                size_t lo = 0, hi = m->n_muxes;
+                while (lo < hi) {
+                        size_t mid = lo + (hi - lo) / 2;
+                        if (strcmp(m->muxes[mid]->name, name) < 0)
+                                lo = mid + 1;
+                        else
+                                hi = mid;
+                }
+                memmove(m->muxes + lo + 1, m->muxes + lo, (m->n_muxes - lo) * sizeof(Mux *));
+                m->muxes[lo] = x;
+                m->n_muxes++;
+        }
         x->mark = true;
-        qsort(m->muxes, m->n_muxes, sizeof(Mux *), mux_cmp);
         log_debug("mux '%s': new (%s)", name, kind);
         return x;
 }
@@ -361,12 +369,45 @@ static int mux_add_member(Mux *x, Nic *nic, Mux *sub) {
 }
 
 /* Each NIC's MUXes (its Muxes property), from the member lists: done here, once per
- * topology change, and not per sync. Lists come out sorted, as the MUX table is. */
+ * topology change, and not per sync. Lists come out sorted, as the MUX table is. A first
+ * pass compares in place, so only the NICs whose list changed allocate. */
 static void manager_rebuild_nic_muxes(Manager *m) {
-        _cleanup_free_ char ***lists = calloc(m->n_nics + 1, sizeof(char **));
-        _cleanup_free_ size_t *count = calloc(m->n_nics + 1, sizeof(size_t));
-        bool oom = !lists || !count;
+        _cleanup_free_ size_t *seen = calloc(m->n_nics + 1, sizeof(size_t));
+        _cleanup_free_ bool *differs = calloc(m->n_nics + 1, sizeof(bool));
+        _cleanup_free_ char ***lists = NULL;
+        _cleanup_free_ size_t *count = NULL;
+        bool any = false, oom = false;
 
+        if (!seen || !differs) {
+                log_error("out of memory, NIC Muxes properties not updated");
+                return;
+        }
+        for (size_t k = 0; k < m->n_muxes; k++)
+                for (size_t j = 0; j < m->muxes[k]->n_members; j++) {
+                        const Nic *n = m->muxes[k]->members[j].nic;
+                        size_t i;
+
+                        if (!n)
+                                continue;
+                        i = nic_slot(m, n->ifindex);
+                        if (!differs[i]) {
+                                char **pub = m->nics[i]->pub_muxes;
+                                differs[i] = !pub || !pub[seen[i]] || !streq(pub[seen[i]], m->muxes[k]->name);
+                        }
+                        seen[i]++;
+                }
+        for (size_t i = 0; i < m->n_nics; i++) {
+                char **pub = m->nics[i]->pub_muxes;
+                if (!differs[i])
+                        differs[i] = pub && pub[seen[i]];
+                any = any || differs[i];
+        }
+        if (!any)
+                return;
+
+        lists = calloc(m->n_nics + 1, sizeof(char **));
+        count = calloc(m->n_nics + 1, sizeof(size_t));
+        oom = !lists || !count;
         for (size_t k = 0; !oom && k < m->n_muxes; k++)
                 for (size_t j = 0; !oom && j < m->muxes[k]->n_members; j++) {
                         const Nic *n = m->muxes[k]->members[j].nic;
@@ -375,12 +416,13 @@ static void manager_rebuild_nic_muxes(Manager *m) {
                         if (!n)
                                 continue;
                         i = nic_slot(m, n->ifindex);
-                        oom = strv_push_dup(&lists[i], &count[i], m->muxes[k]->name) < 0;
+                        if (differs[i])
+                                oom = strv_push_dup(&lists[i], &count[i], m->muxes[k]->name) < 0;
                 }
         for (size_t i = 0; lists && i < m->n_nics; i++) {
                 Nic *n = m->nics[i];
 
-                if (oom || strv_equal(lists[i], n->pub_muxes)) {
+                if (oom || !differs[i]) {
                         strv_free(lists[i]);
                         continue;
                 }
@@ -394,6 +436,10 @@ static void manager_rebuild_nic_muxes(Manager *m) {
 
 /* Rebuilds the MUX set and every member list from the NIC table and config. */
 static void manager_rebuild_topology(Manager *m) {
+        _cleanup_free_ Mux **declared = NULL;
+        _cleanup_free_ const MuxRule **rules = NULL;
+        size_t n_declared = 0;
+
         for (size_t i = 0; i < m->n_muxes; i++) {
                 m->muxes[i]->mark = false;
                 m->muxes[i]->n_members = 0;
@@ -444,6 +490,19 @@ static void manager_rebuild_topology(Manager *m) {
                 mux_free(x);
         }
 
+        /* Declared MUXes with their rules, looked up once, not per NIC. */
+        declared = calloc(m->config->n_muxes + 1, sizeof(Mux *));
+        rules = calloc(m->config->n_muxes + 1, sizeof(MuxRule *));
+        if (!declared || !rules)
+                log_error("out of memory, declared MUXes get no members until the next change");
+        for (size_t i = 0; declared && rules && i < m->config->n_muxes; i++) {
+                Mux *x = manager_find_mux(m, m->config->muxes[i].name);
+                if (x && x->declared && m->config->muxes[i].members) {
+                        declared[n_declared] = x;
+                        rules[n_declared++] = &m->config->muxes[i];
+                }
+        }
+
         /* Members: kernel MUXes by master, declared ones by glob over NICs and MUXes. */
         for (size_t i = 0; i < m->n_nics; i++) {
                 Nic *n = m->nics[i], *master;
@@ -455,30 +514,14 @@ static void manager_rebuild_topology(Manager *m) {
                         if (master && master->mux && !master->mux->declared)
                                 (void) mux_add_member(master->mux, n, n->mux);
                 }
-                for (size_t k = 0; k < m->n_muxes; k++) {
-                        Mux *x = m->muxes[k];
-                        const MuxRule *rule;
-
-                        if (!x->declared)
-                                continue;
-                        rule = config_find_mux(m->config, x->name);
-                        if (rule && config_mux_matches(rule, n->name) && n->mux != x)
-                                (void) mux_add_member(x, n, n->mux);
-                }
+                for (size_t k = 0; k < n_declared; k++)
+                        if (n->mux != declared[k] && config_mux_matches(rules[k], n->name))
+                                (void) mux_add_member(declared[k], n, n->mux);
         }
-        for (size_t k = 0; k < m->n_muxes; k++) {
-                Mux *x = m->muxes[k];
-                const MuxRule *rule;
-
-                if (!x->declared)
-                        continue;
-                rule = config_find_mux(m->config, x->name);
-                for (size_t j = 0; rule && j < m->n_muxes; j++) {
-                        Mux *sub = m->muxes[j];
-                        if (sub != x && sub->declared && config_mux_matches(rule, sub->name))
-                                (void) mux_add_member(x, NULL, sub);
-                }
-        }
+        for (size_t k = 0; k < n_declared; k++)
+                for (size_t j = 0; j < n_declared; j++)
+                        if (j != k && config_mux_matches(rules[k], declared[j]->name))
+                                (void) mux_add_member(declared[k], NULL, declared[j]);
         for (size_t k = 0; k < m->n_muxes; k++)
                 if (m->muxes[k]->n_members > 1)
                         qsort(m->muxes[k]->members, m->muxes[k]->n_members, sizeof(MuxMember),
@@ -521,30 +564,52 @@ static void mux_open_window(Manager *m, Mux *x) {
         evtimer_add(x->window, &tv);
 }
 
-/* Publishes @x's computed records: properties first, one PropertiesChanged, then one
- * StatusIndication per changed record, all before returning to the loop. */
+/* Whether @x's computed state (records, members, policy) differs from what D-Bus shows. */
+static bool mux_differs(const Mux *x) {
+        return !record_equal(&x->hw, &x->pub_hw) || !record_equal(&x->cur, &x->pub_cur) ||
+               x->pub_policy != x->policy || mux_members_differ(x);
+}
+
+/* Publishes @x's computed state: properties first, one PropertiesChanged, then one
+ * StatusIndication per changed record, all before returning to the loop. Members and policy
+ * go through the coalescing window like the records (a burst of joins is one signal), but
+ * only a record change makes a new generation. */
 static void mux_emit(Manager *m, Mux *x) {
         unsigned changed = 0;
 
+        if (mux_members_differ(x)) {
+                char **members = members_strv(x);
+                if (members) {
+                        strv_free(x->pub_members);
+                        x->pub_members = members;
+                        changed |= CHANGED_MEMBERS;
+                } else
+                        log_error("mux '%s': out of memory, Members not updated", x->name);
+        }
+        if (x->pub_policy != x->policy) {
+                x->pub_policy = x->policy;
+                changed |= CHANGED_POLICY;
+        }
         if (!record_equal(&x->hw, &x->pub_hw))
                 changed |= CHANGED_HW;
         if (!record_equal(&x->cur, &x->pub_cur))
                 changed |= CHANGED_CUR;
-        if (!changed)
-                return;
-        x->pub_hw = x->hw;
-        x->pub_cur = x->cur;
-        x->generation++;
-        changed |= CHANGED_GENERATION;
-        log_debug("mux '%s': emitting generation %" PRIu64 " (%s%s)", x->name, x->generation,
-                  changed & CHANGED_HW ? "hardware " : "", changed & CHANGED_CUR ? "current" : "");
-        service_mux_changed(m->service, x, changed);
+        if (changed & (CHANGED_HW | CHANGED_CUR)) {
+                x->pub_hw = x->hw;
+                x->pub_cur = x->cur;
+                x->generation++;
+                changed |= CHANGED_GENERATION;
+                log_debug("mux '%s': emitting generation %" PRIu64 " (%s%s)", x->name, x->generation,
+                          changed & CHANGED_HW ? "hardware " : "", changed & CHANGED_CUR ? "current" : "");
+        }
+        if (changed)
+                service_mux_changed(m->service, x, changed);
 }
 
 static void mux_window_cb(evutil_socket_t fd, short what, void *userdata) {
         Mux *x = userdata;
         Manager *m = x->manager;
-        bool differs = !record_equal(&x->hw, &x->pub_hw) || !record_equal(&x->cur, &x->pub_cur);
+        bool differs = mux_differs(x);
 
         switch (coalesce_on_window_end(&x->coalescer, differs)) {
         case COALESCE_EMIT:
@@ -612,7 +677,6 @@ static void manager_sync(Manager *m) {
                 m->muxes[i]->state = 0;
         for (size_t i = 0; i < m->n_muxes; i++) {
                 Mux *x = m->muxes[i];
-                unsigned changed = 0;
                 bool differs;
 
                 mux_compute(x);
@@ -634,22 +698,7 @@ static void manager_sync(Manager *m) {
                         mux_open_window(m, x);
                         continue;
                 }
-                if (mux_members_differ(x)) {
-                        char **members = members_strv(x);
-                        if (members) {
-                                strv_free(x->pub_members);
-                                x->pub_members = members;
-                                changed |= CHANGED_MEMBERS;
-                        }
-                }
-                if (x->pub_policy != x->policy) {
-                        x->pub_policy = x->policy;
-                        changed |= CHANGED_POLICY;
-                }
-                if (changed)
-                        service_mux_changed(m->service, x, changed);
-
-                differs = !record_equal(&x->hw, &x->pub_hw) || !record_equal(&x->cur, &x->pub_cur);
+                differs = mux_differs(x);
                 switch (coalesce_on_change(&x->coalescer, differs)) {
                 case COALESCE_EMIT:
                         mux_emit(m, x);

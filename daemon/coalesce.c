@@ -21,12 +21,12 @@ CoalesceAction coalesce_on_change(Coalescer *c, bool differs) {
         return COALESCE_EMIT;
 }
 
-/* The window timer fired; @differs compares the current records with the published ones. */
+/* The window ended; @differs compares what is computed now with what is published. Whatever
+ * differs goes out, whether or not a recomputation inside the window saw it (a burst may keep
+ * the loop busy until the window's end). */
 CoalesceAction coalesce_on_window_end(Coalescer *c, bool differs) {
-        bool pending = c->pending;
-
         c->pending = false;
-        if (pending && differs)
+        if (differs)
                 return COALESCE_EMIT;   /* the window stays open for the next changes */
         c->window_open = false;
         return COALESCE_CLOSE;

@@ -140,8 +140,10 @@ static void on_link_new(void *userdata, const RtnlLink *link) {
         n->in_rtnl = true;
         n->rtnl_mark = true;
         r = nic_set_name(n, link->name);
-        if (r > 0 && !fresh)
+        if (r > 0 && !fresh) {
                 log_debug("nic %d: renamed to '%s'", n->ifindex, link->name);
+                m->names_changed = true;
+        }
         if (r > 0 && !n->name_utf8)
                 log_warning("nic %d: its name is not valid UTF-8, so D-Bus cannot carry it: "
                             "not published, and not a member of any MUX", n->ifindex);
@@ -318,10 +320,6 @@ int manager_reload(Manager *m, char **reterr_message) {
         return 0;
 }
 
-static int mux_member_cmp(const void *a, const void *b) {
-        return strcmp(mux_member_name(a), mux_member_name(b));
-}
-
 static Mux *ensure_mux(Manager *m, const char *name, const char *kind, bool declared) {
         Mux *x = manager_find_mux(m, name), **table;
 
@@ -356,16 +354,6 @@ static Mux *ensure_mux(Manager *m, const char *name, const char *kind, bool decl
         x->mark = true;
         log_debug("mux '%s': new (%s)", name, kind);
         return x;
-}
-
-static int mux_add_member(Mux *x, Nic *nic, Mux *sub) {
-        MuxMember *a = realloc(x->members, (x->n_members + 1) * sizeof(MuxMember));
-
-        if (!a)
-                return -ENOMEM;
-        x->members = a;
-        x->members[x->n_members++] = (MuxMember) { .nic = nic, .mux = sub };
-        return 0;
 }
 
 /* Each NIC's MUXes (its Muxes property), from the member lists: done here, once per
@@ -442,6 +430,7 @@ static void manager_rebuild_topology(Manager *m) {
 
         for (size_t i = 0; i < m->n_muxes; i++) {
                 m->muxes[i]->mark = false;
+                m->muxes[i]->n_members_before = m->muxes[i]->n_members;
                 m->muxes[i]->n_members = 0;
         }
         for (size_t i = 0; i < m->n_nics; i++)
@@ -512,37 +501,24 @@ static void manager_rebuild_topology(Manager *m) {
                 if (n->master > 0) {
                         master = manager_find_nic(m, n->master);
                         if (master && master->mux && !master->mux->declared)
-                                (void) mux_add_member(master->mux, n, n->mux);
+                                mux_add_member(master->mux, n, n->mux);
                 }
                 for (size_t k = 0; k < n_declared; k++)
                         if (n->mux != declared[k] && config_mux_matches(rules[k], n->name))
-                                (void) mux_add_member(declared[k], n, n->mux);
+                                mux_add_member(declared[k], n, n->mux);
         }
         for (size_t k = 0; k < n_declared; k++)
                 for (size_t j = 0; j < n_declared; j++)
                         if (j != k && config_mux_matches(rules[k], declared[j]->name))
-                                (void) mux_add_member(declared[k], NULL, declared[j]);
-        for (size_t k = 0; k < m->n_muxes; k++)
-                if (m->muxes[k]->n_members > 1)
-                        qsort(m->muxes[k]->members, m->muxes[k]->n_members, sizeof(MuxMember),
-                              mux_member_cmp);
+                                mux_add_member(declared[k], NULL, declared[j]);
+        for (size_t k = 0; k < m->n_muxes; k++) {
+                Mux *x = m->muxes[k];
+                if (x->n_members != x->n_members_before || m->names_changed)
+                        x->members_dirty = true;
+        }
+        m->names_changed = false;
         manager_rebuild_nic_muxes(m);
         m->topology_dirty = false;
-}
-
-static char **members_strv(const Mux *x) {
-        char **v = calloc(x->n_members + 1, sizeof(char *));
-
-        for (size_t i = 0; v && i < x->n_members; i++) {
-                v[i] = strdup(mux_member_name(&x->members[i]));
-                if (!v[i]) {
-                        for (size_t k = 0; k < i; k++)
-                                free(v[k]);
-                        free(v);
-                        return NULL;
-                }
-        }
-        return v;
 }
 
 static void mux_window_cb(evutil_socket_t fd, short what, void *userdata);
@@ -578,10 +554,11 @@ static void mux_emit(Manager *m, Mux *x) {
         unsigned changed = 0;
 
         if (mux_members_differ(x)) {
-                char **members = members_strv(x);
+                char **members = mux_members_strv(x);
                 if (members) {
                         strv_free(x->pub_members);
                         x->pub_members = members;
+                        x->members_dirty = false;
                         changed |= CHANGED_MEMBERS;
                 } else
                         log_error("mux '%s': out of memory, Members not updated", x->name);
@@ -606,21 +583,13 @@ static void mux_emit(Manager *m, Mux *x) {
                 service_mux_changed(m->service, x, changed);
 }
 
+/* The window ended: the sync decides, after any pending topology rebuild, so all computation
+ * happens in one place and on a consistent model. */
 static void mux_window_cb(evutil_socket_t fd, short what, void *userdata) {
         Mux *x = userdata;
-        Manager *m = x->manager;
-        bool differs = mux_differs(x);
 
-        switch (coalesce_on_window_end(&x->coalescer, differs)) {
-        case COALESCE_EMIT:
-                mux_emit(m, x);
-                mux_open_window(m, x);
-                break;
-        default:
-                log_debug("mux '%s': coalescing window closed%s", x->name,
-                          differs ? "" : " with nothing new");
-                break;
-        }
+        x->window_due = true;
+        manager_schedule_sync(x->manager);
 }
 
 static void manager_publish_nic(Manager *m, Nic *n) {
@@ -677,16 +646,25 @@ static void manager_sync(Manager *m) {
                 m->muxes[i]->state = 0;
         for (size_t i = 0; i < m->n_muxes; i++) {
                 Mux *x = m->muxes[i];
+                CoalesceAction action;
                 bool differs;
 
+                if (x->published && x->coalescer.window_open && !x->window_due) {
+                        /* Inside the window nothing goes out before it closes, so nothing is
+                         * computed before either: the window's end computes once, however
+                         * many events came (a burst costs one aggregation per window). */
+                        (void) coalesce_on_change(&x->coalescer, true);
+                        continue;
+                }
                 mux_compute(x);
                 if (!x->published) {
-                        char **members = members_strv(x);
+                        char **members = mux_members_strv(x);
                         if (!members) {
                                 log_error("mux '%s': out of memory, publishing later", x->name);
                                 continue;
                         }
                         x->pub_members = members;
+                        x->members_dirty = false;
                         x->pub_hw = x->hw;
                         x->pub_cur = x->cur;
                         x->pub_policy = x->policy;
@@ -699,13 +677,17 @@ static void manager_sync(Manager *m) {
                         continue;
                 }
                 differs = mux_differs(x);
-                switch (coalesce_on_change(&x->coalescer, differs)) {
+                action = x->window_due ? coalesce_on_window_end(&x->coalescer, differs)
+                                       : coalesce_on_change(&x->coalescer, differs);
+                x->window_due = false;
+                switch (action) {
                 case COALESCE_EMIT:
                         mux_emit(m, x);
                         mux_open_window(m, x);
                         break;
-                case COALESCE_DEFER:
-                        log_debug("mux '%s': change inside the coalescing window, deferred", x->name);
+                case COALESCE_CLOSE:
+                        log_debug("mux '%s': coalescing window closed%s", x->name,
+                                  differs ? "" : " with nothing new");
                         break;
                 default:
                         if (!differs)
@@ -805,12 +787,12 @@ int manager_new(Manager **ret, const ManagerOptions *options, Config *config) {
         m->base = event_base_new();
         if (!m->base)
                 return -ENOMEM;
-        /* Two priorities: sources and D-Bus first, the deferred sync after them, so one
-         * loop iteration's events all land before the recomputation. */
-        if (event_base_priority_init(m->base, 2) < 0)
+        /* Three priorities, new events taking the middle one: the deferred sync takes the
+         * lowest, so one loop iteration's events all land before the recomputation. */
+        if (event_base_priority_init(m->base, 3) < 0)
                 return -ENOMEM;
         m->sync_event = event_new(m->base, -1, 0, sync_cb, m);
-        if (!m->sync_event || event_priority_set(m->sync_event, 1) < 0)
+        if (!m->sync_event || event_priority_set(m->sync_event, 2) < 0)
                 return -ENOMEM;
         m->status_timer = evtimer_new(m->base, status_timer_cb, m);
         if (!m->status_timer)

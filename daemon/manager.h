@@ -51,6 +51,7 @@ typedef struct Manager {
         size_t notified_muxes, notified_nics;   /* what the last STATUS= said */
         bool resyncing;
         bool topology_dirty;            /* membership may have changed */
+        bool names_changed;             /* a NIC was renamed: Members lists must be redone */
         struct event *sync_event;       /* owned: deferred recomputation */
         struct event *status_timer;     /* owned: rate limit of STATUS= updates */
         struct event *sigterm, *sigint, *sighup;        /* owned */

@@ -9,6 +9,7 @@
 #include "log.h"
 #include "mux.h"
 #include "nic.h"
+#include "strv.h"
 
 int mux_new(Mux **ret, Manager *m, const char *name, const char *kind, bool declared) {
         _cleanup_(mux_freep) Mux *x = calloc(1, sizeof(Mux));
@@ -35,9 +36,7 @@ Mux *mux_free(Mux *x) {
                 x->nic->mux = NULL;
         if (x->window)
                 event_free(x->window);
-        for (size_t i = 0; x->pub_members && x->pub_members[i]; i++)
-                free(x->pub_members[i]);
-        free(x->pub_members);
+        strv_free(x->pub_members);
         free(x->members);
         free(x->name);
         free(x->kind);
@@ -102,16 +101,49 @@ void mux_compute(Mux *x) {
         x->state = 2;
 }
 
-/* Whether the member list differs from the published one. */
+/* Whether Members must be published again: the member set or a member's name changed. */
 bool mux_members_differ(const Mux *x) {
-        size_t i;
+        return x->members_dirty || !x->pub_members;
+}
 
-        if (!x->pub_members)
-                return true;
-        for (i = 0; i < x->n_members; i++)
-                if (!x->pub_members[i] || !streq(x->pub_members[i], mux_member_name(&x->members[i])))
-                        return true;
-        return x->pub_members[i] != NULL;
+/* Appends a member during a topology rebuild. The list is rebuilt in the same order every
+ * time, so comparing in place tells whether it changed, without comparing names. On
+ * out-of-memory the member is left out and logged. */
+void mux_add_member(Mux *x, Nic *nic, Mux *sub) {
+        MuxMember mm = { .nic = nic, .mux = sub };
+
+        if (x->n_members >= x->n_members_before ||
+            memcmp(&x->members[x->n_members], &mm, sizeof(mm)) != 0) {
+                MuxMember *a = realloc(x->members, (x->n_members + 1) * sizeof(MuxMember));
+                if (!a) {
+                        log_error("mux '%s': out of memory, a member is left out", x->name);
+                        return;
+                }
+                x->members = a;
+                x->members[x->n_members] = mm;
+                x->members_dirty = true;
+        }
+        x->n_members++;
+}
+
+static int strcmp_ptr(const void *a, const void *b) {
+        return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+/* The member names, sorted: the Members property. NULL on out-of-memory. */
+char **mux_members_strv(const Mux *x) {
+        char **v = calloc(x->n_members + 1, sizeof(char *));
+
+        for (size_t i = 0; v && i < x->n_members; i++) {
+                v[i] = strdup(mux_member_name(&x->members[i]));
+                if (!v[i]) {
+                        strv_free(v);
+                        return NULL;
+                }
+        }
+        if (v && x->n_members > 1)
+                qsort(v, x->n_members, sizeof(char *), strcmp_ptr);
+        return v;
 }
 
 /* Drops @n from @x's members, so no weak pointer outlives the NIC. The explanation's member
@@ -125,6 +157,7 @@ void mux_forget_nic(Mux *x, const Nic *n) {
         if (k == x->n_members)
                 return;
         x->n_members = k;
+        x->members_dirty = true;
         for (Field f = 0; f < _FIELD_MAX; f++) {
                 x->hw_limits[f] = (AggregateLimit) { .member = -1, .source = SOURCE_NONE };
                 x->cur_limits[f] = (AggregateLimit) { .member = -1, .source = SOURCE_NONE };

@@ -31,8 +31,10 @@ typedef struct Mux {
         CapacityPolicy policy;
         bool mark;                      /* still wanted in this sync */
 
-        MuxMember *members;             /* owned array, sorted by name */
+        MuxMember *members;             /* owned array, in NIC table order */
         size_t n_members;
+        size_t n_members_before;        /* during a topology rebuild: the previous count */
+        bool members_dirty;             /* members (or their names) changed since published */
 
         /* Computed in a sync. */
         int state;                      /* 0 not yet, 1 computing (cycle guard), 2 done */
@@ -49,6 +51,7 @@ typedef struct Mux {
 
         Coalescer coalescer;
         struct event *window;           /* owned: the coalescing window timer */
+        bool window_due;                /* the window ended; the next sync decides */
 } Mux;
 
 int mux_new(Mux **ret, Manager *m, const char *name, const char *kind, bool declared);
@@ -58,4 +61,6 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(Mux *, mux_free)
 const char *mux_member_name(const MuxMember *mm);
 void mux_compute(Mux *x);
 bool mux_members_differ(const Mux *x);
+void mux_add_member(Mux *x, Nic *nic, struct Mux *sub);
+char **mux_members_strv(const Mux *x);
 void mux_forget_nic(Mux *x, const Nic *n);

@@ -83,6 +83,7 @@ int main(void) {
 
         n = wait_members(c, PAIRS - (PAIRS + 2) / 3);
         printf("members after the storm: %d (want %d)\n", n, PAIRS - (PAIRS + 2) / 3);
+
         assert(n == PAIRS - (PAIRS + 2) / 3);
         log = util_run_output("cat '%s'", util_process_log(d));
         assert(strstr(log, "overrun (ENOBUFS)"));

@@ -47,10 +47,20 @@ static void test_unchanged_recompute_inside_window_is_not_pending(void) {
         assert(coalesce_on_change(&c, true) == COALESCE_EMIT);
 }
 
+static void test_window_end_emits_what_differs_even_unseen(void) {
+        Coalescer c = { 0 };
+
+        assert(coalesce_on_change(&c, true) == COALESCE_EMIT);
+        /* no recomputation ran inside the window (the loop was busy), yet the state moved */
+        assert(coalesce_on_window_end(&c, true) == COALESCE_EMIT);
+        assert(c.window_open);
+}
+
 int main(void) {
         test_first_change_after_quiet_is_emitted_at_once();
         test_changes_inside_window_are_merged_into_one_emission();
         test_flip_and_flop_inside_window_emits_nothing();
         test_unchanged_recompute_inside_window_is_not_pending();
+        test_window_end_emits_what_differs_even_unseen();
         return 0;
 }

@@ -12,9 +12,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 top=$PWD
 
-scripts/install-deps.sh
+scripts/install-deps.sh demo
 if [ ! -f _build/demo/build.ninja ]; then
-        meson setup _build/demo >/dev/null
+        # the demo runs muxcapd and muxcapctl only: no tests, no man pages (no scdoc needed)
+        meson setup _build/demo -Dtests=false -Dman=false >/dev/null
 fi
 ninja -C _build/demo >/dev/null
 exec tests/integration/ns-run.sh --rules scripts/demo.rules -- \

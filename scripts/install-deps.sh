@@ -13,7 +13,7 @@
 set -euo pipefail
 
 build=(
-        gcc meson ninja-build pkg-config
+        gcc libc6-dev meson ninja-build pkg-config     # libc6-dev: a recommends of gcc
         libevent-dev libdbus-1-dev libudev-dev libsystemd-dev libinih-dev libmnl-dev
 )
 demo=(

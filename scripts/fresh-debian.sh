@@ -77,7 +77,9 @@ cleanup() {
                 done
                 awk -v d="$root" '$2 == d || index($2, d "/") == 1 { print $2 }' /proc/mounts |
                         sort -r | while read -r m; do umount -l "$m"; done
+                i=$SECONDS
                 rm -rf --one-file-system "$root" || say "could not remove $root"
+                say "removed the root in $((SECONDS - i)) s"
         fi
         exit "$rc"
 }

@@ -138,9 +138,9 @@ wait -n -p first "$runner" "$sleeper" || rc=$?
 if [ "$first" = "$sleeper" ]; then
         sleeper=''
         kill -KILL "$runner"
-        wait "$runner" 2>/dev/null
+        wait "$runner" 2>/dev/null || true
         runner=''
-        say "TIME LIMIT: killed after $limit (MUXCAP_FRESH_TIMEOUT)"
+        say "TIME LIMIT: killed after $seconds s (MUXCAP_FRESH_TIMEOUT=$limit)"
         rc=124
 else
         runner=''

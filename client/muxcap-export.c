@@ -119,6 +119,11 @@ static void exporter_event_cb(struct muxcap_client *c, const struct muxcap_event
                         x->indications[i]++;
                 e->dirty = true;
                 break;
+        case MUXCAP_EVENT_MUX_CHANGED:
+                x = export_state_find(&e->state, ev->mux);
+                if (x)
+                        x->info_stale = true;
+                break;
         case MUXCAP_EVENT_MUX_ADDED:
                 if (!export_config_wants_mux(&e->config, ev->mux))
                         break;
@@ -590,7 +595,8 @@ int main(int argc, char **argv) {
                 export_config_done(&e.config);
                 return EXIT_RUNTIME;
         }
-        r = muxcap_client_subscribe(e.client, NULL, exporter_event_cb, &e);
+        r = muxcap_client_subscribe_flags(e.client, NULL, MUXCAP_SUBSCRIBE_MUX_CHANGES,
+                                          exporter_event_cb, &e);
         if (r < 0) {
                 log_msg(LOG_ERR, "subscribing to muxcapd failed: %s", strerror(-r));
                 r = EXIT_RUNTIME;

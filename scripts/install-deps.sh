@@ -12,6 +12,9 @@ packages=(
         # tests, demo and fuzzing: the real bus, udevd, kernel tools
         dbus-daemon udev systemd iproute2 ethtool util-linux procps
         clang valgrind
+        # muxcap-export's tests: the real node_exporter scraped over loopback, the ACLs of
+        # its unit's folders
+        prometheus-node-exporter curl acl
 )
 
 missing=()

@@ -239,6 +239,16 @@ static int render(Exporter *e, bool nfd, time_t expiry, char **ret) {
         return 0;
 }
 
+/* Replaces @path with @text, logging a failure once here. Returns 0 or a negative errno. */
+static int exporter_replace(const char *path, const char *text) {
+        int r = export_file_replace(path, text, strlen(text));
+
+        if (r < 0)
+                log_msg(LOG_WARNING, "writing '%s' failed: %s; trying again in %d s", path,
+                        strerror(-r), RETRY_MS / 1000);
+        return r;
+}
+
 /* Writes the Prometheus file if its text changed. Returns 0, or a negative errno. */
 static int exporter_write_prometheus(Exporter *e) {
         char *text = NULL;
@@ -251,10 +261,8 @@ static int exporter_write_prometheus(Exporter *e) {
                 free(text);
                 return 0;
         }
-        r = export_file_replace(e->config.prom_file, text, strlen(text));
+        r = exporter_replace(e->config.prom_file, text);
         if (r < 0) {
-                log_msg(LOG_WARNING, "writing '%s' failed: %s; trying again in %d s",
-                        e->config.prom_file, strerror(-r), RETRY_MS / 1000);
                 free(text);
                 return r;
         }
@@ -282,11 +290,9 @@ static int exporter_write_nfd(Exporter *e, time_t now) {
         }
         r = render(e, true, expiry, &text);
         if (r >= 0)
-                r = export_file_replace(e->config.nfd_file, text, strlen(text));
+                r = exporter_replace(e->config.nfd_file, text);
         free(text);
         if (r < 0) {
-                log_msg(LOG_WARNING, "writing '%s' failed: %s; trying again in %d s",
-                        e->config.nfd_file, strerror(-r), RETRY_MS / 1000);
                 free(cmp);
                 return r;
         }

@@ -328,24 +328,17 @@ fi
 # --- sysusers creates the user the unit and the policy name -------------------------------
 sysroot=$tmp/sysroot
 mkdir -p "$sysroot/etc"
-if systemd-sysusers --root="$sysroot" "$dest$MUXCAP_SYSUSERS_DIR/muxcap.conf" \
-                >"$tmp/sysusers.out" 2>&1 &&
-   grep -q '^muxcap:[^:]*:[0-9]*:[0-9]*:[^:]*:[^:]*:.*nologin$' "$sysroot/etc/passwd" &&
-   grep -q '^muxcap:' "$sysroot/etc/group"; then
-        ok "systemd-sysusers creates user and group muxcap"
-else
-        cat "$tmp/sysusers.out"
-        fail "systemd-sysusers did not create user and group muxcap"
-fi
-if systemd-sysusers --root="$sysroot" "$dest$MUXCAP_SYSUSERS_DIR/muxcap-export.conf" \
-                >"$tmp/sysusers.out" 2>&1 &&
-   grep -q '^muxcap-export:[^:]*:[0-9]*:[0-9]*:[^:]*:[^:]*:.*nologin$' "$sysroot/etc/passwd" &&
-   grep -q '^muxcap-export:' "$sysroot/etc/group"; then
-        ok "systemd-sysusers creates user and group muxcap-export"
-else
-        cat "$tmp/sysusers.out"
-        fail "systemd-sysusers did not create user and group muxcap-export"
-fi
+for u in muxcap muxcap-export; do
+        if systemd-sysusers --root="$sysroot" "$dest$MUXCAP_SYSUSERS_DIR/$u.conf" \
+                        >"$tmp/sysusers.out" 2>&1 &&
+           grep -q "^$u:[^:]*:[0-9]*:[0-9]*:[^:]*:[^:]*:.*nologin\$" "$sysroot/etc/passwd" &&
+           grep -q "^$u:" "$sysroot/etc/group"; then
+                ok "systemd-sysusers creates user and group $u"
+        else
+                cat "$tmp/sysusers.out"
+                fail "systemd-sysusers did not create user and group $u"
+        fi
+done
 # The exporter's tmpfiles file, applied in that root, makes both folders and their ACLs.
 # systemd-tmpfiles resolves ACL user names on the host even with --root, where the user may
 # not exist: the copy applied here names it by a uid instead.

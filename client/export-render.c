@@ -81,6 +81,8 @@ static const ExportField connection_fields[_CONN_MAX] = {
                 "IPv4 or IPv6, capacity > 0).", 0, 0, derive_chimney },
 };
 
+_Static_assert(_CONN_MAX <= EXPORT_FIELDS_MAX, "EXPORT_FIELDS_MAX too small");
+
 static const ExportRecordType type_connection = {
         .name = "connection",
         .record_size = sizeof(struct muxcap_record),
@@ -91,7 +93,8 @@ static const ExportRecordType type_connection = {
 
 /* The task-offload record (SPEC 12, NDIS_OFFLOAD) joins as a second record type with its
  * own field rows, and two rows here (0x40020007 hardware, 0x40020006 current), once
- * libmuxcap decodes it. */
+ * libmuxcap decodes it. Its metric names must differ from the connection record's (one
+ * family, one HELP: "task_flags", not "flags"); test-export-render checks the text format. */
 const ExportStatus export_statuses[] = {
         { MUXCAP_STATUS_HARDWARE_CAPABILITIES, "hardware", &type_connection },
         { MUXCAP_STATUS_OFFLOAD_RESUME, "current", &type_connection },

@@ -18,7 +18,8 @@
  * one row per NFD label. The task-offload record (SPEC 12) becomes rows of those tables.
  */
 
-#define EXPORT_FIELDS_MAX 64            /* numeric fields of the largest record type */
+#define EXPORT_FIELDS_MAX 128           /* numeric fields of the largest record type (NDIS_OFFLOAD
+                                         * has about 100) */
 #define EXPORT_LABEL_SEGMENT_MAX 63     /* Kubernetes: name segment and value */
 #define EXPORT_LABEL_STEM_MAX 24        /* the label prefix's stem, so every name fits */
 

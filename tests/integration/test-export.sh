@@ -208,6 +208,21 @@ want_prom 'muxcap_mux_info{mux="br_x.1",kind="bridge",capacity_policy="min"} 1'
 check_nfd_grammar || fail "NFD grammar with escaped names"
 ok "a bridge named br_x.1: label muxcap.br_5fx_2e1.*, metric mux=\"br_x.1\""
 
+# --- a second exporter: only some MUXes, labels in a namespace, no Prometheus file ------
+mkdir -p "$dir/nfd2"
+"$exporter" --bus="$bus" --config="$dir/export.conf" --nfd-file="$dir/nfd2/muxcap" --no-prometheus \
+        --mux='br_*' --mux=nothing --label-prefix=example.com/mx --nfd-expiry=$expiry_sec \
+        >>"$dir/export2.log" 2>&1 &
+export2_pid=$!
+wait_for 10 "the second exporter's labels" has_line "$dir/nfd2/muxcap" "example.com/mx.br_5fx_2e1.members=0"
+grep -q 'br0\|lbfo' "$dir/nfd2/muxcap" && fail "--mux='br_*' exported other MUXes: $(cat "$dir/nfd2/muxcap")"
+has_line "$dir/nfd2/muxcap" "# 6 labels" || fail "second exporter: $(cat "$dir/nfd2/muxcap")"
+nfd=$dir/nfd2/muxcap check_nfd_grammar || fail "NFD grammar with a namespaced prefix"
+kill -TERM "$export2_pid"
+wait "$export2_pid" || fail "the second exporter exited $? on SIGTERM"
+[ -z "$(ls "$dir/prom")" ] || [ "$(ls "$dir/prom")" = muxcap.prom ] || fail "--no-prometheus wrote a file"
+ok "--mux globs, --label-prefix with a namespace, --no-prometheus"
+
 # --- atomic replacement: a reader looping on both files never sees a part --------------
 "$py" - "$nfd" "$prom" "$dir/reader.out" "$dir/reader.stop" <<'EOF' &
 import os, re, sys

@@ -21,6 +21,8 @@ struct Subscription {
         char *match_status;             /* owned: the match rules, to remove them again */
         char *match_objects;
         char *match_owner;
+        char *match_props;              /* NULL unless MUXCAP_SUBSCRIBE_MUX_CHANGES */
+        uint32_t flags;                 /* MUXCAP_SUBSCRIBE_* */
         DBusPendingCall *call_instance; /* owned while the state query runs */
         DBusPendingCall *call_objects;
         DBusMessage *reply_instance;    /* owned until both replies are in */

@@ -83,10 +83,12 @@ Subscription *subscription_free(Subscription *s) {
                 remove_match(s->client->conn, s->match_status);
                 remove_match(s->client->conn, s->match_objects);
                 remove_match(s->client->conn, s->match_owner);
+                remove_match(s->client->conn, s->match_props);
         }
         free(s->match_status);
         free(s->match_objects);
         free(s->match_owner);
+        free(s->match_props);
         free(s->mux);
         free(s->mux_path);
         free(s->owner);
@@ -194,6 +196,46 @@ static void handle_interfaces(Subscription *s, DBusMessage *m, bool added) {
         emit_simple(s, added ? MUXCAP_EVENT_MUX_ADDED : MUXCAP_EVENT_MUX_REMOVED, name);
 }
 
+/* Members or CapacityPolicy of a MUX changed (a PropertiesChanged that carries no new
+ * record also carries no StatusIndication): tell subscriptions that asked for it. */
+static void handle_properties_changed(Subscription *s, DBusMessage *m) {
+        static const char *const wanted[] = { "Members", "CapacityPolicy" };
+        _cleanup_free_ char *name = NULL;
+        DBusMessageIter it, a;
+        const char *iface;
+        bool hit = false;
+
+        if (!(s->flags & MUXCAP_SUBSCRIBE_MUX_CHANGES) || !dbus_message_has_signature(m, "sa{sv}as"))
+                return;
+        (void) dbus_message_iter_init(m, &it);
+        dbus_message_iter_get_basic(&it, &iface);
+        if (!streq(iface, BUS_IFACE_MUX))
+                return;
+        name = subscription_mux_name(s, dbus_message_get_path(m));
+        if (!name)
+                return;
+        /* changed (a{sv}), then invalidated (as): either may name the property */
+        for (int pass = 0; pass < 2 && !hit; pass++) {
+                dbus_message_iter_next(&it);
+                dbus_message_iter_recurse(&it, &a);
+                for (; !hit && dbus_message_iter_get_arg_type(&a) != DBUS_TYPE_INVALID;
+                     dbus_message_iter_next(&a)) {
+                        DBusMessageIter e;
+                        const char *prop;
+
+                        if (pass == 0) {
+                                dbus_message_iter_recurse(&a, &e);
+                                dbus_message_iter_get_basic(&e, &prop);
+                        } else
+                                dbus_message_iter_get_basic(&a, &prop);
+                        for (size_t i = 0; i < ELEMENTSOF(wanted); i++)
+                                hit = hit || streq(prop, wanted[i]);
+                }
+        }
+        if (hit)
+                emit_simple(s, MUXCAP_EVENT_MUX_CHANGED, name);
+}
+
 /* A signal from muxcapd, in order, once the state has been delivered. */
 static void subscription_handle_signal(Subscription *s, DBusMessage *m) {
         const char *sender = dbus_message_get_sender(m);
@@ -207,6 +249,8 @@ static void subscription_handle_signal(Subscription *s, DBusMessage *m) {
                 handle_interfaces(s, m, true);
         else if (dbus_message_is_signal(m, BUS_IFACE_OBJECT_MANAGER, "InterfacesRemoved"))
                 handle_interfaces(s, m, false);
+        else if (dbus_message_is_signal(m, DBUS_INTERFACE_PROPERTIES, "PropertiesChanged"))
+                handle_properties_changed(s, m);
 }
 
 typedef struct StateEntry {
@@ -512,12 +556,12 @@ static int add_match(Subscription *s, char **slot, int n, char *rule) {
         return 0;
 }
 
-int muxcap_client_subscribe(struct muxcap_client *c, const char *mux, muxcap_event_cb callback,
-                            void *userdata) {
+int muxcap_client_subscribe_flags(struct muxcap_client *c, const char *mux, uint32_t flags,
+                                  muxcap_event_cb callback, void *userdata) {
         Subscription *s;
         int r;
 
-        if (!c || !callback)
+        if (!c || !callback || (flags & ~(uint32_t) MUXCAP_SUBSCRIBE_MUX_CHANGES))
                 return -EINVAL;
         if (c->disconnected)
                 return -ECONNRESET;
@@ -528,6 +572,7 @@ int muxcap_client_subscribe(struct muxcap_client *c, const char *mux, muxcap_eve
                 .client = c,
                 .callback = callback,
                 .userdata = userdata,
+                .flags = flags,
                 .filter = GEN_FILTER_INIT,
         };
         if (mux) {
@@ -555,6 +600,13 @@ int muxcap_client_subscribe(struct muxcap_client *c, const char *mux, muxcap_eve
                              "arg0='" BUS_NAME "'");
                 r = add_match(s, &s->match_owner, n, rule);
         }
+        if (r >= 0 && (flags & MUXCAP_SUBSCRIBE_MUX_CHANGES)) {
+                n = asprintf(&rule, "type='signal',sender='" BUS_NAME "',"
+                             "interface='" DBUS_INTERFACE_PROPERTIES "',member='PropertiesChanged',"
+                             "arg0='" BUS_IFACE_MUX "'%s%s%s", s->mux_path ? ",path='" : "",
+                             s->mux_path ? s->mux_path : "", s->mux_path ? "'" : "");
+                r = add_match(s, &s->match_props, n, rule);
+        }
         if (r >= 0)
                 r = subscription_start_fetch(s);
         if (r < 0) {
@@ -564,6 +616,11 @@ int muxcap_client_subscribe(struct muxcap_client *c, const char *mux, muxcap_eve
         s->next = c->subscriptions;
         c->subscriptions = s;
         return 0;
+}
+
+int muxcap_client_subscribe(struct muxcap_client *c, const char *mux, muxcap_event_cb callback,
+                            void *userdata) {
+        return muxcap_client_subscribe_flags(c, mux, 0, callback, userdata);
 }
 
 int muxcap_client_unsubscribe(struct muxcap_client *c, const char *mux, muxcap_event_cb callback,
@@ -598,6 +655,8 @@ const char *muxcap_event_kind_to_string(enum muxcap_event_kind kind) {
                 return "daemon-gone";
         case MUXCAP_EVENT_DISCONNECTED:
                 return "disconnected";
+        case MUXCAP_EVENT_MUX_CHANGED:
+                return "mux-changed";
         }
         return NULL;
 }

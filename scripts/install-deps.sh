@@ -30,6 +30,8 @@ test=(
         man-db                  # man(1): verify checks each Documentation=man: page
         clang libclang-rt-14-dev # libFuzzer and the sanitizer runtimes (a recommends of clang)
         valgrind                # memcheck and callgrind
+        prometheus-node-exporter curl # muxcap-export's tests: the real node_exporter, scraped
+        acl                     # muxcap-export's unit grants its folders by ACL
 )
 
 job=${1:-test}

@@ -12,6 +12,9 @@ packages=(
         # tests, demo and fuzzing: the real bus, udevd, kernel tools
         dbus-daemon udev systemd iproute2 ethtool util-linux procps
         clang valgrind
+        # tests/vm: Debian's kernel (bond, team, 8021q) booted under QEMU, its initramfs built
+        # from busybox and the kernel's modules; teamnl sets a team's mode
+        qemu-system-x86 linux-image-amd64 busybox-static cpio kmod xz-utils libteam-utils
 )
 
 missing=()

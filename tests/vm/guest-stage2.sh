@@ -14,8 +14,12 @@ ln -sf /proc/self/fd/2 /dev/stderr
 echo muxcap-vm >/proc/sys/kernel/hostname
 ip link set lo up
 echo "vm: running the command" >/dev/console
+read -r up _ </proc/uptime
+echo "$up" >$j/started
 /bin/bash $j/command </dev/null >$j/stdout 2>$j/stderr
 echo $? >$j/status.tmp
+read -r up _ </proc/uptime
+echo "$up" >$j/ended
 mv $j/status.tmp $j/status
 sync
 /bin/busybox poweroff -f

@@ -71,11 +71,22 @@ typedef struct Test {
                 exit(EXIT_FAILURE);                             \
         } while (0)
 
-static const char *mux_path(const char *name, char buf[static 64]) {
-        for (const char *p = name; *p; p++)
-                assert((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9'));  /* no escaping */
-        (void) snprintf(buf, 64, ROOT "/mux/%s", name);
+/* ROOT/@kind/@name, escaped as SPEC 5 says (each byte outside [A-Za-z0-9] as _xx). */
+static const char *object_path(const char *kind, const char *name, char buf[static 128]) {
+        int n = snprintf(buf, 128, ROOT "/%s/", kind);
+
+        for (const unsigned char *p = (const unsigned char *) name; *p; p++) {
+                bool plain = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+                             (*p >= '0' && *p <= '9');
+
+                assert(n < 120);
+                n += snprintf(buf + n, 128 - (size_t) n, plain ? "%c" : "_%02x", *p);
+        }
         return buf;
+}
+
+static const char *mux_path(const char *name, char buf[static 128]) {
+        return object_path("mux", name, buf);
 }
 
 static Published *published(Test *t, const char *name) {
@@ -88,7 +99,7 @@ static Published *published(Test *t, const char *name) {
 }
 
 static void expect_record_property(Test *t, const char *mux, const char *prop, const char *want) {
-        char path[64], got[REC_HEX_SIZE];
+        char path[128], got[REC_HEX_SIZE];
         uint8_t buf[RECORD_SIZE + 1];
         size_t n = 0;
         int r;
@@ -115,22 +126,21 @@ static void expect_words(Test *t, const char *path, const char *iface, const cha
 }
 
 static void expect_members(Test *t, const char *mux, const char *want) {
-        char path[64];
+        char path[128];
 
         expect_words(t, mux_path(mux, path), UTIL_MUX_INTERFACE, "Members", want);
         printf("ok: %s Members '%s'\n", mux, want);
 }
 
 static void expect_nic_muxes(Test *t, const char *nic, const char *want) {
-        char path[64];
+        char path[128];
 
-        (void) snprintf(path, sizeof(path), ROOT "/nic/%s", nic);
-        expect_words(t, path, NIC_INTERFACE, "Muxes", want);
+        expect_words(t, object_path("nic", nic, path), NIC_INTERFACE, "Muxes", want);
 }
 
 static void expect_kind(Test *t, const char *mux, const char *want) {
         _cleanup_free_ char *got = NULL;
-        char path[64];
+        char path[128];
 
         assert(util_get_property(t->bus, DEST, mux_path(mux, path), UTIL_MUX_INTERFACE, "Kind",
                                  DBUS_TYPE_STRING, &got) == 0);
@@ -154,7 +164,7 @@ static int manager_get(Test *t, const char *method, const char *name) {
 /* Checks @s against the emission expected for its MUX; returns true once that emission is
  * complete. @seen counts the signals of each emission so far. */
 static bool check_signal(Test *t, const Emission *want, size_t *seen, const UtilStatus *s) {
-        char path[64], got[2 * sizeof(s->buffer) + 1];
+        char path[128], got[2 * sizeof(s->buffer) + 1];
 
         hex_encode(s->buffer, s->size, got);
         for (size_t i = 0; want[i].mux; i++) {
@@ -215,7 +225,7 @@ static void step(Test *t, const char *cmd, const Emission *want) {
                 check_signal(t, want, seen, &s);        /* fails, saying what came */
         for (size_t i = 0; i < n; i++) {
                 Published *p = published(t, want[i].mux);
-                char path[64];
+                char path[128];
                 uint64_t g = 0;
 
                 p->generation++;
@@ -257,7 +267,7 @@ static void step_mux_gone(Test *t, const char *cmd, const char *mux) {
 /* Polls until the MUX's Members has @n words (the storm's convergence); returns the last count. */
 static int wait_member_count(Test *t, const char *mux, int n, int timeout_ms) {
         uint64_t deadline = util_now_ms() + (uint64_t) timeout_ms;
-        char path[64];
+        char path[128];
         int count;
 
         for (;;) {
@@ -365,9 +375,10 @@ static void scenario_nesting(Test *t) {
              (const Emission[]) { { "bond0", REC_U, REC_U_TSO_OFF },
                                   { "br0", REC_H, REC_UH_TSO_OFF }, { NULL } });
 
-        /* A VLAN on the bond: a NIC of no MUX, and no emission, up or down. */
+        /* A VLAN on the bond: a NIC of no MUX, and no emission, up or down (link state is
+         * no capability either). */
         step(t, "ip link add link bond0 name bond0.10 type vlan id 10 && udevadm settle && "
-                "ip link set bond0.10 up", NONE);
+                "ip link set bond0 up && ip link set bond0.10 up", NONE);
         assert(manager_get(t, "GetNic", "bond0.10") == 0);
         if (manager_get(t, "GetMux", "bond0.10") != -ENOENT)
                 fail("a VLAN on the bond is a MUX");
@@ -429,7 +440,7 @@ static void scenario_storm(Test *t) {
                 ;
         {
                 uint64_t g = 0;
-                char path[64];
+                char path[128];
 
                 assert(util_get_property(t->bus, DEST, mux_path("storm0", path), UTIL_MUX_INTERFACE,
                                          "Generation", DBUS_TYPE_UINT64, &g) == 0);

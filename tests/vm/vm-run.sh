@@ -215,10 +215,16 @@ exec 9>&-
 # ---- the run --------------------------------------------------------------------------------
 job=$(new_job "$@")
 rc=0
+start=$EPOCHREALTIME
 boot "$accel" "$job" "$timeout_s" || rc=$?
 [[ ! -f $job/share/stdout ]] || cat "$job/share/stdout"
 [[ ! -f $job/share/stderr ]] || cat "$job/share/stderr" >&2
 if [[ -f $job/share/status ]]; then
+        # The guest's clock (uptime) when the command started and ended, against ours.
+        awk -v t0="$start" -v t1="$EPOCHREALTIME" -v accel="$accel" \
+            '{ t[NR] = $1 } END { printf "vm-run: %s: boot %.1f s, command %.1f s, in all %.1f s\n",
+                                 accel, t[1], t[2] - t[1], t1 - t0 }' \
+            "$job/share/started" "$job/share/ended" >&2
         exit "$(cat "$job/share/status")"
 fi
 if ((rc == 124 || rc == 137)); then

@@ -140,13 +140,12 @@ boot() {
         return $rc
 }
 
-# A job folder: the stage2 script, the command (as a bash script), and later its output.
+# A job folder: the command (as a bash script), later its output and status.
 new_job() {
         local j v
 
         j=$(mktemp -d "${TMPDIR:-/tmp}/muxcap-vm.XXXXXX")
         mkdir "$j/share"
-        cp "$here/guest-stage2.sh" "$j/share/stage2"
         {
                 echo 'export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
                 echo 'export HOME=/root LANG=C.UTF-8'

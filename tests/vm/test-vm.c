@@ -55,6 +55,7 @@ typedef struct Emission {
 typedef struct Published {
         char name[32];
         uint64_t generation;
+        const char *hw, *cur;   /* the records' hex */
 } Published;
 
 typedef struct Test {
@@ -229,15 +230,19 @@ static void step(Test *t, const char *cmd, const Emission *want) {
                 uint64_t g = 0;
 
                 p->generation++;
+                if (want[i].hw)
+                        p->hw = want[i].hw;
+                if (want[i].cur)
+                        p->cur = want[i].cur;
+                assert(p->hw && p->cur);        /* a new MUX's first emission has both */
                 assert(util_get_property(t->bus, DEST, mux_path(want[i].mux, path),
                                          UTIL_MUX_INTERFACE, "Generation", DBUS_TYPE_UINT64, &g) == 0);
                 if (g != p->generation)
                         fail("%s Generation %llu, want %llu", want[i].mux, (unsigned long long) g,
                              (unsigned long long) p->generation);
-                if (want[i].hw)
-                        expect_record_property(t, want[i].mux, "HardwareCapabilities", want[i].hw);
-                if (want[i].cur)
-                        expect_record_property(t, want[i].mux, "CurrentConfig", want[i].cur);
+                /* the record not sent is unchanged */
+                expect_record_property(t, want[i].mux, "HardwareCapabilities", p->hw);
+                expect_record_property(t, want[i].mux, "CurrentConfig", p->cur);
         }
 }
 
@@ -246,6 +251,7 @@ static void step(Test *t, const char *cmd, const Emission *want) {
  * it publishes the emptied MUX once (one emission, all zero) before the MUX goes. */
 static void step_mux_gone(Test *t, const char *cmd, const char *mux) {
         const Emission emptied[] = { { mux, REC_EMPTY, REC_EMPTY }, { NULL } };
+        Published *p;
         uint64_t deadline;
         size_t seen[1] = { 0 };
         UtilStatus s;
@@ -260,7 +266,9 @@ static void step_mux_gone(Test *t, const char *cmd, const char *mux) {
                         fail("%s still exists %d ms after '%s'", mux, STEP_TIMEOUT_MS, cmd);
                 util_assert_no_status(t->bus, 100);
         }
-        published(t, mux)->generation = 0;
+        p = published(t, mux);
+        p->generation = 0;
+        p->hw = p->cur = NULL;
         printf("ok: %s gone%s\n", mux, seen[0] ? ", emptied first" : "");
 }
 
@@ -445,6 +453,8 @@ static void scenario_storm(Test *t) {
                 assert(util_get_property(t->bus, DEST, mux_path("storm0", path), UTIL_MUX_INTERFACE,
                                          "Generation", DBUS_TYPE_UINT64, &g) == 0);
                 published(t, "storm0")->generation = g;
+                published(t, "storm0")->hw = REC_U;
+                published(t, "storm0")->cur = REC_U;
         }
         step(t, "ip link set wA master storm0",
              (const Emission[]) { { "storm0", REC_W, REC_W }, { NULL } });

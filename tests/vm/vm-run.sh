@@ -161,14 +161,25 @@ new_job() {
         echo "$j"
 }
 
+# Prints what the command wrote so far, once: also when we are stopped (a test runner's
+# time-out), so that its log says how far the command got.
+printed=
+print_output() {
+        [[ -z $printed && -n $job ]] || return 0
+        printed=1
+        [[ ! -f $job/share/stdout ]] || cat "$job/share/stdout"
+        [[ ! -f $job/share/stderr ]] || cat "$job/share/stderr" >&2
+}
+
 qemu_pid=
 job=
 cleanup() {
         [[ -z $qemu_pid ]] || { kill "$qemu_pid" 2>/dev/null; wait "$qemu_pid" 2>/dev/null; } || true
+        print_output
         [[ -z $job ]] || rm -rf "$job"
 }
 trap cleanup EXIT
-trap 'exit 143' TERM
+trap 'echo "vm-run: terminated (SIGTERM), the VM killed" >&2; exit 143' TERM
 trap 'exit 130' INT
 
 # The cache is built once, under a lock, however many runs start together.
@@ -194,6 +205,7 @@ if [[ -z $accel ]]; then
                 accel=tcg
                 if [[ -r /dev/kvm && -w /dev/kvm ]]; then
                         job=$(new_job true)
+                        printed=1
                         if boot kvm "$job" 60 && [[ $(cat "$job/share/status" 2>/dev/null) == 0 ]]; then
                                 accel=kvm
                         else
@@ -201,7 +213,7 @@ if [[ -z $accel ]]; then
                                      "$(grep -v '^$' "$job/qemu.log" | tail -n 1)" >&2
                         fi
                         rm -rf "$job"
-                        job=
+                        job= printed=
                 fi
                 echo "$accel" >"$probe"
         fi
@@ -216,8 +228,7 @@ job=$(new_job "$@")
 rc=0
 start=$EPOCHREALTIME
 boot "$accel" "$job" "$timeout_s" || rc=$?
-[[ ! -f $job/share/stdout ]] || cat "$job/share/stdout"
-[[ ! -f $job/share/stderr ]] || cat "$job/share/stderr" >&2
+print_output
 if [[ -f $job/share/status ]]; then
         # The guest's clock (uptime) when the command started and ended, against ours.
         awk -v t0="$start" -v t1="$EPOCHREALTIME" -v accel="$accel" \

@@ -33,12 +33,15 @@
  * config.
  */
 #define REC_EMPTY         "80021400" "00000000" "00000000" "00000000" "00000000"
-#define REC_U             "80021400" "06000000" "45000000" "00100000" "00000000" /* u*: 4096 */
+/* u*: IPv4, IPv6, SACK, 4096; then with tso off */
+#define REC_U             "80021400" "06000000" "45000000" "00100000" "00000000"
 #define REC_U_TSO_OFF     "80021400" "06000000" "40000000" "00100000" "00000000"
-#define REC_W             "80021400" "06000000" "41000000" "e8030000" "00000000" /* w*: 1000, no IPv6 */
-#define REC_UW_TSO_OFF    "80021400" "06000000" "40000000" "e8030000" "00000000" /* u* tso off + w* */
-#define REC_H             "80021400" "06000000" "45000000" "d0070000" "00000000" /* h*: 2000 */
-#define REC_UH_TSO_OFF    "80021400" "06000000" "40000000" "d0070000" "00000000" /* u* tso off + h* */
+/* w*: IPv4, SACK, 1000; and the AND of u* with tso off and w* */
+#define REC_W             "80021400" "06000000" "41000000" "e8030000" "00000000"
+#define REC_UW_TSO_OFF    "80021400" "06000000" "40000000" "e8030000" "00000000"
+/* h*: IPv4, IPv6, SACK, 2000; and the AND of u* with tso off and h* */
+#define REC_H             "80021400" "06000000" "45000000" "d0070000" "00000000"
+#define REC_UH_TSO_OFF    "80021400" "06000000" "40000000" "d0070000" "00000000"
 #define REC_HEX_SIZE      (2 * RECORD_SIZE + 1)
 
 /* One MUX's emission within a step: its next generation, with the hardware record then the
@@ -213,8 +216,9 @@ static void step(Test *t, const char *cmd, const Emission *want) {
         deadline = util_now_ms() + STEP_TIMEOUT_MS;
         while (complete < n) {
                 uint64_t now = util_now_ms();
+                int left = now < deadline ? (int) (deadline - now) : 0;
 
-                r = util_wait_status(t->bus, NULL, NULL, now < deadline ? (int) (deadline - now) : 0, &s);
+                r = util_wait_status(t->bus, NULL, NULL, left, &s);
                 if (r < 0)
                         fail("'%s': %zu of %zu emissions after %d ms: %s", cmd, complete, n,
                              STEP_TIMEOUT_MS, strerror(-r));
@@ -323,7 +327,8 @@ static void scenario_aggregate(Test *t, const char *mux, const char *kind, const
         step(t, "ip link del wA", (const Emission[]) { { mux, REC_U, REC_U }, { NULL } });
         expect_members(t, mux, "uA");
 
-        step(t, "ethtool -K uA tso off", (const Emission[]) { { mux, NULL, REC_U_TSO_OFF }, { NULL } });
+        step(t, "ethtool -K uA tso off",
+             (const Emission[]) { { mux, NULL, REC_U_TSO_OFF }, { NULL } });
         step(t, "ethtool -K uA tso on", (const Emission[]) { { mux, NULL, REC_U }, { NULL } });
 
         (void) snprintf(cmd, sizeof(cmd), "ip link del %s", mux);
@@ -426,7 +431,8 @@ static void scenario_storm(Test *t) {
                  "for i in $(seq 2 3 %d); do echo \"link del u$i\"; done >>$b; "
                  "echo 'link set wA nomaster' >>$b; ip -batch $b && udevadm settle --timeout=120",
                  STORM_SLAVES, STORM_SLAVES, STORM_SLAVES, STORM_SLAVES);
-        assert(util_run_status("test $(ls /sys/class/net/storm0 | grep -c '^lower_') = %d", left) == 0);
+        assert(util_run_status("test $(ls /sys/class/net/storm0 | grep -c '^lower_') = %d",
+                               left) == 0);
         assert(util_process_cont(t->daemon) == 0);
 
         n = wait_member_count(t, "storm0", left, 60000);

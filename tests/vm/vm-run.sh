@@ -42,7 +42,8 @@ while (($#)); do
         --memory) memory=$2; shift 2 ;;
         --cpus) cpus=$2; shift 2 ;;
         --) shift; break ;;
-        *) die "unknown option '$1' (usage: vm-run.sh [--timeout S] [--memory SIZE] [--cpus N] -- CMD...)" ;;
+        *) die "unknown option '$1'" \
+                "(usage: vm-run.sh [--timeout S] [--memory SIZE] [--cpus N] -- CMD...)" ;;
         esac
 done
 (($#)) || die "no command given"
@@ -206,7 +207,8 @@ if [[ -z $accel ]]; then
                 if [[ -r /dev/kvm && -w /dev/kvm ]]; then
                         job=$(new_job true)
                         printed=1
-                        if boot kvm "$job" 60 && [[ $(cat "$job/share/status" 2>/dev/null) == 0 ]]; then
+                        if boot kvm "$job" 60 &&
+                           [[ $(cat "$job/share/status" 2>/dev/null) == 0 ]]; then
                                 accel=kvm
                         else
                                 echo "vm-run: /dev/kvm cannot boot $kver, using TCG:" \

@@ -597,3 +597,40 @@ void util_assert_no_status(DBusConnection *c, int ms) {
         if (r != -ETIMEDOUT)
                 fail("waiting for StatusIndication: %s", strerror(-r));
 }
+
+/* Reads an "as" property and returns its strings joined by single blanks ("" when empty; free()
+ * it) in @ret. Returns 0, -EBADMSG (another type) or the errors of util_get_property(). */
+int util_get_property_words(DBusConnection *c, const char *dest, const char *path,
+                            const char *iface, const char *prop, char **ret) {
+        DBusMessage *reply = NULL;
+        DBusMessageIter v, a;
+        char *out = NULL;
+        size_t size = 0;
+        FILE *f;
+        int r;
+
+        r = get_variant(c, dest, path, iface, prop, &reply, &v);
+        if (r < 0)
+                return r;
+        if (dbus_message_iter_get_arg_type(&v) != DBUS_TYPE_ARRAY ||
+            dbus_message_iter_get_element_type(&v) != DBUS_TYPE_STRING) {
+                dbus_message_unref(reply);
+                return -EBADMSG;
+        }
+        f = open_memstream(&out, &size);
+        if (!f)
+                fail("out of memory");
+        dbus_message_iter_recurse(&v, &a);
+        for (bool first = true; dbus_message_iter_get_arg_type(&a) == DBUS_TYPE_STRING;
+             first = false, dbus_message_iter_next(&a)) {
+                const char *s;
+
+                dbus_message_iter_get_basic(&a, &s);
+                fprintf(f, "%s%s", first ? "" : " ", s);
+        }
+        if (fclose(f) != 0)
+                fail("out of memory");
+        dbus_message_unref(reply);
+        *ret = out;
+        return 0;
+}

@@ -57,6 +57,8 @@ int util_get_property(DBusConnection *c, const char *dest, const char *path, con
 int util_get_property_bytes(DBusConnection *c, const char *dest, const char *path,
                             const char *iface, const char *prop, uint8_t *buf, size_t size,
                             size_t *ret_size);
+int util_get_property_words(DBusConnection *c, const char *dest, const char *path,
+                            const char *iface, const char *prop, char **ret);
 
 /* StatusIndication signals */
 typedef struct UtilStatus {

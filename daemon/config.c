@@ -462,7 +462,7 @@ bool config_mux_matches(const MuxRule *m, const char *name) {
 
 /* Applies every [Nic GLOB] matching @name, in file order (a later section wins), to both
  * records, marking each field it sets as coming from the config. */
-void config_apply_nic_rules(const Config *c, const char *name, Record *hw, Record *cur,
+void config_apply_nic_rules(const Config *c, const char *name, RecordValue *hw, RecordValue *cur,
                             Source hw_src[static _FIELD_MAX], Source cur_src[static _FIELD_MAX]) {
         for (size_t i = 0; i < c->n_nics; i++) {
                 const NicRule *rule = &c->nics[i];
@@ -471,8 +471,8 @@ void config_apply_nic_rules(const Config *c, const char *name, Record *hw, Recor
                         continue;
                 for (Field f = 0; f < _FIELD_MAX; f++)
                         if (rule->set[f]) {
-                                (void) record_set(hw, f, rule->value[f]);
-                                (void) record_set(cur, f, rule->value[f]);
+                                (void) value_set(hw, (size_t) f, rule->value[f]);
+                                (void) value_set(cur, (size_t) f, rule->value[f]);
                                 hw_src[f] = cur_src[f] = SOURCE_CONFIG;
                         }
         }

@@ -542,7 +542,7 @@ static void mux_open_window(Manager *m, Mux *x) {
 
 /* Whether @x's computed state (records, members, policy) differs from what D-Bus shows. */
 static bool mux_differs(const Mux *x) {
-        return !record_equal(&x->hw, &x->pub_hw) || !record_equal(&x->cur, &x->pub_cur) ||
+        return !value_equal(&x->hw, &x->pub_hw) || !value_equal(&x->cur, &x->pub_cur) ||
                x->pub_policy != x->policy || mux_members_differ(x);
 }
 
@@ -567,9 +567,9 @@ static void mux_emit(Manager *m, Mux *x) {
                 x->pub_policy = x->policy;
                 changed |= CHANGED_POLICY;
         }
-        if (!record_equal(&x->hw, &x->pub_hw))
+        if (!value_equal(&x->hw, &x->pub_hw))
                 changed |= CHANGED_HW;
-        if (!record_equal(&x->cur, &x->pub_cur))
+        if (!value_equal(&x->cur, &x->pub_cur))
                 changed |= CHANGED_CUR;
         if (changed & (CHANGED_HW | CHANGED_CUR)) {
                 x->pub_hw = x->hw;
@@ -600,9 +600,9 @@ static void manager_publish_nic(Manager *m, Nic *n) {
                 service_nic_removed(m->service, n);
                 n->published = false;
         }
-        if (!record_equal(&n->hw, &n->pub_hw))
+        if (!value_equal(&n->hw, &n->pub_hw))
                 changed |= CHANGED_HW;
-        if (!record_equal(&n->cur, &n->pub_cur))
+        if (!value_equal(&n->cur, &n->pub_cur))
                 changed |= CHANGED_CUR;
         if (!streq(n->driver, n->pub_driver))
                 changed |= CHANGED_DRIVER;

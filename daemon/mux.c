@@ -9,6 +9,7 @@
 #include "log.h"
 #include "mux.h"
 #include "nic.h"
+#include "schemas.h"
 #include "strv.h"
 
 int mux_new(Mux **ret, Manager *m, const char *name, const char *kind, bool declared) {
@@ -18,7 +19,8 @@ int mux_new(Mux **ret, Manager *m, const char *name, const char *kind, bool decl
                 return -ENOMEM;
         x->manager = m;
         x->declared = declared;
-        x->hw = x->cur = x->pub_hw = x->pub_cur = RECORD_EMPTY;
+        value_init(&x->hw, &schema_tcp_connection_offload);
+        x->cur = x->pub_hw = x->pub_cur = x->hw;
         x->name = strdup(name);
         x->kind = strdup(kind);
         if (!x->name || !x->kind)
@@ -54,12 +56,13 @@ const char *mux_member_name(const MuxMember *mm) {
 void mux_compute(Mux *x) {
         AggregateMember stack[16], *am = stack;
         static const Source none[_FIELD_MAX] = { 0 };
-        static const Record empty = { .revision = RECORD_REVISION };
+        static RecordValue empty;
         _cleanup_free_ AggregateMember *heap = NULL;
 
         if (x->state != 0)
                 return;
         x->state = 1;
+        value_init(&empty, &schema_tcp_connection_offload);
         if (x->n_members > ELEMENTSOF(stack)) {
                 heap = calloc(x->n_members, sizeof(AggregateMember));
                 if (!heap) {
@@ -90,9 +93,11 @@ void mux_compute(Mux *x) {
                         }
                 }
                 if (pass == 0)
-                        aggregate(am, x->n_members, x->policy, &x->hw, x->hw_limits);
+                        aggregate(&schema_tcp_connection_offload, am, x->n_members, x->policy,
+                                  &x->hw, x->hw_limits);
                 else
-                        aggregate(am, x->n_members, x->policy, &x->cur, x->cur_limits);
+                        aggregate(&schema_tcp_connection_offload, am, x->n_members, x->policy,
+                                  &x->cur, x->cur_limits);
         }
         for (Field f = 0; f < _FIELD_MAX; f++) {
                 x->hw_src[f] = x->hw_limits[f].source;

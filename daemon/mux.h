@@ -8,6 +8,7 @@
 
 #include "aggregate.h"
 #include "coalesce.h"
+#include "field.h"
 #include "macro.h"
 #include "record.h"
 
@@ -38,14 +39,14 @@ typedef struct Mux {
 
         /* Computed in a sync. */
         int state;                      /* 0 not yet, 1 computing (cycle guard), 2 done */
-        Record hw, cur;
+        RecordValue hw, cur;
         AggregateLimit hw_limits[_FIELD_MAX], cur_limits[_FIELD_MAX];
         Source hw_src[_FIELD_MAX], cur_src[_FIELD_MAX];  /* as a member of another MUX */
 
         /* What D-Bus shows. */
         bool published;
         uint64_t generation;
-        Record pub_hw, pub_cur;
+        RecordValue pub_hw, pub_cur;
         char **pub_members;             /* owned, NULL-terminated */
         CapacityPolicy pub_policy;
 

@@ -20,6 +20,7 @@
 #include "manager.h"
 #include "mux.h"
 #include "nic.h"
+#include "schemas.h"
 #include "service.h"
 #include "utf8.h"
 
@@ -182,12 +183,13 @@ static bool append_bytes(DBusMessageIter *it, const uint8_t *bytes, int n) {
                dbus_message_iter_close_container(it, &a);
 }
 
-static bool append_record_bytes(DBusMessageIter *it, const Record *r) {
-        uint8_t buf[RECORD_SIZE];
+static bool append_record_bytes(DBusMessageIter *it, const RecordValue *r) {
+        uint8_t buf[SCHEMA_SIZE_MAX];
+        size_t n = r->schema->size;
 
-        if (record_encode(r, buf, NULL) < 0)
-                memset(buf, 0, sizeof(buf));
-        return append_bytes(it, buf, sizeof(buf));
+        if (schema_encode(r, buf, n, NULL) < 0)
+                memset(buf, 0, n);
+        return append_bytes(it, buf, n);
 }
 
 static bool append_strv(DBusMessageIter *it, char *const *v) {
@@ -204,7 +206,7 @@ static bool append_strv(DBusMessageIter *it, char *const *v) {
 /* Appends the value of property @name of @o as a variant. Returns 0, -ENOENT for an unknown
  * property, -ENOMEM. */
 static int append_property(Service *s, const Object *o, const char *name, DBusMessageIter *it) {
-        const Record *hw = NULL, *cur = NULL;
+        const RecordValue *hw = NULL, *cur = NULL;
         DBusMessageIter v;
         Field f;
 
@@ -292,17 +294,17 @@ static int append_property(Service *s, const Object *o, const char *name, DBusMe
                                append_record_bytes(&v, streq(name, "CurrentConfig") ? cur : hw) &&
                                dbus_message_iter_close_container(it, &v) ? 0 : -ENOMEM;
         if (streq(name, "ChimneyCapable")) {
-                dbus_bool_t b = record_chimney_capable(hw);
+                dbus_bool_t b = value_chimney_capable(hw);
                 return append_variant_basic(it, DBUS_TYPE_BOOLEAN, &b) ? 0 : -ENOMEM;
         }
         f = field_from_name(name);
         if (f < 0)
                 return -ENOENT;
-        if (field_kind(f) == FIELD_KIND_SUPPORT || f == FIELD_CONGESTION_ALGORITHM) {
-                uint8_t y = (uint8_t) record_get(hw, f);
+        if (streq(hw->schema->fields[f].dbus_type, "y")) {
+                uint8_t y = (uint8_t) value_get(hw, (size_t) f);
                 return append_variant_basic(it, DBUS_TYPE_BYTE, &y) ? 0 : -ENOMEM;
         } else {
-                dbus_uint32_t u = record_get(hw, f);
+                dbus_uint32_t u = value_get(hw, (size_t) f);
                 return append_variant_basic(it, DBUS_TYPE_UINT32, &u) ? 0 : -ENOMEM;
         }
 }
@@ -455,7 +457,7 @@ static void emit_properties_changed(Service *s, const Object *o, const char *pat
 }
 
 static void emit_status_indication(Service *s, const char *path, uint32_t code, uint64_t generation,
-                                   const Record *r) {
+                                   const RecordValue *r) {
         dbus_uint32_t c = code;
         dbus_uint64_t g = generation;
         DBusMessageIter it;
@@ -870,7 +872,7 @@ static DBusHandlerResult handle_explain(Service *s, const Mux *x, DBusMessage *m
                 const AggregateLimit *l = &x->hw_limits[f];
                 const char *vp = value;
 
-                snprintf(value, sizeof(value), "%" PRIu32, record_get(&x->hw, f));
+                snprintf(value, sizeof(value), "%" PRIu32, value_get(&x->hw, (size_t) f));
                 if (l->member >= 0 && (size_t) l->member < x->n_members)
                         member = mux_member_name(&x->members[l->member]);
                 source = source_to_string(l->source);

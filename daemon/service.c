@@ -235,8 +235,6 @@ static DBusHandlerResult filter_cb(DBusConnection *conn, DBusMessage *m, void *u
         return DBUS_HANDLER_RESULT_NOT_YET_HANDLED;
 }
 
-DEFINE_TRIVIAL_CLEANUP_FUNC(Service *, service_free)
-
 /* Connects to the bus, registers the object tree and takes the name. Blocks on the bus at
  * start only (registration and RequestName), before the loop runs. Logs its own errors. */
 int service_new(Service **ret, struct event_base *base, const ServiceOptions *options,

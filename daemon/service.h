@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "macro.h"
+
 typedef struct Model Model;
 typedef struct Mux Mux;
 typedef struct Nic Nic;
@@ -38,6 +40,7 @@ typedef struct ServiceOptions {
 int service_new(Service **ret, struct event_base *base, const ServiceOptions *options,
                 const Model *model, const ServiceActions *actions, void *userdata);
 Service *service_free(Service *s);
+DEFINE_TRIVIAL_CLEANUP_FUNC(Service *, service_free)
 
 /* Emission, called by the publisher only. */
 void service_nic_added(Service *s, const Nic *n);

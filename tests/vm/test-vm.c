@@ -14,12 +14,9 @@
 
 #include "field.h"
 #include "record.h"
+#include "bus-path.h"
 #include "util.h"
 
-#define DEST "org.muxcap.MuxCap1"
-#define ROOT "/org/muxcap/MuxCap1"
-#define MANAGER "org.muxcap.MuxCap1.Manager"
-#define NIC_INTERFACE "org.muxcap.MuxCap1.Nic"
 
 /* TCG is slow: an emission may take seconds to follow its command; then nothing else may
  * arrive for QUIET_MS. */
@@ -75,22 +72,16 @@ typedef struct Test {
                 exit(EXIT_FAILURE);                             \
         } while (0)
 
-/* ROOT/@kind/@name, escaped as SPEC 5 says (each byte outside [A-Za-z0-9] as _xx). */
-static const char *object_path(const char *kind, const char *name, char buf[static 128]) {
-        int n = snprintf(buf, 128, ROOT "/%s/", kind);
+/* The object path of a MUX (or, with BUS_NIC_PREFIX, a NIC): proto's one escaper. */
+static const char *object_path(const char *prefix, const char *name, char buf[static 128]) {
+        _cleanup_free_ char *p = NULL;
 
-        for (const unsigned char *p = (const unsigned char *) name; *p; p++) {
-                bool plain = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-                             (*p >= '0' && *p <= '9');
-
-                assert(n < 120);
-                n += snprintf(buf + n, 128 - (size_t) n, plain ? "%c" : "_%02x", *p);
-        }
-        return buf;
+        assert(bus_path_escape(prefix, name, &p) == 0 && strlen(p) < 128);
+        return strcpy(buf, p);
 }
 
 static const char *mux_path(const char *name, char buf[static 128]) {
-        return object_path("mux", name, buf);
+        return object_path(BUS_MUX_PREFIX, name, buf);
 }
 
 static Published *published(Test *t, const char *name) {
@@ -108,7 +99,7 @@ static void expect_record_property(Test *t, const char *mux, const char *prop, c
         size_t n = 0;
         int r;
 
-        r = util_get_property_bytes(t->bus, DEST, mux_path(mux, path), UTIL_MUX_INTERFACE, prop,
+        r = util_get_property_bytes(t->bus, BUS_NAME, mux_path(mux, path), BUS_IFACE_MUX, prop,
                                     buf, sizeof(buf), &n);
         if (r < 0 || n != RECORD_SIZE)
                 fail("%s %s: %s (%zu bytes)", mux, prop, r < 0 ? strerror(-r) : "read", n);
@@ -122,7 +113,7 @@ static void expect_words(Test *t, const char *path, const char *iface, const cha
         _cleanup_free_ char *got = NULL;
         int r;
 
-        r = util_get_property_words(t->bus, DEST, path, iface, prop, &got);
+        r = util_get_property_words(t->bus, BUS_NAME, path, iface, prop, &got);
         if (r < 0)
                 fail("%s %s: %s", path, prop, strerror(-r));
         if (!streq(got, want))
@@ -132,21 +123,21 @@ static void expect_words(Test *t, const char *path, const char *iface, const cha
 static void expect_members(Test *t, const char *mux, const char *want) {
         char path[128];
 
-        expect_words(t, mux_path(mux, path), UTIL_MUX_INTERFACE, "Members", want);
+        expect_words(t, mux_path(mux, path), BUS_IFACE_MUX, "Members", want);
         printf("ok: %s Members '%s'\n", mux, want);
 }
 
 static void expect_nic_muxes(Test *t, const char *nic, const char *want) {
         char path[128];
 
-        expect_words(t, object_path("nic", nic, path), NIC_INTERFACE, "Muxes", want);
+        expect_words(t, object_path(BUS_NIC_PREFIX, nic, path), BUS_IFACE_NIC, "Muxes", want);
 }
 
 static void expect_kind(Test *t, const char *mux, const char *want) {
         _cleanup_free_ char *got = NULL;
         char path[128];
 
-        assert(util_get_property(t->bus, DEST, mux_path(mux, path), UTIL_MUX_INTERFACE, "Kind",
+        assert(util_get_property(t->bus, BUS_NAME, mux_path(mux, path), BUS_IFACE_MUX, "Kind",
                                  DBUS_TYPE_STRING, &got) == 0);
         if (!streq(got, want))
                 fail("%s Kind '%s', want '%s'", mux, got, want);
@@ -155,7 +146,7 @@ static void expect_kind(Test *t, const char *mux, const char *want) {
 
 /* The Manager's answer to GetMux/GetNic(@name): 0, or -ENOENT for its NoSuch* error. */
 static int manager_get(Test *t, const char *method, const char *name) {
-        DBusMessage *m = util_call(t->bus, DEST, ROOT, MANAGER, method, DBUS_TYPE_STRING, &name,
+        DBusMessage *m = util_call(t->bus, BUS_NAME, BUS_ROOT_PATH, BUS_IFACE_MANAGER, method, DBUS_TYPE_STRING, &name,
                                    DBUS_TYPE_INVALID);
         int r = dbus_message_get_type(m) == DBUS_MESSAGE_TYPE_METHOD_RETURN ? 0 : -ENOENT;
 
@@ -239,8 +230,8 @@ static void step(Test *t, const char *cmd, const Emission *want) {
                 if (want[i].cur)
                         p->cur = want[i].cur;
                 assert(p->hw && p->cur);        /* a new MUX's first emission has both */
-                assert(util_get_property(t->bus, DEST, mux_path(want[i].mux, path),
-                                         UTIL_MUX_INTERFACE, "Generation", DBUS_TYPE_UINT64, &g) == 0);
+                assert(util_get_property(t->bus, BUS_NAME, mux_path(want[i].mux, path),
+                                         BUS_IFACE_MUX, "Generation", DBUS_TYPE_UINT64, &g) == 0);
                 if (g != p->generation)
                         fail("%s Generation %llu, want %llu", want[i].mux, (unsigned long long) g,
                              (unsigned long long) p->generation);
@@ -288,7 +279,7 @@ static int wait_member_count(Test *t, const char *mux, int n, int timeout_ms) {
                 _cleanup_free_ char *words = NULL;
 
                 count = -1;
-                if (util_get_property_words(t->bus, DEST, mux_path(mux, path), UTIL_MUX_INTERFACE,
+                if (util_get_property_words(t->bus, BUS_NAME, mux_path(mux, path), BUS_IFACE_MUX,
                                             "Members", &words) == 0) {
                         count = *words ? 1 : 0;
                         for (const char *p = words; (p = strchr(p, ' ')); p++)
@@ -463,7 +454,7 @@ static void scenario_storm(Test *t) {
                 uint64_t g = 0;
                 char path[128];
 
-                assert(util_get_property(t->bus, DEST, mux_path("storm0", path), UTIL_MUX_INTERFACE,
+                assert(util_get_property(t->bus, BUS_NAME, mux_path("storm0", path), BUS_IFACE_MUX,
                                          "Generation", DBUS_TYPE_UINT64, &g) == 0);
                 published(t, "storm0")->generation = g;
                 published(t, "storm0")->hw = REC_U;
@@ -524,7 +515,7 @@ int main(int argc, char *argv[]) {
                 }
                 t.daemon = util_spawn("muxcapd", args);
                 assert(util_process_wait_ready(t.daemon, STEP_TIMEOUT_MS) == 0);
-                assert(util_wait_name(t.bus, DEST, STEP_TIMEOUT_MS) == 0);
+                assert(util_wait_name(t.bus, BUS_NAME, STEP_TIMEOUT_MS) == 0);
 
                 scenarios[i].run(&t);
 

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "export-config.h"
-#include "export-render.h"
+#include "export-nfd.h"
 
 static void strv_free(char **v) {
         for (size_t i = 0; v && v[i]; i++)

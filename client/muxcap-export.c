@@ -20,7 +20,9 @@
 #include "build-config.h"
 #include "export-config.h"
 #include "export-file.h"
-#include "export-render.h"
+#include "export-nfd.h"
+#include "export-prometheus.h"
+#include "export-state.h"
 #include "muxcap/muxcap.h"
 
 #define EXIT_RUNTIME 1

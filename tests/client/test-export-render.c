@@ -14,7 +14,9 @@
 
 #include "export-config.h"
 #include "export-file.h"
-#include "export-render.h"
+#include "export-nfd.h"
+#include "export-prometheus.h"
+#include "export-state.h"
 #include "muxcap/muxcap.h"
 
 /* 2026-01-02T03:04:05Z */

@@ -85,6 +85,20 @@ const MuxState *bus_mux_state_find(const MuxState *entries, size_t n, const char
 int bus_read_variant_string(DBusMessage *reply, const char **ret);
 int bus_iter_has_interface(DBusMessageIter *ifaces, const char *iface, DBusMessageIter *ret_props);
 
+/* client-event.c */
+char *subscription_mux_name(Subscription *s, const char *path);
+void subscription_emit_simple(Subscription *s, enum muxcap_event_kind kind, const char *mux);
+void subscription_emit_record(Subscription *s, enum muxcap_event_kind kind, const char *mux,
+                              uint32_t status_code, uint64_t generation, const uint8_t *buf,
+                              int size);
+void subscription_handle_signal(Subscription *s, DBusMessage *m);
+
+/* client-fetch.c */
+int subscription_start_fetch(Subscription *s);
+void subscription_cancel_fetch(Subscription *s);
+void subscription_hold_signal(Subscription *s, DBusMessage *m);
+void subscription_owner_changed(Subscription *s, const char *new_owner);
+
 /* client-subscribe.c */
 DBusHandlerResult subscription_filter_cb(DBusConnection *conn, DBusMessage *m, void *userdata);
 Subscription *subscription_free(Subscription *s);

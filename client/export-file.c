@@ -10,7 +10,9 @@
 #include <unistd.h>
 
 #include "export-file.h"
-#include "macro.h"
+
+/* Memory and descriptors are freed by hand, not with proto/macro.h's cleanup attributes:
+ * muxcap-export is built on <muxcap/muxcap.h> alone, like any program outside the tree. */
 
 /* Splits @path into a new copy of its folder and a pointer to its last component. */
 static int split_path(const char *path, char **ret_dir, const char **ret_base) {
@@ -50,7 +52,7 @@ static int write_all(int fd, const void *data, size_t size) {
 }
 
 int export_file_check_dir(const char *path) {
-        _cleanup_free_ char *dir = NULL;
+        char *dir = NULL;
         const char *base;
         struct stat st;
         int r;
@@ -59,41 +61,67 @@ int export_file_check_dir(const char *path) {
         if (r < 0)
                 return r;
         if (stat(dir, &st) < 0)
+                r = -errno;
+        else if (!S_ISDIR(st.st_mode))
+                r = -ENOTDIR;
+        else if (access(dir, W_OK | X_OK) < 0)
+                r = -errno;
+        free(dir);
+        return r;
+}
+
+/* Makes the new file at @tmp, open as @fd, readable by all, writes @data to it, and renames it
+ * over @path. */
+static int write_and_rename(int fd, const char *tmp, const char *path, const void *data,
+                            size_t size) {
+        int r;
+
+        /* mkstemp makes 0600; readers (node_exporter, the NFD worker) run as other users. */
+        if (fchmod(fd, 0644) < 0)
                 return -errno;
-        if (!S_ISDIR(st.st_mode))
-                return -ENOTDIR;
-        if (access(dir, W_OK | X_OK) < 0)
+        r = write_all(fd, data, size);
+        if (r < 0)
+                return r;
+        if (fsync(fd) < 0 || rename(tmp, path) < 0)
                 return -errno;
         return 0;
 }
 
+/* The rename is durable once the folder is on disk; a failure here changes nothing a reader
+ * sees. */
+static void sync_dir(const char *dir) {
+        int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+        if (dfd >= 0) {
+                (void) fsync(dfd);
+                (void) close(dfd);
+        }
+}
+
 int export_file_replace(const char *path, const void *data, size_t size) {
-        _cleanup_free_ char *dir = NULL, *tmp = NULL;
-        _cleanup_close_ int fd = -EBADF, dfd = -EBADF;
+        char *dir = NULL, *tmp = NULL;
         const char *base;
-        int r;
+        int fd, r;
 
         r = split_path(path, &dir, &base);
         if (r < 0)
                 return r;
         if (asprintf(&tmp, "%s/.%s.XXXXXX", dir, base) < 0) {
-                tmp = NULL;
+                free(dir);
                 return -ENOMEM;
         }
         fd = mkostemp(tmp, O_CLOEXEC);
         if (fd < 0)
-                return -errno;
-        /* mkstemp makes 0600; readers (node_exporter, the NFD worker) run as other users. */
-        if (fchmod(fd, 0644) < 0 || (r = write_all(fd, data, size)) < 0 || fsync(fd) < 0 ||
-            rename(tmp, path) < 0) {
-                r = r < 0 ? r : -errno;
-                (void) unlink(tmp);
-                return r;
+                r = -errno;
+        else {
+                r = write_and_rename(fd, tmp, path, data, size);
+                if (r < 0)
+                        (void) unlink(tmp);
+                else
+                        sync_dir(dir);
+                (void) close(fd);
         }
-        /* The rename is durable once the folder is on disk; a failure here changes nothing
-         * a reader sees. */
-        dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (dfd >= 0)
-                (void) fsync(dfd);
-        return 0;
+        free(tmp);
+        free(dir);
+        return r;
 }

@@ -162,6 +162,7 @@ nspawn_boot "$root" "$tmp/nspawn.log" \
 ok "booted: systemd is PID 1, $(nspawn_run systemctl is-system-running)"
 ct() { nspawn_run "$@" 8>&-; }
 as_nobody() { ct setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+obj=(org.muxcap.MuxCap1 /org/muxcap/MuxCap1)
 
 step "apt-get install ./*.deb in the container"
 ct systemctl is-active --quiet muxcapd.service && fail "muxcapd.service active before install"
@@ -199,11 +200,7 @@ else
         fail "muxcapd (pid $pid) runs as uid '$puid', user muxcap is uid '$uid'"
 fi
 
-if ct busctl call org.muxcap.MuxCap1 /org/muxcap/MuxCap1 org.freedesktop.DBus.Peer Ping; then
-        ok "busctl call ... Peer Ping"
-else
-        fail "busctl call ... Peer Ping"
-fi
+check ct busctl call "${obj[@]}" org.freedesktop.DBus.Peer Ping -- "busctl call ... Peer Ping"
 
 ct ip link add br0 type bridge || fail "ip link add br0 type bridge"
 listed=''
@@ -212,23 +209,12 @@ for _ in $(seq 50); do
         grep -qw br0 <<<"$listed" && break
         sleep 0.2
 done
-if grep -qw br0 <<<"$listed"; then
-        ok "muxcapctl list shows br0"
-else
-        echo "$listed"
-        fail "muxcapctl list does not show br0"
-fi
-if as_nobody muxcapctl list 2>&1 | grep -qw br0; then
-        ok "muxcapctl list as nobody shows br0"
-else
-        fail "muxcapctl list as nobody does not show br0"
-fi
+grep -qw br0 <<<"$listed" || echo "$listed"
+check grep -qw br0 <<<"$listed" -- "muxcapctl list shows br0"
+listed=$(as_nobody muxcapctl list 2>&1)
+check grep -qw br0 <<<"$listed" -- "muxcapctl list as nobody shows br0"
 
-if ct busctl call org.muxcap.MuxCap1 /org/muxcap/MuxCap1 org.muxcap.MuxCap1.Manager Resync; then
-        ok "Resync() as root"
-else
-        fail "Resync() as root"
-fi
+check ct busctl call "${obj[@]}" org.muxcap.MuxCap1.Manager Resync -- "Resync() as root"
 out=$(as_nobody dbus-send --system --print-reply --dest=org.muxcap.MuxCap1 /org/muxcap/MuxCap1 \
         org.muxcap.MuxCap1.Manager.Resync 2>&1)
 if grep -q 'org.freedesktop.DBus.Error.AccessDenied' <<<"$out"; then

@@ -1,31 +1,60 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
-# Installs the Debian 12 packages muxcap needs to build, test and demo, if any is missing.
-# Runs `apt-get update` once, and only when something has to be installed.
+# Installs the Debian 12 packages one job needs, if any is missing.
+#
+# Usage: scripts/install-deps.sh [build|demo|test]     (default: test, i.e. everything)
+#   build  compile muxcapd, libmuxcap and muxcapctl
+#   demo   build + what scripts/demo.sh runs (the real bus, udevd and kernel tools)
+#   test   demo + what scripts/test.sh runs (unit verification, man pages, fuzzing, memcheck)
+#
+# Runs `apt-get update` once, and only when something has to be installed, then installs only
+# the missing packages, without recommends: a fresh minimal Debian 12 must end up with exactly
+# what the job needs, so every package the job uses is named here.
 set -euo pipefail
 
-packages=(
-        # build
-        gcc meson ninja-build pkg-config
+build=(
+        gcc libc6-dev meson ninja-build pkg-config     # libc6-dev: a recommends of gcc
         libevent-dev libdbus-1-dev libudev-dev libsystemd-dev libinih-dev libmnl-dev
-        scdoc
-        # tests, demo and fuzzing: the real bus, udevd, kernel tools
-        dbus-daemon udev systemd iproute2 ethtool util-linux procps
-        clang valgrind
 )
+demo=(
+        "${build[@]}"
+        dbus-daemon             # the private bus
+        udev                    # systemd-udevd, udevadm, systemd-hwdb
+        iproute2 ethtool        # links, namespaces, offload toggles
+)
+test=(
+        "${demo[@]}"
+        scdoc                   # man pages (-Dman=true)
+        systemd                 # systemd-analyze verify/security, systemd-sysusers
+        dbus-system-bus-common  # dbus.socket, which the unit's After= names (verify)
+        man-db                  # man(1): verify checks each Documentation=man: page
+        clang libclang-rt-14-dev # libFuzzer and the sanitizer runtimes (a recommends of clang)
+        valgrind                # memcheck and callgrind
+)
+
+job=${1:-test}
+case $job in
+build) packages=("${build[@]}") ;;
+demo) packages=("${demo[@]}") ;;
+test) packages=("${test[@]}") ;;
+*) echo "usage: install-deps.sh [build|demo|test]" >&2; exit 2 ;;
+esac
 
 missing=()
 for p in "${packages[@]}"; do
         status=$(dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null || true)
         [[ "$status" == ii* ]] || missing+=("$p")
 done
-if [ ${#missing[@]} -gt 0 ]; then
-        if [ "$(id -u)" != 0 ]; then
-                echo "install-deps: missing packages: ${missing[*]} (run as root to install)" >&2
-                exit 1
-        fi
-        echo "install-deps: installing ${missing[*]}"
-        export DEBIAN_FRONTEND=noninteractive
-        apt-get update -q
-        apt-get install -y -q --no-install-recommends "${missing[@]}"
+[ ${#missing[@]} -gt 0 ] || exit 0
+if [ "$(id -u)" != 0 ]; then
+        echo "install-deps: missing packages: ${missing[*]} (run as root to install)" >&2
+        exit 1
 fi
+start=$SECONDS
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+# Another apt on this machine may hold the lock for a while: wait for it rather than fail.
+apt=(apt-get -q -o DPkg::Lock::Timeout=600)
+"${apt[@]}" update
+"${apt[@]}" install -y --no-install-recommends "${missing[@]}"
+echo "install-deps: $job packages installed in $((SECONDS - start)) s"

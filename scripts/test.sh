@@ -8,7 +8,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 top=$PWD
 
-scripts/install-deps.sh || { echo "0 passed, 1 failed"; exit 1; }
+scripts/install-deps.sh test || { echo "0 passed, 1 failed"; exit 1; }
 
 passed=0
 failed=0
@@ -18,6 +18,7 @@ run_suite() {
         local name=$1
         shift
         local dir=$top/_build/$name
+        local start=$SECONDS
         echo "=== $name: configure and build"
         if ! { [ -f "$dir/build.ninja" ] || meson setup "$dir" "$@" >"$top/_build/$name-setup.log" 2>&1; }; then
                 cat "$top/_build/$name-setup.log"
@@ -43,7 +44,7 @@ run_suite() {
         ok=$(grep -c '"result": "OK"' "$log" || true)
         skip=$(grep -c '"result": "SKIP"' "$log" || true)
         fail=$(grep -vc -e '"result": "OK"' -e '"result": "SKIP"' "$log" || true)
-        echo "=== $name: $ok passed, $fail failed, $skip skipped"
+        echo "=== $name: $ok passed, $fail failed, $skip skipped ($((SECONDS - start)) s)"
         passed=$((passed + ok))
         failed=$((failed + fail))
         skipped=$((skipped + skip))
@@ -57,22 +58,24 @@ run_suite asan -Dwerror=true -Db_sanitize=address,undefined -Db_lundef=false \
 # Every parser under libFuzzer (clang, ASan+UBSan, in _build/fuzz) for a bounded time, on top
 # of the corpus replay both suites ran; counts as one test.
 echo "=== fuzz: libFuzzer, 20 s per target"
+start=$SECONDS
 if tests/fuzz/run-fuzzers.sh 20; then
-        echo "=== fuzz: 1 passed, 0 failed"
+        echo "=== fuzz: 1 passed, 0 failed ($((SECONDS - start)) s)"
         passed=$((passed + 1))
 else
-        echo "=== fuzz: 0 passed, 1 failed"
+        echo "=== fuzz: 0 passed, 1 failed ($((SECONDS - start)) s)"
         failed=$((failed + 1))
 fi
 
 # Benchmarks are not tests: a quick smoke run, small sizes, no timing assertion; it fails only
 # when a benchmark cannot run.
 echo "=== bench: smoke run (bench/run.sh --quick)"
+start=$SECONDS
 if bench/run.sh --quick; then
-        echo "=== bench: 1 passed, 0 failed"
+        echo "=== bench: 1 passed, 0 failed ($((SECONDS - start)) s)"
         passed=$((passed + 1))
 else
-        echo "=== bench: 0 passed, 1 failed"
+        echo "=== bench: 0 passed, 1 failed ($((SECONDS - start)) s)"
         failed=$((failed + 1))
 fi
 

@@ -5,7 +5,8 @@
 # Usage: scripts/install-deps.sh [build|demo|test]     (default: test, i.e. everything)
 #   build  compile muxcapd, libmuxcap and muxcapctl
 #   demo   build + what scripts/demo.sh runs (the real bus, udevd and kernel tools)
-#   test   demo + what scripts/test.sh runs (unit verification, man pages, fuzzing, memcheck)
+#   test   demo + what scripts/test.sh runs (unit verification, man pages, fuzzing, memcheck,
+#          the Debian packages)
 #
 # Runs `apt-get update` once, and only when something has to be installed, then installs only
 # the missing packages, without recommends: a fresh minimal Debian 12 must end up with exactly
@@ -30,6 +31,12 @@ test=(
         man-db                  # man(1): verify checks each Documentation=man: page
         clang libclang-rt-14-dev # libFuzzer and the sanitizer runtimes (a recommends of clang)
         valgrind                # memcheck and callgrind
+        # tests/package: build the .debs, lint them, boot a fresh root with them under systemd
+        build-essential         # dpkg-checkbuilddeps requires it of every package build
+        dpkg-dev debhelper      # dpkg-buildpackage, dh (compat 13, dh-sequence-installsysusers)
+        lintian                 # no error, no warning
+        debootstrap             # scripts/debian-root.sh (once, for its cached tarball)
+        systemd-container       # systemd-nspawn
 )
 
 job=${1:-test}

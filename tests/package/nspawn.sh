@@ -47,8 +47,8 @@ nspawn_make_cgroups() {
 nspawn_boot() {
         local root=$1 log=$2 name state deadline c ns cg
         shift 2
-        name=muxcap-$(basename "$root" | tr -c 'a-zA-Z0-9\n' - | tr '[:upper:]' '[:lower:]')
-        name=${name:0:60}
+        # unique among concurrent callers: it names the cgroups, which share one parent
+        name=muxcap-nspawn-$(mktemp -u XXXXXXXX | tr "[:upper:]" "[:lower:]")
         nspawn_make_cgroups "$name" || { echo "nspawn: no cgroup hierarchy to boot in" >&2; return 1; }
         (
                 for cg in "${NSPAWN_CGS[@]}"; do echo "$BASHPID" >"$cg/cgroup.procs"; done
@@ -81,11 +81,13 @@ nspawn_boot() {
                 return 1
         fi
 
-        # "Failed to connect to bus" until PID 1 has its private socket; then --wait.
+        # "Failed to connect to bus" (state offline) until PID 1 has its private socket; then
+        # --wait waits for the boot to end.
+        local nsenter=(nsenter --target "$NSPAWN_INIT" --all --root --wd)
         deadline=$((SECONDS + 120))
         state=''
         while [ "$SECONDS" -lt "$deadline" ] && nspawn_alive "$NSPAWN_INIT"; do
-                state=$(timeout $((deadline - SECONDS + 1)) nsenter --target "$NSPAWN_INIT" --all \
+                state=$(timeout $((deadline - SECONDS + 1)) "${nsenter[@]}" \
                         /usr/bin/env -i PATH="$NSPAWN_PATH" systemctl is-system-running --wait 2>&1)
                 case $state in running | degraded) break ;; esac
                 sleep 0.2
@@ -103,8 +105,12 @@ nspawn_boot() {
         return 1
 }
 
+# --root and --wd: the container's root is where nspawn moved it, over the root of the caller.
+# Only where that is also the root of the mount namespace (not in a chroot) would entering the
+# namespace alone land in it; in a chroot it lands in the host's root file system.
 nspawn_run() {
-        nsenter --target "$NSPAWN_INIT" --all /usr/bin/env -i PATH="$NSPAWN_PATH" LANG=C.UTF-8 "$@"
+        nsenter --target "$NSPAWN_INIT" --all --root --wd \
+                /usr/bin/env -i PATH="$NSPAWN_PATH" LANG=C.UTF-8 "$@"
 }
 
 # Halts the container (SIGTERM makes nspawn ask its PID 1 to power off), kills it after 30 s,

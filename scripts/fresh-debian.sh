@@ -77,7 +77,9 @@ cleanup() {
                 done
                 awk -v d="$root" '$2 == d || index($2, d "/") == 1 { print $2 }' /proc/mounts |
                         sort -r | while read -r m; do umount -l "$m"; done
+                i=$SECONDS
                 rm -rf --one-file-system "$root" || say "could not remove $root"
+                say "removed the root in $((SECONDS - i)) s"
         fi
         exit "$rc"
 }
@@ -136,9 +138,9 @@ wait -n -p first "$runner" "$sleeper" || rc=$?
 if [ "$first" = "$sleeper" ]; then
         sleeper=''
         kill -KILL "$runner"
-        wait "$runner" 2>/dev/null
+        wait "$runner" 2>/dev/null || true
         runner=''
-        say "TIME LIMIT: killed after $limit (MUXCAP_FRESH_TIMEOUT)"
+        say "TIME LIMIT: killed after $seconds s (MUXCAP_FRESH_TIMEOUT=$limit)"
         rc=124
 else
         runner=''

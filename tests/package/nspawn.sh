@@ -12,11 +12,11 @@
 # hierarchy systemd uses, so the container's processes can be found and killed afterwards;
 # a private mount namespace with a fresh tmpfs on /run, so nspawn's /run/systemd/nspawn/
 # files vanish with it (nspawn cannot clean them where /run is not a tmpfs, and a chroot may
-# have no /run/systemd at all), whose root is our root (pivot_root): in a chroot (as in CI)
-# the container would otherwise sit over the chroot's directory, not over the namespace's
-# root, and the kernel refuses a new user namespace to a chrooted process, so every unit with
-# PrivateUsers= fails; --private-network, so the container sees only its own lo and its own
-# links. Commands enter the container with nsenter, not machinectl.
+# have no /run/systemd at all); --private-network, so the container sees only its own lo and
+# its own links. Commands enter the container with nsenter, not machinectl.
+# Not in a chroot: there nspawn puts the container over the chroot's directory, and to the
+# kernel every process in it is chrooted, so it refuses them user namespaces and every unit
+# with PrivateUsers= fails (scripts/fresh-debian.sh uses pivot_root for that reason).
 
 NSPAWN_PID=''           # systemd-nspawn
 NSPAWN_INIT=''          # the container's PID 1 (systemd), as a PID of ours
@@ -56,17 +56,8 @@ nspawn_boot() {
         (
                 for cg in "${NSPAWN_CGS[@]}"; do echo "$BASHPID" >"$cg/cgroup.procs"; done
                 exec unshare --mount --propagation private /bin/sh -c '
-                        set -e
-                        mount -t tmpfs -o mode=0755,nosuid,nodev tmpfs /run
-                        mkdir -p /run/systemd /run/nspawn-root
-                        mount --rbind / /run/nspawn-root
-                        mkdir /run/nspawn-root/run/nspawn-old
-                        cd /run/nspawn-root
-                        pivot_root . run/nspawn-old
-                        umount -l /run/nspawn-old
-                        rmdir /run/nspawn-old /run/nspawn-root
-                        cd /
-                        set +e
+                        mount -t tmpfs -o mode=0755,nosuid,nodev tmpfs /run || exit 1
+                        mkdir -p /run/systemd
                         root=$1 name=$2
                         shift 2
                         exec systemd-nspawn --quiet --boot --directory="$root" --machine="$name" \

@@ -21,7 +21,7 @@
 #
 # Usage: test-package.sh SOURCE_DIR (as root). Exit 0 pass, 1 fail, 77 skipped with the
 # reason printed: not root, a tool missing (scripts/install-deps.sh installs them all), no
-# cgroup file system, or the Debian mirror unreachable.
+# cgroup file system, no user namespaces (a chroot), or the Debian mirror unreachable.
 # Env: MUXCAP_CACHE (default /var/cache/muxcap, shared with scripts/debian-root.sh): apt's
 # downloads and lists are kept in $MUXCAP_CACHE/package-apt so that a run downloads only what
 # changed. MUXCAP_PACKAGE_KEEP=1 keeps the temporary directory.
@@ -55,6 +55,10 @@ done
 [ -f "$src/debian/control" ] || fatal "$src has no debian/control"
 [ -x "$src/scripts/debian-root.sh" ] || fatal "$src has no scripts/debian-root.sh"
 [ -d /sys/fs/cgroup ] || skip "no /sys/fs/cgroup: systemd-nspawn cannot boot a container here"
+# muxcapd.service has PrivateUsers=yes: its container must be allowed user namespaces, which
+# the kernel refuses to a chrooted process (use pivot_root, as scripts/fresh-debian.sh does).
+unshare --user true 2>/dev/null ||
+        skip "cannot create a user namespace here (in a chroot?): PrivateUsers= units cannot start"
 
 cache=${MUXCAP_CACHE:-/var/cache/muxcap}
 apt_cache=$cache/package-apt

@@ -10,8 +10,8 @@
 #include "client-internal.h"
 #include "macro.h"
 
-/* Signals held back while the state query runs. Past this many the rest are dropped: they
- * were sent before the daemon answered the query, so its answer already covers them. */
+/* Signals held back while the state query runs. Past this many the rest are dropped, and the
+ * state is asked for again once the query ends: only a newer answer covers them. */
 #define HELD_MAX 4096
 
 static void emit(Subscription *s, const struct muxcap_event *ev) {
@@ -83,10 +83,12 @@ Subscription *subscription_free(Subscription *s) {
                 remove_match(s->client->conn, s->match_status);
                 remove_match(s->client->conn, s->match_objects);
                 remove_match(s->client->conn, s->match_owner);
+                remove_match(s->client->conn, s->match_props);
         }
         free(s->match_status);
         free(s->match_objects);
         free(s->match_owner);
+        free(s->match_props);
         free(s->mux);
         free(s->mux_path);
         free(s->owner);
@@ -194,6 +196,46 @@ static void handle_interfaces(Subscription *s, DBusMessage *m, bool added) {
         emit_simple(s, added ? MUXCAP_EVENT_MUX_ADDED : MUXCAP_EVENT_MUX_REMOVED, name);
 }
 
+/* Members or CapacityPolicy of a MUX changed (a PropertiesChanged that carries no new
+ * record also carries no StatusIndication): tell subscriptions that asked for it. */
+static void handle_properties_changed(Subscription *s, DBusMessage *m) {
+        static const char *const wanted[] = { "Members", "CapacityPolicy" };
+        _cleanup_free_ char *name = NULL;
+        DBusMessageIter it, a;
+        const char *iface;
+        bool hit = false;
+
+        if (!(s->flags & MUXCAP_SUBSCRIBE_MUX_CHANGES) || !dbus_message_has_signature(m, "sa{sv}as"))
+                return;
+        (void) dbus_message_iter_init(m, &it);
+        dbus_message_iter_get_basic(&it, &iface);
+        if (!streq(iface, BUS_IFACE_MUX))
+                return;
+        name = subscription_mux_name(s, dbus_message_get_path(m));
+        if (!name)
+                return;
+        /* changed (a{sv}), then invalidated (as): either may name the property */
+        for (int pass = 0; pass < 2 && !hit; pass++) {
+                dbus_message_iter_next(&it);
+                dbus_message_iter_recurse(&it, &a);
+                for (; !hit && dbus_message_iter_get_arg_type(&a) != DBUS_TYPE_INVALID;
+                     dbus_message_iter_next(&a)) {
+                        DBusMessageIter e;
+                        const char *prop;
+
+                        if (pass == 0) {
+                                dbus_message_iter_recurse(&a, &e);
+                                dbus_message_iter_get_basic(&e, &prop);
+                        } else
+                                dbus_message_iter_get_basic(&a, &prop);
+                        for (size_t i = 0; i < ELEMENTSOF(wanted); i++)
+                                hit = hit || streq(prop, wanted[i]);
+                }
+        }
+        if (hit)
+                emit_simple(s, MUXCAP_EVENT_MUX_CHANGED, name);
+}
+
 /* A signal from muxcapd, in order, once the state has been delivered. */
 static void subscription_handle_signal(Subscription *s, DBusMessage *m) {
         const char *sender = dbus_message_get_sender(m);
@@ -207,102 +249,32 @@ static void subscription_handle_signal(Subscription *s, DBusMessage *m) {
                 handle_interfaces(s, m, true);
         else if (dbus_message_is_signal(m, BUS_IFACE_OBJECT_MANAGER, "InterfacesRemoved"))
                 handle_interfaces(s, m, false);
-}
-
-typedef struct StateEntry {
-        char *name;             /* owned */
-        MuxProps props;         /* borrowed from the reply */
-} StateEntry;
-
-static int state_entry_compare(const void *a, const void *b) {
-        return strcmp(((const StateEntry *) a)->name, ((const StateEntry *) b)->name);
-}
-
-/* Reads the MUXes the subscription wants from a GetManagedObjects reply, sorted by name. */
-static int read_state(Subscription *s, DBusMessage *reply, StateEntry **ret, size_t *ret_n) {
-        DBusMessageIter it, objects;
-        StateEntry *entries = NULL;
-        size_t n = 0;
-        int r = 0;
-
-        if (!dbus_message_has_signature(reply, "a{oa{sa{sv}}}"))
-                return -EBADMSG;
-        (void) dbus_message_iter_init(reply, &it);
-        dbus_message_iter_recurse(&it, &objects);
-        for (; dbus_message_iter_get_arg_type(&objects) == DBUS_TYPE_DICT_ENTRY;
-             dbus_message_iter_next(&objects)) {
-                DBusMessageIter entry, props;
-                const char *path;
-                MuxProps p;
-                StateEntry *e;
-                char *name;
-
-                dbus_message_iter_recurse(&objects, &entry);
-                dbus_message_iter_get_basic(&entry, &path);
-                dbus_message_iter_next(&entry);
-                name = subscription_mux_name(s, path);
-                if (!name)
-                        continue;
-                if (bus_iter_has_interface(&entry, BUS_IFACE_MUX, &props) <= 0 ||
-                    bus_read_mux_props(&props, &p) < 0) {
-                        free(name);     /* not a MUX, or one we cannot read: skip it */
-                        continue;
-                }
-                e = realloc(entries, (n + 1) * sizeof(*e));
-                if (!e) {
-                        free(name);
-                        r = -ENOMEM;
-                        break;
-                }
-                entries = e;
-                entries[n++] = (StateEntry) { .name = name, .props = p };
-        }
-        if (r < 0) {
-                for (size_t i = 0; i < n; i++)
-                        free(entries[i].name);
-                free(entries);
-                return r;
-        }
-        if (n > 0)
-                qsort(entries, n, sizeof(*entries), state_entry_compare);
-        *ret = entries;
-        *ret_n = n;
-        return 0;
-}
-
-static int read_instance_id(DBusMessage *reply, const char **ret) {
-        DBusMessageIter it, v;
-
-        if (!dbus_message_has_signature(reply, "v"))
-                return -EBADMSG;
-        (void) dbus_message_iter_init(reply, &it);
-        dbus_message_iter_recurse(&it, &v);
-        if (dbus_message_iter_get_arg_type(&v) != DBUS_TYPE_STRING)
-                return -EBADMSG;
-        dbus_message_iter_get_basic(&v, ret);
-        return 0;
+        else if (dbus_message_is_signal(m, DBUS_INTERFACE_PROPERTIES, "PropertiesChanged"))
+                handle_properties_changed(s, m);
 }
 
 /* Whether a signal held before the state answer still counts: a StatusIndication for a
  * MUX in the state (@entries, sorted by name). */
-static bool state_covers_signal(Subscription *s, const StateEntry *entries, size_t n,
+static bool state_covers_signal(Subscription *s, const MuxState *entries, size_t n,
                                 DBusMessage *m) {
         _cleanup_free_ char *name = NULL;
 
         if (!dbus_message_is_signal(m, BUS_IFACE_MUX, "StatusIndication"))
                 return false;
         name = subscription_mux_name(s, dbus_message_get_path(m));
-        return name && n > 0 &&
-               bsearch(&(StateEntry) { .name = name }, entries, n, sizeof(*entries),
-                       state_entry_compare);
+        return name && bus_mux_state_find(entries, n, name);
 }
 
-/* Both answers are in: deliver the state, then the signals held back meanwhile. */
+static int subscription_start_fetch(Subscription *s);
+
+/* Both answers are in: deliver the state, then the signals held back meanwhile. When some
+ * could not be held, the state is asked for again instead: only a newer state covers them. */
 static void subscription_deliver_state(Subscription *s) {
+        bool overflow = s->held_overflow;
         DBusMessage *instance = s->reply_instance, *objects = s->reply_objects;
         DBusMessage **held = s->held;
         size_t n_held = s->n_held, n_covered = s->n_held_covered, n = 0;
-        StateEntry *entries = NULL;
+        MuxState *entries = NULL;
         const char *id = NULL, *sender;
         char *owner;
 
@@ -310,12 +282,14 @@ static void subscription_deliver_state(Subscription *s) {
         s->held = NULL;
         s->n_held = 0;
         s->n_held_covered = 0;
+        s->held_overflow = false;
         s->fetching = false;
 
         sender = dbus_message_get_sender(objects);
         if (dbus_message_get_type(instance) == DBUS_MESSAGE_TYPE_ERROR ||
             dbus_message_get_type(objects) == DBUS_MESSAGE_TYPE_ERROR || !sender ||
-            read_instance_id(instance, &id) < 0 || read_state(s, objects, &entries, &n) < 0) {
+            bus_read_variant_string(instance, &id) < 0 ||
+            bus_read_mux_state(objects, s->mux_path, &entries, &n) < 0) {
                 /* Not running, or not answering as muxcapd does: report it as gone. A new
                  * owner of the name will bring a new query. */
                 daemon_gone(s);
@@ -331,8 +305,13 @@ static void subscription_deliver_state(Subscription *s) {
         s->gone_reported = false;
         if (!s->instance_id || !streq(s->instance_id, id)) {
                 /* A new instance: its generations start again at 1. */
+                char *copy = strdup(id);
+                if (!copy) {
+                        daemon_gone(s);
+                        goto finish;
+                }
                 free(s->instance_id);
-                s->instance_id = strdup(id);
+                s->instance_id = copy;
                 gen_filter_clear(&s->filter);
                 emit_simple(s, MUXCAP_EVENT_DAEMON_APPEARED, NULL);
         }
@@ -356,6 +335,11 @@ static void subscription_deliver_state(Subscription *s) {
          * generations, so that its generation-1 indications came a second time. Only their
          * indications for MUXes in the state go on, through the generation filter. Signals
          * held after that answer (InstanceId still pending) are newer: handled as usual. */
+        if (overflow && !s->dead && !s->fetching) {
+                if (subscription_start_fetch(s) < 0)
+                        daemon_gone(s);
+                goto finish;
+        }
         for (size_t i = 0; i < n_held && !s->dead && !s->fetching; i++)
                 if (i >= n_covered || state_covers_signal(s, entries, n, held[i]))
                         subscription_handle_signal(s, held[i]);
@@ -512,12 +496,12 @@ static int add_match(Subscription *s, char **slot, int n, char *rule) {
         return 0;
 }
 
-int muxcap_client_subscribe(struct muxcap_client *c, const char *mux, muxcap_event_cb callback,
-                            void *userdata) {
+int muxcap_client_subscribe_flags(struct muxcap_client *c, const char *mux, uint32_t flags,
+                                  muxcap_event_cb callback, void *userdata) {
         Subscription *s;
         int r;
 
-        if (!c || !callback)
+        if (!c || !callback || (flags & ~(uint32_t) MUXCAP_SUBSCRIBE_MUX_CHANGES))
                 return -EINVAL;
         if (c->disconnected)
                 return -ECONNRESET;
@@ -528,6 +512,7 @@ int muxcap_client_subscribe(struct muxcap_client *c, const char *mux, muxcap_eve
                 .client = c,
                 .callback = callback,
                 .userdata = userdata,
+                .flags = flags,
                 .filter = GEN_FILTER_INIT,
         };
         if (mux) {
@@ -555,6 +540,13 @@ int muxcap_client_subscribe(struct muxcap_client *c, const char *mux, muxcap_eve
                              "arg0='" BUS_NAME "'");
                 r = add_match(s, &s->match_owner, n, rule);
         }
+        if (r >= 0 && (flags & MUXCAP_SUBSCRIBE_MUX_CHANGES)) {
+                n = asprintf(&rule, "type='signal',sender='" BUS_NAME "',"
+                             "interface='" DBUS_INTERFACE_PROPERTIES "',member='PropertiesChanged',"
+                             "arg0='" BUS_IFACE_MUX "'%s%s%s", s->mux_path ? ",path='" : "",
+                             s->mux_path ? s->mux_path : "", s->mux_path ? "'" : "");
+                r = add_match(s, &s->match_props, n, rule);
+        }
         if (r >= 0)
                 r = subscription_start_fetch(s);
         if (r < 0) {
@@ -564,6 +556,11 @@ int muxcap_client_subscribe(struct muxcap_client *c, const char *mux, muxcap_eve
         s->next = c->subscriptions;
         c->subscriptions = s;
         return 0;
+}
+
+int muxcap_client_subscribe(struct muxcap_client *c, const char *mux, muxcap_event_cb callback,
+                            void *userdata) {
+        return muxcap_client_subscribe_flags(c, mux, 0, callback, userdata);
 }
 
 int muxcap_client_unsubscribe(struct muxcap_client *c, const char *mux, muxcap_event_cb callback,
@@ -598,6 +595,8 @@ const char *muxcap_event_kind_to_string(enum muxcap_event_kind kind) {
                 return "daemon-gone";
         case MUXCAP_EVENT_DISCONNECTED:
                 return "disconnected";
+        case MUXCAP_EVENT_MUX_CHANGED:
+                return "mux-changed";
         }
         return NULL;
 }

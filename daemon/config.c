@@ -399,20 +399,15 @@ static int parse(Parser *p, Config **ret, char **reterr_message) {
 /* Loads @path. A missing file gives the defaults when @missing_ok. On a bad file returns
  * -EINVAL and a new "FILE:LINE: message" in @reterr_message; on I/O failure another -errno. */
 int config_load(const char *path, bool missing_ok, Config **ret, char **reterr_message) {
-        Parser p = { .path = path };
-        FILE *f;
-        int r;
+        _cleanup_fclose_ FILE *f = fopen(path, "re");
+        Parser p = { .path = path, .stream = f };
 
-        f = fopen(path, "re");
         if (!f) {
                 if (errno == ENOENT && missing_ok)
                         return config_new_default(ret);
                 return -errno;
         }
-        p.stream = f;
-        r = parse(&p, ret, reterr_message);
-        fclose(f);
-        return r;
+        return parse(&p, ret, reterr_message);
 }
 
 /* As config_load(), from a string; @path only names it in messages. */
@@ -462,7 +457,7 @@ bool config_mux_matches(const MuxRule *m, const char *name) {
 
 /* Applies every [Nic GLOB] matching @name, in file order (a later section wins), to both
  * records, marking each field it sets as coming from the config. */
-void config_apply_nic_rules(const Config *c, const char *name, Record *hw, Record *cur,
+void config_apply_nic_rules(const Config *c, const char *name, RecordValue *hw, RecordValue *cur,
                             Source hw_src[static _FIELD_MAX], Source cur_src[static _FIELD_MAX]) {
         for (size_t i = 0; i < c->n_nics; i++) {
                 const NicRule *rule = &c->nics[i];
@@ -471,8 +466,8 @@ void config_apply_nic_rules(const Config *c, const char *name, Record *hw, Recor
                         continue;
                 for (Field f = 0; f < _FIELD_MAX; f++)
                         if (rule->set[f]) {
-                                (void) record_set(hw, f, rule->value[f]);
-                                (void) record_set(cur, f, rule->value[f]);
+                                (void) value_set(hw, (size_t) f, rule->value[f]);
+                                (void) value_set(cur, (size_t) f, rule->value[f]);
                                 hw_src[f] = cur_src[f] = SOURCE_CONFIG;
                         }
         }

@@ -46,6 +46,6 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(Config *, config_free)
 bool config_is_kernel_mux_kind(const Config *c, const char *kind);
 const MuxRule *config_find_mux(const Config *c, const char *name);
 bool config_mux_matches(const MuxRule *m, const char *name);
-void config_apply_nic_rules(const Config *c, const char *name, Record *hw, Record *cur,
+void config_apply_nic_rules(const Config *c, const char *name, RecordValue *hw, RecordValue *cur,
                             Source hw_src[static _FIELD_MAX], Source cur_src[static _FIELD_MAX]);
 bool glob_is_valid(const char *glob);

@@ -9,16 +9,17 @@
 #include "log.h"
 #include "mux.h"
 #include "nic.h"
+#include "schemas.h"
 #include "strv.h"
 
-int mux_new(Mux **ret, Manager *m, const char *name, const char *kind, bool declared) {
+int mux_new(Mux **ret, const char *name, const char *kind, bool declared) {
         _cleanup_(mux_freep) Mux *x = calloc(1, sizeof(Mux));
 
         if (!x)
                 return -ENOMEM;
-        x->manager = m;
         x->declared = declared;
-        x->hw = x->cur = x->pub_hw = x->pub_cur = RECORD_EMPTY;
+        value_init(&x->hw, &schema_tcp_connection_offload);
+        x->cur = x->pub_hw = x->pub_cur = x->hw;
         x->name = strdup(name);
         x->kind = strdup(kind);
         if (!x->name || !x->kind)
@@ -27,8 +28,8 @@ int mux_new(Mux **ret, Manager *m, const char *name, const char *kind, bool decl
         return 0;
 }
 
-/* Frees @x and clears the weak pointer its device holds; the caller unlinks it from the
- * manager's table and withdraws its D-Bus object first. */
+/* Frees @x and clears the weak pointer its device holds; the caller has unlinked it from the
+ * model's table, and the publisher has withdrawn its D-Bus object. */
 Mux *mux_free(Mux *x) {
         if (!x)
                 return NULL;
@@ -54,12 +55,13 @@ const char *mux_member_name(const MuxMember *mm) {
 void mux_compute(Mux *x) {
         AggregateMember stack[16], *am = stack;
         static const Source none[_FIELD_MAX] = { 0 };
-        static const Record empty = { .revision = RECORD_REVISION };
+        static RecordValue empty;
         _cleanup_free_ AggregateMember *heap = NULL;
 
         if (x->state != 0)
                 return;
         x->state = 1;
+        value_init(&empty, &schema_tcp_connection_offload);
         if (x->n_members > ELEMENTSOF(stack)) {
                 heap = calloc(x->n_members, sizeof(AggregateMember));
                 if (!heap) {
@@ -90,9 +92,11 @@ void mux_compute(Mux *x) {
                         }
                 }
                 if (pass == 0)
-                        aggregate(am, x->n_members, x->policy, &x->hw, x->hw_limits);
+                        aggregate(&schema_tcp_connection_offload, am, x->n_members, x->policy,
+                                  &x->hw, x->hw_limits);
                 else
-                        aggregate(am, x->n_members, x->policy, &x->cur, x->cur_limits);
+                        aggregate(&schema_tcp_connection_offload, am, x->n_members, x->policy,
+                                  &x->cur, x->cur_limits);
         }
         for (Field f = 0; f < _FIELD_MAX; f++) {
                 x->hw_src[f] = x->hw_limits[f].source;

@@ -8,10 +8,11 @@
 
 #include "aggregate.h"
 #include "coalesce.h"
+#include "field.h"
 #include "macro.h"
 #include "record.h"
 
-typedef struct Manager Manager;
+typedef struct Publisher Publisher;
 typedef struct Nic Nic;
 struct event;
 
@@ -22,7 +23,6 @@ typedef struct MuxMember {
 } MuxMember;
 
 typedef struct Mux {
-        Manager *manager;               /* borrowed: outlives this */
         char *name;                     /* owned */
         char *kind;                     /* owned: link kind, or "declared" */
         bool declared;
@@ -38,14 +38,15 @@ typedef struct Mux {
 
         /* Computed in a sync. */
         int state;                      /* 0 not yet, 1 computing (cycle guard), 2 done */
-        Record hw, cur;
+        RecordValue hw, cur;
         AggregateLimit hw_limits[_FIELD_MAX], cur_limits[_FIELD_MAX];
         Source hw_src[_FIELD_MAX], cur_src[_FIELD_MAX];  /* as a member of another MUX */
 
-        /* What D-Bus shows. */
+        /* What D-Bus shows: written by publish.c only. */
+        Publisher *publisher;           /* weak: the window timer's owner */
         bool published;
         uint64_t generation;
-        Record pub_hw, pub_cur;
+        RecordValue pub_hw, pub_cur;
         char **pub_members;             /* owned, NULL-terminated */
         CapacityPolicy pub_policy;
 
@@ -54,7 +55,7 @@ typedef struct Mux {
         bool window_due;                /* the window ended; the next sync decides */
 } Mux;
 
-int mux_new(Mux **ret, Manager *m, const char *name, const char *kind, bool declared);
+int mux_new(Mux **ret, const char *name, const char *kind, bool declared);
 Mux *mux_free(Mux *x);
 DEFINE_TRIVIAL_CLEANUP_FUNC(Mux *, mux_free)
 

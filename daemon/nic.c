@@ -9,6 +9,7 @@
 #include "config.h"
 #include "log.h"
 #include "nic.h"
+#include "schemas.h"
 #include "strv.h"
 #include "utf8.h"
 
@@ -18,13 +19,13 @@ int nic_new(Nic **ret, int ifindex) {
         if (!n)
                 return -ENOMEM;
         n->ifindex = ifindex;
-        n->hw = n->cur = RECORD_EMPTY;
-        n->pub_hw = n->pub_cur = RECORD_EMPTY;
+        value_init(&n->hw, &schema_tcp_connection_offload);
+        n->cur = n->pub_hw = n->pub_cur = n->hw;
         *ret = n;
         return 0;
 }
 
-/* Frees @n; the caller has removed it from the manager's table and cleared its MUX. */
+/* Frees @n; the caller has removed it from the model's table and cleared its MUX. */
 Nic *nic_free(Nic *n) {
         if (!n)
                 return NULL;
@@ -84,24 +85,26 @@ int nic_set_udev_props(Nic *n, const char *const props[static _FIELD_MAX]) {
 
 #define HAS(mask, feature) (((mask) >> (feature)) & 1u)
 
-static void kernel_record(uint32_t on, unsigned short type, Record *ret) {
-        Record r = RECORD_EMPTY;
+static void kernel_record(uint32_t on, unsigned short type, RecordValue *ret) {
+        RecordValue r;
 
+        value_init(&r, &schema_tcp_connection_offload);
         if (type == ARPHRD_ETHER) {
-                r.encapsulation = ENCAP_IEEE_802_3;
+                r.v[FIELD_ENCAPSULATION] = ENCAP_IEEE_802_3;
                 if (HAS(on, FEATURE_TX_VLAN_HW_INSERT) && HAS(on, FEATURE_RX_VLAN_HW_PARSE))
-                        r.encapsulation |= ENCAP_IEEE_802_3_P_AND_Q;
+                        r.v[FIELD_ENCAPSULATION] |= ENCAP_IEEE_802_3_P_AND_Q;
         }
-        r.support_ipv4 = HAS(on, FEATURE_TX_TCP_SEGMENTATION) && HAS(on, FEATURE_RX_CHECKSUM) &&
-                         (HAS(on, FEATURE_TX_CHECKSUM_IPV4) || HAS(on, FEATURE_TX_CHECKSUM_IP_GENERIC));
-        r.support_ipv6 = HAS(on, FEATURE_TX_TCP6_SEGMENTATION) && HAS(on, FEATURE_RX_CHECKSUM) &&
-                         (HAS(on, FEATURE_TX_CHECKSUM_IPV6) || HAS(on, FEATURE_TX_CHECKSUM_IP_GENERIC));
+        r.v[FIELD_SUPPORT_IPV4] = HAS(on, FEATURE_TX_TCP_SEGMENTATION) && HAS(on, FEATURE_RX_CHECKSUM) &&
+                (HAS(on, FEATURE_TX_CHECKSUM_IPV4) || HAS(on, FEATURE_TX_CHECKSUM_IP_GENERIC));
+        r.v[FIELD_SUPPORT_IPV6] = HAS(on, FEATURE_TX_TCP6_SEGMENTATION) && HAS(on, FEATURE_RX_CHECKSUM) &&
+                (HAS(on, FEATURE_TX_CHECKSUM_IPV6) || HAS(on, FEATURE_TX_CHECKSUM_IP_GENERIC));
         *ret = r;
 }
 
 /* SPEC 3, source 3: the hardware record from what the device can turn on (available or
  * active), the current config from what is on. Linux reports no more than that. */
-void kernel_records(const NicFeatures *features, unsigned short type, Record *ret_hw, Record *ret_cur) {
+void kernel_records(const NicFeatures *features, unsigned short type, RecordValue *ret_hw,
+                    RecordValue *ret_cur) {
         kernel_record(features->available | features->active, type, ret_hw);
         kernel_record(features->active, type, ret_cur);
 }
@@ -131,8 +134,8 @@ void nic_update_records(Nic *n, const Config *config) {
                         continue;
                 }
                 (void) set_string(&n->bad_props[f], NULL);
-                (void) record_set(&n->hw, f, v);
-                (void) record_set(&n->cur, f, v);
+                (void) value_set(&n->hw, (size_t) f, v);
+                (void) value_set(&n->cur, (size_t) f, v);
                 n->hw_src[f] = n->cur_src[f] = SOURCE_UDEV;
         }
         if (config && n->name)

@@ -32,15 +32,15 @@ typedef struct Nic {
         char *udev_props[_FIELD_MAX];   /* owned: raw MUXCAP_* values */
         char *bad_props[_FIELD_MAX];    /* owned: last bad value logged, to log it once */
 
-        Record hw, cur;                 /* effective records */
+        RecordValue hw, cur;            /* effective records */
         Source hw_src[_FIELD_MAX], cur_src[_FIELD_MAX];
 
         Mux *mux;                       /* weak: the kernel MUX this NIC is, cleared by mux_free() */
 
-        /* What D-Bus shows; only the service reads these. */
+        /* What D-Bus shows: written by publish.c, read by the service. */
         bool published;
         char *pub_name;                 /* owned: the name its object path was made from */
-        Record pub_hw, pub_cur;
+        RecordValue pub_hw, pub_cur;
         char pub_driver[32];
         char **pub_muxes;               /* owned, NULL-terminated: the MUXes it is a member of */
         bool muxes_changed;             /* pub_muxes changed in the last topology rebuild */
@@ -55,4 +55,5 @@ int nic_set_kind(Nic *n, const char *kind);
 int nic_set_udev_props(Nic *n, const char *const props[static _FIELD_MAX]);
 void nic_update_records(Nic *n, const Config *config);
 
-void kernel_records(const NicFeatures *features, unsigned short type, Record *ret_hw, Record *ret_cur);
+void kernel_records(const NicFeatures *features, unsigned short type, RecordValue *ret_hw,
+                    RecordValue *ret_cur);

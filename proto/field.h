@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The record's fields by name: one table for config keys, udev properties, JSON and D-Bus */
+/* The connection record's fields: Field indexes the rows of schema_tcp_connection_offload */
 #pragma once
 
 #include <errno.h>
@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "record.h"
+#include "schema.h"
 
 typedef enum Field {
         FIELD_ENCAPSULATION,
@@ -21,11 +22,11 @@ typedef enum Field {
         _FIELD_INVALID = -EINVAL,
 } Field;
 
-typedef enum FieldKind {
-        FIELD_KIND_ENCAPSULATION,       /* flag names, "none" and numbers, OR-ed */
-        FIELD_KIND_SUPPORT,             /* yes|no|1|0|true|false */
-        FIELD_KIND_NUMBER,              /* decimal or 0x-hex, up to the field's maximum */
-} FieldKind;
+/* The text kinds, by their connection-record names (schema.h has the generic ValueKind). */
+typedef ValueKind FieldKind;
+#define FIELD_KIND_ENCAPSULATION VALUE_MASK     /* flag names, "none" and numbers, OR-ed */
+#define FIELD_KIND_SUPPORT VALUE_SUPPORT        /* yes|no|1|0|true|false */
+#define FIELD_KIND_NUMBER VALUE_NUMBER          /* decimal or 0x-hex, up to the field's maximum */
 
 /* Longest text encapsulation_format() writes: every name, then unknown bits as hex. */
 #define ENCAPSULATION_FORMAT_MAX sizeof("null 802.3 802.3-pq 802.3-pq-oob llc-snap-routed 0xffffffe0")
@@ -40,8 +41,10 @@ uint32_t field_max(Field f);
 
 uint32_t record_get(const Record *r, Field f);
 int record_set(Record *r, Field f, uint32_t value);
+/* The typed Record and the generic RecordValue of schema_tcp_connection_offload. */
+void record_to_value(const Record *r, RecordValue *ret);
+void record_from_value(const RecordValue *v, Record *ret);
 
-int parse_u32(const char *s, uint32_t max, uint32_t *ret);
 int field_parse_value(Field f, const char *s, uint32_t *ret, const char **reterr_reason);
 int encapsulation_parse(const char *s, uint32_t *ret, const char **reterr_reason);
 void encapsulation_format(uint32_t flags, char buf[static ENCAPSULATION_FORMAT_MAX]);

@@ -3,7 +3,9 @@
 #pragma once
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #define _cleanup_(f) __attribute__((cleanup(f)))
@@ -27,6 +29,12 @@ static inline void closep(int *fd) {
 }
 #define _cleanup_close_ _cleanup_(closep)
 
+static inline void fclosep(FILE **f) {
+        if (*f)
+                (void) fclose(*f);
+}
+#define _cleanup_fclose_ _cleanup_(fclosep)
+
 /* Hands ownership out of a cleanup variable: returns the pointer and leaves NULL behind. */
 #define steal_ptr(p)                            \
         __extension__ ({                        \
@@ -43,3 +51,19 @@ static inline void closep(int *fd) {
         }
 
 #define streq(a, b) (strcmp((a), (b)) == 0)
+
+/* Defines name##_to_string() and name##_from_string() over one `static const char *const
+ * name##_table[]` indexed by the enum (systemd's DEFINE_STRING_TABLE_LOOKUP): the enum's
+ * strings are written once, and both directions read them. */
+#define DEFINE_STRING_TABLE_LOOKUP(name, type)                                          \
+        const char *name##_to_string(type i) {                                          \
+                if ((int) i < 0 || (size_t) i >= ELEMENTSOF(name##_table))              \
+                        return NULL;                                                    \
+                return name##_table[i];                                                 \
+        }                                                                               \
+        type name##_from_string(const char *s) {                                        \
+                for (size_t i = 0; s && i < ELEMENTSOF(name##_table); i++)              \
+                        if (name##_table[i] && strcmp(name##_table[i], s) == 0)         \
+                                return (type) i;                                        \
+                return (type) -EINVAL;                                                  \
+        }

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* The NDIS_TCP_CONNECTION_OFFLOAD capability record: struct, wire codec, status codes */
+/* The NDIS_TCP_CONNECTION_OFFLOAD capability record: constants, typed view, status codes
+ * (its layout is the schema table in schema-tcp.c; the code over it is schema.c) */
 #pragma once
 
 #include <stdbool.h>
@@ -43,4 +44,6 @@ int record_encode(const Record *r, uint8_t ret_buf[static RECORD_SIZE], const ch
 int record_decode(const uint8_t *buf, size_t size, Record *ret, const char **reterr_reason);
 bool record_equal(const Record *a, const Record *b);
 bool record_chimney_capable(const Record *r);
+struct RecordValue;
+bool value_chimney_capable(const struct RecordValue *v);
 const char *status_code_to_string(uint32_t code);

@@ -31,6 +31,11 @@ test=(
         man-db                  # man(1): verify checks each Documentation=man: page
         clang libclang-rt-14-dev # libFuzzer and the sanitizer runtimes (a recommends of clang)
         valgrind                # memcheck and callgrind
+        prometheus-node-exporter curl # muxcap-export's tests: the real node_exporter, scraped
+        acl                     # muxcap-export's unit grants its folders by ACL
+        # tests/vm: Debian's kernel (bond, team, 8021q) booted under QEMU, its initramfs built
+        # from busybox and the kernel's modules; teamnl sets a team's mode
+        qemu-system-x86 linux-image-amd64 busybox-static cpio kmod xz-utils libteam-utils
         # tests/package: build the .debs, lint them, boot a fresh root with them under systemd
         build-essential         # dpkg-checkbuilddeps requires it of every package build
         dpkg-dev debhelper      # dpkg-buildpackage, dh (compat 13, dh-sequence-installsysusers)
@@ -60,6 +65,9 @@ fi
 start=$SECONDS
 echo "install-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
+# The VM suite boots the kernel with an initramfs of its own: skip initramfs-tools' image,
+# which would cost a minute on every fresh machine.
+export INITRD=No
 # Another apt on this machine may hold the lock for a while: wait for it rather than fail.
 apt=(apt-get -q -o DPkg::Lock::Timeout=600)
 "${apt[@]}" update

@@ -3,7 +3,8 @@
 # Installed-tree test: stages `meson install --destdir` of a build directory in a temporary
 # directory and checks what a package would ship: every file in its place and under the
 # prefix, the generated paths, the D-Bus policy and activation file, the systemd unit
-# (`systemd-analyze verify` silent, `security --offline` at most 1.0), the sysusers entry,
+# and muxcap-export.service (`systemd-analyze verify` silent, `security --offline` at most 1.0
+# and 1.5), the sysusers entries, the exporter's tmpfiles file,
 # the example hwdb (compiles, answers lookups) and udev rules (parse; as root only).
 #
 # Usage: test-install.sh BUILD_DIR MESON; the expected directories come in MUXCAP_* variables
@@ -75,10 +76,16 @@ expect_file "$MUXCAP_LIBDIR/pkgconfig/libmuxcap.pc"
 expect_file "$MUXCAP_LIBDIR/libmuxcap.so.1"
 expect_file "$MUXCAP_LIBDIR/libmuxcap.so"
 expect_file "$MUXCAP_BINDIR/muxcapctl" executable
+expect_file "$MUXCAP_BINDIR/muxcap-export" executable
+expect_file "$MUXCAP_UNIT_DIR/muxcap-export.service"
+expect_file "$MUXCAP_SYSUSERS_DIR/muxcap-export.conf"
+expect_file "$MUXCAP_PREFIX/share/muxcap/muxcap-export.tmpfiles"
+expect_file "$MUXCAP_EXAMPLES_DIR/muxcap-export.conf"
 if [ "$MUXCAP_MAN" = 1 ]; then
         expect_file "$MUXCAP_MANDIR/man8/muxcapd.8"
         expect_file "$MUXCAP_MANDIR/man1/muxcapctl.1"
         expect_file "$MUXCAP_MANDIR/man5/muxcapd.conf.5"
+        expect_file "$MUXCAP_MANDIR/man8/muxcap-export.8"
 else
         echo "note: man pages not built (-Dman=false), not checked"
 fi
@@ -244,30 +251,35 @@ fi
 # resolves ExecStart=, Documentation= (through MANPATH) and the dependencies inside the
 # staged tree, so the root gets the host's units and, for commands that are not ours, a
 # placeholder when the host has them.
-if [ -f "$unit" ]; then
-        vroot=$tmp/vroot
-        mkdir -p "$vroot"
-        cp -a "$dest/." "$vroot/"
-        for d in /usr/lib/systemd/system /lib/systemd/system; do
-                [ -d "$d" ] || continue
-                mkdir -p "$vroot$(realpath "$d")"
-                cp -an "$d/." "$vroot$(realpath "$d")/"
-        done
-        # A merged /usr keeps its shape, with relative links: nothing below may reach the host.
-        for l in /bin /sbin /lib; do
-                if [ -L "$l" ] && [ ! -e "$vroot$l" ] && [ ! -L "$vroot$l" ]; then
-                        real=$(realpath "$l")
-                        mkdir -p "$vroot$real"
-                        ln -s "${real#/}" "$vroot$l"
-                fi
-        done
+# check_unit FILE MAX_EXPOSURE: verify clean in the staged root, security at most MAX.
+check_unit() {
+        local unit=$1 max=$2 name rc level cmd placeholder real vroot=$tmp/vroot
+        name=$(basename "$unit")
+        if [ ! -d "$vroot" ]; then
+                mkdir -p "$vroot"
+                cp -a "$dest/." "$vroot/"
+                for d in /usr/lib/systemd/system /lib/systemd/system; do
+                        [ -d "$d" ] || continue
+                        mkdir -p "$vroot$(realpath "$d")"
+                        cp -an "$d/." "$vroot$(realpath "$d")/"
+                done
+                # A merged /usr keeps its shape, with relative links: nothing below may reach
+                # the host.
+                for l in /bin /sbin /lib; do
+                        if [ -L "$l" ] && [ ! -e "$vroot$l" ] && [ ! -L "$vroot$l" ]; then
+                                real=$(realpath "$l")
+                                mkdir -p "$vroot$real"
+                                ln -s "${real#/}" "$vroot$l"
+                        fi
+                done
+        fi
         for cmd in $(sed -n 's/^Exec[A-Za-z]*=[-@:+!]*\([^ ]*\).*/\1/p' "$unit"); do
                 if [ "$cmd" = "$daemon" ] && [ "$daemon_built" = 0 ]; then
                         : # not built yet: placeholder below
                 elif [ "${cmd#"$MUXCAP_PREFIX"/}" != "$cmd" ]; then
                         continue # ours: must come from the install (checked above)
                 elif [ ! -x "$cmd" ]; then
-                        fail "muxcapd.service runs $cmd, which this system does not have"
+                        fail "$name runs $cmd, which this system does not have"
                         continue
                 fi
                 [ -e "$vroot$cmd" ] && continue
@@ -279,40 +291,76 @@ if [ -f "$unit" ]; then
         man_opt=--man=yes
         [ "$MUXCAP_MAN" = 1 ] || man_opt=--man=no
         MANPATH=$vroot$MUXCAP_MANDIR systemd-analyze verify --root="$vroot" "$man_opt" \
-                "$vroot$MUXCAP_UNIT_DIR/muxcapd.service" >"$tmp/verify.out" 2>&1
+                "$vroot$MUXCAP_UNIT_DIR/$name" >"$tmp/verify.out" 2>&1
         rc=$?
         if [ "$rc" != 0 ] || [ -s "$tmp/verify.out" ]; then
                 cat "$tmp/verify.out"
-                fail "systemd-analyze verify muxcapd.service (exit $rc, output above)"
+                fail "systemd-analyze verify $name (exit $rc, output above)"
         else
-                ok "systemd-analyze verify muxcapd.service: clean"
+                ok "systemd-analyze verify $name: clean"
         fi
 
         systemd-analyze security --offline=yes --no-pager "$unit" >"$tmp/security.out" 2>&1
-        level=$(sed -n 's/^.*Overall exposure level for muxcapd.service: \([0-9.]*\).*$/\1/p' \
+        level=$(sed -n "s/^.*Overall exposure level for $name: \([0-9.]*\).*\$/\1/p" \
                 "$tmp/security.out")
         if [ -z "$level" ]; then
                 cat "$tmp/security.out"
-                fail "systemd-analyze security printed no exposure level"
-        elif awk -v l="$level" 'BEGIN { exit !(l <= 1.0) }'; then
-                ok "systemd-analyze security --offline=yes: exposure $level"
+                fail "systemd-analyze security printed no exposure level for $name"
+        elif awk -v l="$level" -v m="$max" 'BEGIN { exit !(l <= m) }'; then
+                ok "systemd-analyze security --offline=yes $name: exposure $level"
         else
                 grep '✗' "$tmp/security.out"
-                fail "systemd-analyze security rates muxcapd.service $level, more than 1.0"
+                fail "systemd-analyze security rates $name $level, more than $max"
         fi
+}
+[ -f "$unit" ] && check_unit "$unit" 1.0
+export_unit=$dest$MUXCAP_UNIT_DIR/muxcap-export.service
+if [ -f "$export_unit" ]; then
+        check_unit "$export_unit" 1.5
+        execstart=$(sed -n 's/^ExecStart=//p' "$export_unit")
+        [ "$execstart" = "$MUXCAP_BINDIR/muxcap-export" ] ||
+                fail "muxcap-export.service: ExecStart=$execstart, expected $MUXCAP_BINDIR/muxcap-export"
+        ! grep -n '@[A-Za-z_]*@' "$export_unit" || fail "muxcap-export.service: unsubstituted @variable@"
+        # installed, never enabled: no [Install] symlink anywhere in the staged tree
+        ! find "$dest" -name '*.wants' -type d | grep -q . || fail "meson install enables a unit"
 fi
 
 # --- sysusers creates the user the unit and the policy name -------------------------------
 sysroot=$tmp/sysroot
 mkdir -p "$sysroot/etc"
-if systemd-sysusers --root="$sysroot" "$dest$MUXCAP_SYSUSERS_DIR/muxcap.conf" \
-                >"$tmp/sysusers.out" 2>&1 &&
-   grep -q '^muxcap:[^:]*:[0-9]*:[0-9]*:[^:]*:[^:]*:.*nologin$' "$sysroot/etc/passwd" &&
-   grep -q '^muxcap:' "$sysroot/etc/group"; then
-        ok "systemd-sysusers creates user and group muxcap"
-else
-        cat "$tmp/sysusers.out"
-        fail "systemd-sysusers did not create user and group muxcap"
+for u in muxcap muxcap-export; do
+        if systemd-sysusers --root="$sysroot" "$dest$MUXCAP_SYSUSERS_DIR/$u.conf" \
+                        >"$tmp/sysusers.out" 2>&1 &&
+           grep -q "^$u:[^:]*:[0-9]*:[0-9]*:[^:]*:[^:]*:.*nologin\$" "$sysroot/etc/passwd" &&
+           grep -q "^$u:" "$sysroot/etc/group"; then
+                ok "systemd-sysusers creates user and group $u"
+        else
+                cat "$tmp/sysusers.out"
+                fail "systemd-sysusers did not create user and group $u"
+        fi
+done
+# The exporter's tmpfiles file, applied in that root, makes both folders and their ACLs.
+# systemd-tmpfiles resolves ACL user names on the host even with --root, where the user may
+# not exist: the copy applied here names it by a uid instead.
+tmpfiles_conf=$dest$MUXCAP_PREFIX/share/muxcap/muxcap-export.tmpfiles
+if [ -f "$tmpfiles_conf" ]; then
+        grep -q 'u:muxcap-export:rwx' "$tmpfiles_conf" || fail "muxcap-export.tmpfiles grants no ACL"
+        sed 's/u:muxcap-export:/u:4242:/' "$tmpfiles_conf" >"$tmp/export.tmpfiles"
+        if systemd-tmpfiles --root="$sysroot" --create "$tmp/export.tmpfiles" >"$tmp/tmpfiles.out" 2>&1 &&
+           [ ! -s "$tmp/tmpfiles.out" ] &&
+           [ -d "$sysroot/etc/kubernetes/node-feature-discovery/features.d" ] &&
+           [ -d "$sysroot/var/lib/prometheus/node-exporter" ]; then
+                ok "muxcap-export.tmpfiles creates both folders"
+        else
+                cat "$tmp/tmpfiles.out"
+                fail "systemd-tmpfiles on muxcap-export.tmpfiles"
+        fi
+        if command -v getfacl >/dev/null; then
+                for d in etc/kubernetes/node-feature-discovery/features.d var/lib/prometheus/node-exporter; do
+                        getfacl -np "$sysroot/$d" 2>/dev/null | grep -q '^user:4242:rwx$' ||
+                                fail "no ACL for the exporter's user on /$d"
+                done
+        fi
 fi
 
 # --- The hwdb example compiles and answers both kinds of lookup ---------------------------

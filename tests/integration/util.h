@@ -10,6 +10,7 @@
 
 #include <dbus/dbus.h>
 
+#include "bus-path.h"
 #include "macro.h"
 
 /*
@@ -18,7 +19,6 @@
  * a test may assert on return 0 or a negative errno. Blocking calls are fine here.
  */
 
-#define UTIL_MUX_INTERFACE "org.muxcap.MuxCap1.Mux"
 #define UTIL_TIMEOUT_MS 5000
 
 /* environment */
@@ -52,11 +52,16 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(DBusConnection *, util_bus_close)
 int util_wait_name(DBusConnection *c, const char *name, int timeout_ms);
 DBusMessage *util_call(DBusConnection *c, const char *dest, const char *path, const char *iface,
                        const char *method, int first_arg_type, ...);
+bool util_name_has_owner(DBusConnection *c, const char *name);
+void util_managed_object(DBusMessageIter *objs, const char **ret_path, DBusMessageIter *ret_props);
+bool util_next_property(DBusMessageIter *props, const char **ret_name, DBusMessageIter *ret_value);
 int util_get_property(DBusConnection *c, const char *dest, const char *path, const char *iface,
                       const char *prop, int type, void *ret);
 int util_get_property_bytes(DBusConnection *c, const char *dest, const char *path,
                             const char *iface, const char *prop, uint8_t *buf, size_t size,
                             size_t *ret_size);
+int util_get_property_words(DBusConnection *c, const char *dest, const char *path,
+                            const char *iface, const char *prop, char **ret);
 
 /* StatusIndication signals */
 typedef struct UtilStatus {

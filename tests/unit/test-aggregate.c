@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: MIT */
-/* Unit tests of daemon/aggregate.c: every field's rule, both capacity policies, limits */
+/* Unit tests of proto/aggregate.c over the connection record: every field's rule, both
+ * capacity policies, limits */
 #undef NDEBUG
 #include <assert.h>
 #include <string.h>
 
 #include "aggregate.h"
+#include "field.h"
+#include "schemas.h"
 
 static Source kernel[_FIELD_MAX] = { SOURCE_KERNEL, SOURCE_KERNEL, SOURCE_KERNEL, SOURCE_KERNEL,
                                      SOURCE_KERNEL, SOURCE_KERNEL, SOURCE_KERNEL, SOURCE_KERNEL };
@@ -19,11 +22,32 @@ static Record rec(uint32_t encap, uint8_t v4, uint8_t v6, uint8_t ext, uint8_t s
                           .tcp_connection_offload_capacity = cap, .flags = flags };
 }
 
+/* A member as the typed Record, so the cases read as the fields they check. */
+typedef struct TypedMember {
+        const char *name;
+        const Record *record;
+        const Source *sources;
+} TypedMember;
+
+static void agg(const TypedMember *m, size_t n, CapacityPolicy policy, Record *ret,
+                AggregateLimit limits[static _FIELD_MAX]) {
+        AggregateMember am[8];
+        RecordValue values[8], out;
+
+        assert(n <= 8);
+        for (size_t i = 0; i < n; i++) {
+                record_to_value(m[i].record, &values[i]);
+                am[i] = (AggregateMember) { m[i].name, &values[i], m[i].sources };
+        }
+        aggregate(&schema_tcp_connection_offload, am, n, policy, &out, limits);
+        record_from_value(&out, ret);
+}
+
 static void test_aggregate_of_no_members_is_all_zero(void) {
         AggregateLimit limits[_FIELD_MAX];
         Record r = rec(1, 1, 1, 1, 1, 1, 1, 1), empty = RECORD_EMPTY;
 
-        aggregate(NULL, 0, CAPACITY_POLICY_MIN, &r, limits);
+        agg(NULL, 0, CAPACITY_POLICY_MIN, &r, limits);
         assert(record_equal(&r, &empty));
         for (Field f = 0; f < _FIELD_MAX; f++)
                 assert(limits[f].member == -1 && limits[f].source == SOURCE_NONE);
@@ -31,11 +55,11 @@ static void test_aggregate_of_no_members_is_all_zero(void) {
 
 static void test_aggregate_of_one_member_is_that_member(void) {
         Record a = rec(0x6, 1, 0, 1, 1, 3, 4096, 0xf0);
-        AggregateMember m[] = { { "a", &a, udev } };
+        TypedMember m[] = { { "a", &a, udev } };
         AggregateLimit limits[_FIELD_MAX];
         Record r;
 
-        aggregate(m, 1, CAPACITY_POLICY_SUM, &r, limits);
+        agg(m, 1, CAPACITY_POLICY_SUM, &r, limits);
         assert(record_equal(&r, &a));
         for (Field f = 0; f < _FIELD_MAX; f++)
                 assert(limits[f].member == 0 && limits[f].source == SOURCE_UDEV);
@@ -44,11 +68,11 @@ static void test_aggregate_of_one_member_is_that_member(void) {
 static void test_aggregate_ands_flags_and_support_and_takes_min_capacity_when_policy_min(void) {
         Record a = rec(0x6, 1, 1, 0, 1, 2, 4096, 0x3);
         Record b = rec(0x2, 1, 0, 1, 1, 2, 1000, 0x6);
-        AggregateMember m[] = { { "a", &a, kernel }, { "b", &b, udev } };
+        TypedMember m[] = { { "a", &a, kernel }, { "b", &b, udev } };
         AggregateLimit limits[_FIELD_MAX];
         Record r;
 
-        aggregate(m, 2, CAPACITY_POLICY_MIN, &r, limits);
+        agg(m, 2, CAPACITY_POLICY_MIN, &r, limits);
         assert(r.revision == 2);
         assert(r.encapsulation == 0x2);
         assert(r.support_ipv4 == 1 && r.support_ipv6 == 0);
@@ -68,13 +92,13 @@ static void test_aggregate_ands_flags_and_support_and_takes_min_capacity_when_po
 static void test_aggregate_congestion_is_common_value_else_zero(void) {
         Record a = rec(0, 0, 0, 0, 0, 5, 0, 0), b = rec(0, 0, 0, 0, 0, 5, 0, 0);
         Record c = rec(0, 0, 0, 0, 0, 7, 0, 0);
-        AggregateMember m[] = { { "a", &a, kernel }, { "b", &b, kernel }, { "c", &c, udev } };
+        TypedMember m[] = { { "a", &a, kernel }, { "b", &b, kernel }, { "c", &c, udev } };
         AggregateLimit limits[_FIELD_MAX];
         Record r;
 
-        aggregate(m, 2, CAPACITY_POLICY_MIN, &r, limits);
+        agg(m, 2, CAPACITY_POLICY_MIN, &r, limits);
         assert(r.congestion_algorithm == 5);
-        aggregate(m, 3, CAPACITY_POLICY_MIN, &r, limits);
+        agg(m, 3, CAPACITY_POLICY_MIN, &r, limits);
         assert(r.congestion_algorithm == 0);
         assert(limits[FIELD_CONGESTION_ALGORITHM].member == 2);
         assert(limits[FIELD_CONGESTION_ALGORITHM].source == SOURCE_UDEV);
@@ -83,28 +107,28 @@ static void test_aggregate_congestion_is_common_value_else_zero(void) {
 static void test_aggregate_sums_capacity_saturating_when_policy_sum(void) {
         Record a = rec(0, 0, 0, 0, 0, 0, 3000, 0), b = rec(0, 0, 0, 0, 0, 0, 1000, 0);
         Record big = rec(0, 0, 0, 0, 0, 0, UINT32_MAX - 10, 0);
-        AggregateMember m[] = { { "a", &a, kernel }, { "b", &b, kernel }, { "big", &big, kernel } };
+        TypedMember m[] = { { "a", &a, kernel }, { "b", &b, kernel }, { "big", &big, kernel } };
         AggregateLimit limits[_FIELD_MAX];
         Record r;
 
-        aggregate(m, 2, CAPACITY_POLICY_SUM, &r, limits);
+        agg(m, 2, CAPACITY_POLICY_SUM, &r, limits);
         assert(r.tcp_connection_offload_capacity == 4000);
         assert(limits[FIELD_TCP_CONNECTION_OFFLOAD_CAPACITY].member == -1);
-        aggregate(m, 3, CAPACITY_POLICY_SUM, &r, limits);
+        agg(m, 3, CAPACITY_POLICY_SUM, &r, limits);
         assert(r.tcp_connection_offload_capacity == UINT32_MAX);
-        aggregate(m + 2, 1, CAPACITY_POLICY_SUM, &r, limits);
+        agg(m + 2, 1, CAPACITY_POLICY_SUM, &r, limits);
         assert(r.tcp_connection_offload_capacity == UINT32_MAX - 10);
 }
 
 static void test_aggregate_support_needs_every_member(void) {
         Record yes = rec(0, 1, 1, 1, 1, 0, 0, 0), no = rec(0, 0, 0, 0, 0, 0, 0, 0);
-        AggregateMember m[] = { { "y1", &yes, kernel }, { "y2", &yes, kernel }, { "n", &no, udev } };
+        TypedMember m[] = { { "y1", &yes, kernel }, { "y2", &yes, kernel }, { "n", &no, udev } };
         AggregateLimit limits[_FIELD_MAX];
         Record r;
 
-        aggregate(m, 2, CAPACITY_POLICY_MIN, &r, limits);
+        agg(m, 2, CAPACITY_POLICY_MIN, &r, limits);
         assert(r.support_ipv4 == 1 && r.support_sack == 1);
-        aggregate(m, 3, CAPACITY_POLICY_MIN, &r, limits);
+        agg(m, 3, CAPACITY_POLICY_MIN, &r, limits);
         assert(r.support_ipv4 == 0 && r.support_ipv6 == 0 && r.support_sack == 0);
         assert(limits[FIELD_SUPPORT_SACK].member == 2 && limits[FIELD_SUPPORT_SACK].source == SOURCE_UDEV);
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "schemas.h"
 
 static Config *parse_ok(const char *text) {
         Config *c = NULL;
@@ -38,7 +39,8 @@ static void test_spec_example_parses(void) {
                              "[Mux lbfo0]\nMembers=enp1s0f0 enp1s0f1 enp2s0*\nCapacityPolicy=sum\n\n"
                              "[Nic enp2s0*]\nTcpConnectionOffloadCapacity=4096\nSupportSack=yes\n"
                              "# comment\n; comment\n[Mux br0]\nCapacityPolicy=sum\n");
-        Record hw = RECORD_EMPTY, cur = RECORD_EMPTY;
+        RecordValue hwv, curv;
+        Record hw, cur;
         Source hs[_FIELD_MAX] = { 0 }, cs[_FIELD_MAX] = { 0 };
         const MuxRule *m;
 
@@ -52,7 +54,11 @@ static void test_spec_example_parses(void) {
         m = config_find_mux(c, "br0");
         assert(m && !m->members && m->policy == CAPACITY_POLICY_SUM);
 
-        config_apply_nic_rules(c, "enp2s0x", &hw, &cur, hs, cs);
+        value_init(&hwv, &schema_tcp_connection_offload);
+        curv = hwv;
+        config_apply_nic_rules(c, "enp2s0x", &hwv, &curv, hs, cs);
+        record_from_value(&hwv, &hw);
+        record_from_value(&curv, &cur);
         assert(hw.tcp_connection_offload_capacity == 4096 && cur.tcp_connection_offload_capacity == 4096);
         assert(hw.support_sack == 1 && hs[FIELD_SUPPORT_SACK] == SOURCE_CONFIG);
         assert(hs[FIELD_SUPPORT_IPV4] == SOURCE_NONE);
@@ -70,12 +76,17 @@ static void test_defaults(void) {
 
 static void test_later_nic_section_wins(void) {
         Config *c = parse_ok("[Nic eth*]\nSupportIPv4=yes\nFlags=1\n[Nic eth1]\nSupportIPv4=no\n");
-        Record hw = RECORD_EMPTY, cur = RECORD_EMPTY;
+        RecordValue hwv, curv;
+        Record hw;
         Source hs[_FIELD_MAX] = { 0 }, cs[_FIELD_MAX] = { 0 };
 
-        config_apply_nic_rules(c, "eth1", &hw, &cur, hs, cs);
+        value_init(&hwv, &schema_tcp_connection_offload);
+        curv = hwv;
+        config_apply_nic_rules(c, "eth1", &hwv, &curv, hs, cs);
+        record_from_value(&hwv, &hw);
         assert(hw.support_ipv4 == 0 && hw.flags == 1);
-        config_apply_nic_rules(c, "eth0", &hw, &cur, hs, cs);
+        config_apply_nic_rules(c, "eth0", &hwv, &curv, hs, cs);
+        record_from_value(&hwv, &hw);
         assert(hw.support_ipv4 == 1);
         config_free(c);
 }

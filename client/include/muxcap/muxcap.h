@@ -127,6 +127,10 @@ enum muxcap_event_kind {
         MUXCAP_EVENT_DAEMON_GONE = 6,
         /* The bus connection was lost. Nothing more will be delivered; unref the client. */
         MUXCAP_EVENT_DISCONNECTED = 7,
+        /* A MUX's Members or CapacityPolicy changed without a new record (so without an
+         * indication): read them again with muxcap_client_get_mux_info(). Delivered only to
+         * subscriptions made with MUXCAP_SUBSCRIBE_MUX_CHANGES (since MUXCAP_1.1). */
+        MUXCAP_EVENT_MUX_CHANGED = 8,
 };
 
 /* What a subscription callback receives. Every pointer is borrowed: valid only during the
@@ -145,7 +149,7 @@ typedef void (*muxcap_event_cb)(struct muxcap_client *c, const struct muxcap_eve
                                 void *userdata);
 
 /* The name of an event kind ("state", "indication", "mux-added", "mux-removed",
- * "daemon-appeared", "daemon-gone", "disconnected"), or NULL. */
+ * "daemon-appeared", "daemon-gone", "disconnected", "mux-changed"), or NULL. */
 const char *muxcap_event_kind_to_string(enum muxcap_event_kind kind);
 
 /* Connects to @bus: NULL or "system" for the system bus, "session" for the session bus, or a
@@ -197,6 +201,14 @@ int muxcap_client_stop(struct muxcap_client *c);
  * Each subscription has its own filter, so two subscriptions see the same events. */
 int muxcap_client_subscribe(struct muxcap_client *c, const char *mux, muxcap_event_cb callback,
                             void *userdata);
+
+/* Flags of muxcap_client_subscribe_flags(). */
+#define MUXCAP_SUBSCRIBE_MUX_CHANGES 0x1u       /* also deliver MUXCAP_EVENT_MUX_CHANGED */
+
+/* muxcap_client_subscribe() with @flags (MUXCAP_SUBSCRIBE_*; unknown bits are -EINVAL).
+ * Since MUXCAP_1.1. */
+int muxcap_client_subscribe_flags(struct muxcap_client *c, const char *mux, uint32_t flags,
+                                  muxcap_event_cb callback, void *userdata);
 
 /* Removes the first subscription with the same @mux (NULL matching NULL), @callback and
  * @userdata; no further events reach it, even from the dispatch in progress. -ENOENT if there

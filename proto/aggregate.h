@@ -1,12 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* Aggregation of member records into a MUX record: pure, no I/O, no allocation */
+/* Aggregation of member records into a MUX record, over any schema: pure, no I/O, no allocation */
 #pragma once
 
 #include <errno.h>
 #include <stddef.h>
 
-#include "field.h"
-#include "record.h"
+#include "schema.h"
 
 /* Where a NIC's field value came from, highest precedence last. */
 typedef enum Source {
@@ -27,8 +26,8 @@ typedef enum CapacityPolicy {
 
 typedef struct AggregateMember {
         const char *name;               /* borrowed */
-        const Record *record;           /* borrowed */
-        const Source *sources;          /* borrowed: _FIELD_MAX entries */
+        const RecordValue *record;      /* borrowed: of the schema being aggregated */
+        const Source *sources;          /* borrowed: one per field of the schema */
 } AggregateMember;
 
 /* Per field: which member limits the aggregated value (-1: none, e.g. no members or a sum),
@@ -38,9 +37,12 @@ typedef struct AggregateLimit {
         Source source;
 } AggregateLimit;
 
-void aggregate(const AggregateMember *members, size_t n, CapacityPolicy policy, Record *ret,
-               AggregateLimit ret_limits[static _FIELD_MAX]);
+/* Aggregates @n members of schema @s into @ret by each field's AggregateOp, and says per field
+ * (@ret_limits has s->n_fields entries) which member limits it. */
+void aggregate(const RecordSchema *s, const AggregateMember *members, size_t n,
+               CapacityPolicy policy, RecordValue *ret, AggregateLimit *ret_limits);
 
 const char *source_to_string(Source s);
+Source source_from_string(const char *s);
 const char *capacity_policy_to_string(CapacityPolicy p);
 CapacityPolicy capacity_policy_from_string(const char *s);

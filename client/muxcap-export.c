@@ -1,0 +1,624 @@
+/* SPDX-License-Identifier: MIT */
+/* muxcap-export: muxcapd's MUXes as Kubernetes NFD labels and Prometheus textfile metrics */
+
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "build-config.h"
+#include "export-config.h"
+#include "export-file.h"
+#include "export-render.h"
+#include "muxcap/muxcap.h"
+
+#define EXIT_RUNTIME 1
+#define EXIT_USAGE 2
+#define RETRY_MS 5000   /* after a failed write */
+
+/* --- logging: stderr, with <N> prefixes when it is journald's stream ---------------------- */
+
+typedef struct Log {
+        bool prefix;
+        int max_level;
+} Log;
+
+static Log log_state = { .max_level = LOG_INFO };
+
+static void log_setup(void) {
+        const char *e = getenv("JOURNAL_STREAM");
+        unsigned long long dev, ino;
+        struct stat st;
+
+        if (e && sscanf(e, "%llu:%llu", &dev, &ino) == 2 && fstat(STDERR_FILENO, &st) == 0)
+                log_state.prefix = (unsigned long long) st.st_dev == dev &&
+                                   (unsigned long long) st.st_ino == ino;
+}
+
+__attribute__((format(printf, 2, 3)))
+static void log_msg(int level, const char *fmt, ...) {
+        va_list ap;
+
+        if (level > log_state.max_level)
+                return;
+        if (log_state.prefix)
+                fprintf(stderr, "<%d>", level);
+        else
+                fputs("muxcap-export: ", stderr);
+        va_start(ap, fmt);
+        vfprintf(stderr, fmt, ap);
+        va_end(ap);
+        fputc('\n', stderr);
+}
+
+/* --- the exporter ------------------------------------------------------------------------ */
+
+typedef struct Exporter {
+        ExportConfig config;
+        struct muxcap_client *client;   /* owned */
+        ExportState state;
+        bool dirty;                     /* the state may differ from the files */
+        char *prom_written;             /* owned: the Prometheus file as last written */
+        char *nfd_written;              /* owned: the NFD file as last written, expiry 0 */
+        time_t nfd_expiry;              /* of the NFD file we wrote; 0: none */
+        uint64_t retry_at_ms;           /* a write failed: try again then; 0: none */
+        bool stop;
+        int exit_status;
+} Exporter;
+
+static uint64_t now_ms(void) {
+        struct timespec ts;
+
+        (void) clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (uint64_t) ts.tv_sec * 1000 + (uint64_t) ts.tv_nsec / 1000000;
+}
+
+static void exporter_event_cb(struct muxcap_client *c, const struct muxcap_event *ev,
+                              void *userdata) {
+        Exporter *e = userdata;
+        ExportMux *x;
+        int r, i;
+
+        switch (ev->kind) {
+        case MUXCAP_EVENT_DAEMON_APPEARED:
+                /* A new instance: its state follows in this dispatch, replacing ours. */
+                log_msg(LOG_INFO, "muxcapd is running, reading its MUXes");
+                export_state_clear(&e->state);
+                e->state.daemon_up = true;
+                e->dirty = true;
+                break;
+        case MUXCAP_EVENT_STATE:
+        case MUXCAP_EVENT_INDICATION:
+                if (!export_config_wants_mux(&e->config, ev->mux))
+                        break;
+                x = export_state_ensure(&e->state, ev->mux);
+                if (!x) {
+                        log_msg(LOG_ERR, "mux '%s': out of memory, not exported", ev->mux);
+                        break;
+                }
+                if (!x->kind)
+                        x->info_stale = true;
+                r = export_mux_set_record(x, ev->status_code, ev->generation, ev->buffer,
+                                          ev->buffer_size);
+                if (r == -EBADMSG)
+                        log_msg(LOG_WARNING, "mux '%s': malformed record for status 0x%08" PRIx32
+                                ", keeping the last one", ev->mux, ev->status_code);
+                i = export_status_index(ev->status_code);
+                if (ev->kind == MUXCAP_EVENT_INDICATION && i >= 0)
+                        x->indications[i]++;
+                e->dirty = true;
+                break;
+        case MUXCAP_EVENT_MUX_CHANGED:
+                x = export_state_find(&e->state, ev->mux);
+                if (x)
+                        x->info_stale = true;
+                break;
+        case MUXCAP_EVENT_MUX_ADDED:
+                if (!export_config_wants_mux(&e->config, ev->mux))
+                        break;
+                x = export_state_ensure(&e->state, ev->mux);
+                if (x)
+                        x->info_stale = true;
+                e->dirty = true;
+                break;
+        case MUXCAP_EVENT_MUX_REMOVED:
+                if (export_state_remove(&e->state, ev->mux) > 0)
+                        e->dirty = true;
+                break;
+        case MUXCAP_EVENT_DAEMON_GONE:
+                log_msg(LOG_WARNING, "muxcapd is not running; muxcap_daemon_up is 0, the NFD "
+                        "labels expire unless it comes back");
+                export_state_clear(&e->state);
+                e->state.daemon_up = false;
+                e->dirty = true;
+                break;
+        case MUXCAP_EVENT_DISCONNECTED:
+                log_msg(LOG_ERR, "lost the bus connection, exiting");
+                export_state_clear(&e->state);
+                e->state.daemon_up = false;
+                e->dirty = true;
+                e->stop = true;
+                e->exit_status = EXIT_RUNTIME;
+                break;
+        }
+}
+
+static unsigned strv_length(char **v) {
+        unsigned n = 0;
+
+        while (v && v[n])
+                n++;
+        return n;
+}
+
+static void exporter_apply_info(Exporter *e, ExportMux *x, const struct muxcap_mux_info *info) {
+        if (export_mux_set_info(x, info->kind, info->capacity_policy,
+                                strv_length(info->members)) > 0)
+                e->dirty = true;
+        x->info_stale = false;
+}
+
+/* Reads kind, capacity policy and members of the MUXes whose events said so: one getter
+ * for one MUX, one listing for several (after a (re)start). */
+static void exporter_refresh_info(Exporter *e) {
+        size_t n_stale = 0;
+        int r;
+
+        for (size_t i = 0; i < e->state.n_muxes; i++)
+                n_stale += e->state.muxes[i]->info_stale;
+        if (n_stale == 0)
+                return;
+        if (n_stale == 1) {
+                for (size_t i = 0; i < e->state.n_muxes; i++) {
+                        ExportMux *x = e->state.muxes[i];
+                        struct muxcap_mux_info *info = NULL;
+
+                        if (!x->info_stale)
+                                continue;
+                        x->info_stale = false;
+                        r = muxcap_client_get_mux_info(e->client, x->name, &info);
+                        if (r < 0) {
+                                /* Gone or going: its removal or the daemon's is on its way. */
+                                log_msg(LOG_DEBUG, "mux '%s': reading its properties failed: %s",
+                                        x->name, strerror(-r));
+                                return;
+                        }
+                        exporter_apply_info(e, x, info);
+                        muxcap_mux_info_free(info);
+                        return;
+                }
+        }
+
+        struct muxcap_mux_info **list = NULL;
+
+        r = muxcap_client_list_muxes(e->client, &list);
+        for (size_t i = 0; i < e->state.n_muxes; i++)
+                e->state.muxes[i]->info_stale = false;
+        if (r < 0) {
+                log_msg(LOG_DEBUG, "listing MUXes failed: %s", strerror(-r));
+                return;
+        }
+        for (size_t i = 0; list[i]; i++) {
+                ExportMux *x = export_state_find(&e->state, list[i]->name);
+
+                if (x)
+                        exporter_apply_info(e, x, list[i]);
+        }
+        muxcap_mux_info_list_free(list);
+}
+
+/* Renders into a new string. */
+static int render(Exporter *e, bool nfd, time_t expiry, char **ret) {
+        char *buf = NULL;
+        size_t size = 0;
+        FILE *f = open_memstream(&buf, &size);
+        int r;
+
+        if (!f)
+                return -ENOMEM;
+        r = nfd ? export_render_nfd(f, &e->state, e->config.label_prefix, expiry)
+                : export_render_prometheus(f, &e->state);
+        if (fclose(f) != 0 && r >= 0)
+                r = -ENOMEM;
+        if (r < 0) {
+                free(buf);
+                return r;
+        }
+        *ret = buf;
+        return 0;
+}
+
+/* Replaces @path with @text, logging a failure once here. Returns 0 or a negative errno. */
+static int exporter_replace(const char *path, const char *text) {
+        int r = export_file_replace(path, text, strlen(text));
+
+        if (r < 0)
+                log_msg(LOG_WARNING, "writing '%s' failed: %s; trying again in %d s", path,
+                        strerror(-r), RETRY_MS / 1000);
+        return r;
+}
+
+/* Writes the Prometheus file if its text changed. Returns 0, or a negative errno. */
+static int exporter_write_prometheus(Exporter *e) {
+        char *text = NULL;
+        int r;
+
+        r = render(e, false, 0, &text);
+        if (r < 0)
+                return r;
+        if (e->prom_written && strcmp(text, e->prom_written) == 0) {
+                free(text);
+                return 0;
+        }
+        r = exporter_replace(e->config.prom_file, text);
+        if (r < 0) {
+                free(text);
+                return r;
+        }
+        free(e->prom_written);
+        e->prom_written = text;
+        return 0;
+}
+
+/* Writes the NFD file if its labels changed or its expiry time needs renewing. With muxcapd
+ * down it writes nothing: the labels of the last file expire. */
+static int exporter_write_nfd(Exporter *e, time_t now) {
+        char *cmp = NULL, *text = NULL;
+        time_t expiry = now + (time_t) e->config.nfd_expiry_sec;
+        bool renew = e->nfd_expiry && now >= e->nfd_expiry - (time_t) e->config.nfd_expiry_sec / 2;
+        int r;
+
+        if (!e->state.daemon_up)
+                return 0;
+        r = render(e, true, 0, &cmp);
+        if (r < 0)
+                return r;
+        if (!renew && e->nfd_written && strcmp(cmp, e->nfd_written) == 0) {
+                free(cmp);
+                return 0;
+        }
+        r = render(e, true, expiry, &text);
+        if (r >= 0)
+                r = exporter_replace(e->config.nfd_file, text);
+        free(text);
+        if (r < 0) {
+                free(cmp);
+                return r;
+        }
+        free(e->nfd_written);
+        e->nfd_written = cmp;
+        e->nfd_expiry = expiry;
+        return 0;
+}
+
+static void exporter_write(Exporter *e) {
+        bool retry = e->retry_at_ms && now_ms() >= e->retry_at_ms;
+        bool failed = false;
+        time_t now = time(NULL);
+
+        if (!e->dirty && !retry && !(e->nfd_expiry && e->state.daemon_up &&
+                                     now >= e->nfd_expiry - (time_t) e->config.nfd_expiry_sec / 2))
+                return;
+        if (e->config.prom_file)
+                failed |= exporter_write_prometheus(e) < 0;
+        if (e->config.nfd_file)
+                failed |= exporter_write_nfd(e, now) < 0;
+        e->dirty = false;
+        e->retry_at_ms = failed ? now_ms() + RETRY_MS : 0;
+}
+
+/* The poll timeout: the client's, the next retry, the NFD renewal, whichever comes first. */
+static int exporter_timeout(Exporter *e) {
+        int timeout = -1, t;
+
+        if (muxcap_client_get_timeout(e->client, &t) >= 0)
+                timeout = t;
+        if (e->retry_at_ms) {
+                uint64_t now = now_ms();
+                t = e->retry_at_ms > now ? (int) (e->retry_at_ms - now) : 0;
+                timeout = timeout < 0 || t < timeout ? t : timeout;
+        }
+        if (e->config.nfd_file && e->nfd_expiry && e->state.daemon_up) {
+                time_t renew = e->nfd_expiry - (time_t) e->config.nfd_expiry_sec / 2;
+                time_t now = time(NULL);
+                long long ms = renew > now ? (long long) (renew - now) * 1000 : 0;
+
+                t = ms > 24 * 3600 * 1000 ? 24 * 3600 * 1000 : (int) ms;
+                timeout = timeout < 0 || t < timeout ? t : timeout;
+        }
+        return timeout;
+}
+
+static int exporter_run(Exporter *e, int sfd) {
+        while (!e->stop) {
+                struct pollfd p[2];
+                int events, r;
+
+                exporter_refresh_info(e);
+                exporter_write(e);
+                events = muxcap_client_get_events(e->client);
+                if (events < 0)
+                        return EXIT_RUNTIME;
+                p[0] = (struct pollfd) { .fd = muxcap_client_get_fd(e->client), .events = (short) events };
+                p[1] = (struct pollfd) { .fd = sfd, .events = POLLIN };
+                r = poll(p, 2, exporter_timeout(e));
+                if (r < 0 && errno != EINTR) {
+                        log_msg(LOG_ERR, "poll failed: %s", strerror(errno));
+                        return EXIT_RUNTIME;
+                }
+                if (r > 0 && (p[1].revents & POLLIN)) {
+                        struct signalfd_siginfo si;
+
+                        if (read(sfd, &si, sizeof(si)) == (ssize_t) sizeof(si)) {
+                                if (si.ssi_signo == SIGHUP) {
+                                        /* Write both files again, whatever we think they hold. */
+                                        free(e->prom_written);
+                                        e->prom_written = NULL;
+                                        free(e->nfd_written);
+                                        e->nfd_written = NULL;
+                                        e->dirty = true;
+                                } else
+                                        e->stop = true;
+                        }
+                }
+                (void) muxcap_client_dispatch(e->client);
+        }
+        /* Anything a last event changed (muxcapd gone, the bus lost) reaches the files. */
+        exporter_write(e);
+        return e->exit_status;
+}
+
+/* --- command line ------------------------------------------------------------------------ */
+
+static void help(void) {
+        printf("Usage: muxcap-export [OPTION]...\n"
+               "Writes muxcapd's MUXes as Kubernetes Node Feature Discovery labels and as\n"
+               "Prometheus textfile metrics, and rewrites them whenever a MUX changes.\n"
+               "\n"
+               "  --bus=system|session|ADDRESS  the bus muxcapd is on (default: system)\n"
+               "  --config=FILE                 settings file (default: %s)\n"
+               "  --nfd-file=PATH               the NFD feature file (default: %s)\n"
+               "  --no-nfd                      write no NFD feature file\n"
+               "  --prometheus-file=PATH        the Prometheus text file (default: %s)\n"
+               "  --no-prometheus               write no Prometheus text file\n"
+               "  --label-prefix=[NS/]STEM      NFD label prefix (default: %s)\n"
+               "  --mux=GLOB                    export only matching MUXes (repeatable)\n"
+               "  --nfd-expiry=SECONDS          NFD labels expire after this (default: %u)\n"
+               "  --log-level=LEVEL             err, warning, info (default) or debug\n"
+               "  --version                     print the version and exit\n"
+               "  --help                        print this help and exit\n"
+               "\n"
+               "Exit status: 0 after SIGTERM or SIGINT, 1 on a runtime failure, 2 on a usage\n"
+               "or configuration error. See muxcap-export(8).\n",
+               EXPORT_DEFAULT_CONFIG, EXPORT_DEFAULT_NFD_FILE, EXPORT_DEFAULT_PROM_FILE,
+               EXPORT_DEFAULT_LABEL_PREFIX, EXPORT_DEFAULT_NFD_EXPIRY_SEC);
+}
+
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int usage_error(const char *fmt, ...) {
+        va_list ap;
+
+        fputs("muxcap-export: ", stderr);
+        va_start(ap, fmt);
+        vfprintf(stderr, fmt, ap);
+        va_end(ap);
+        fputs(" (see --help)\n", stderr);
+        return EXIT_USAGE;
+}
+
+enum {
+        OPT_BUS = 0x100,
+        OPT_CONFIG,
+        OPT_NFD_FILE,
+        OPT_NO_NFD,
+        OPT_PROM_FILE,
+        OPT_NO_PROM,
+        OPT_LABEL_PREFIX,
+        OPT_MUX,
+        OPT_NFD_EXPIRY,
+        OPT_LOG_LEVEL,
+        OPT_VERSION,
+        OPT_HELP,
+};
+
+static const struct option options[] = {
+        { "bus", required_argument, NULL, OPT_BUS },
+        { "config", required_argument, NULL, OPT_CONFIG },
+        { "nfd-file", required_argument, NULL, OPT_NFD_FILE },
+        { "no-nfd", no_argument, NULL, OPT_NO_NFD },
+        { "prometheus-file", required_argument, NULL, OPT_PROM_FILE },
+        { "no-prometheus", no_argument, NULL, OPT_NO_PROM },
+        { "label-prefix", required_argument, NULL, OPT_LABEL_PREFIX },
+        { "mux", required_argument, NULL, OPT_MUX },
+        { "nfd-expiry", required_argument, NULL, OPT_NFD_EXPIRY },
+        { "log-level", required_argument, NULL, OPT_LOG_LEVEL },
+        { "version", no_argument, NULL, OPT_VERSION },
+        { "help", no_argument, NULL, OPT_HELP },
+        { 0 }
+};
+
+/* Option -> config key, for the options that are settings. */
+static const char *option_key(int opt) {
+        switch (opt) {
+        case OPT_BUS: return "Bus";
+        case OPT_NFD_FILE: case OPT_NO_NFD: return "NfdFile";
+        case OPT_PROM_FILE: case OPT_NO_PROM: return "PrometheusFile";
+        case OPT_LABEL_PREFIX: return "LabelPrefix";
+        case OPT_MUX: return "Muxes";
+        case OPT_NFD_EXPIRY: return "NfdExpirySec";
+        }
+        return NULL;
+}
+
+static int parse_log_level(const char *s) {
+        static const struct { const char *name; int level; } levels[] = {
+                { "err", LOG_ERR }, { "warning", LOG_WARNING }, { "info", LOG_INFO },
+                { "debug", LOG_DEBUG },
+        };
+        for (size_t i = 0; i < sizeof(levels) / sizeof(levels[0]); i++)
+                if (strcmp(s, levels[i].name) == 0)
+                        return levels[i].level;
+        return -EINVAL;
+}
+
+/* Parses the command line over the config file: the file first (--config or the default),
+ * then every option in order. Returns 0, -1 for "exit 0 now" (--help, --version), or an exit
+ * status. */
+static int parse_args(Exporter *e, int argc, char **argv) {
+        const char *config_path = EXPORT_DEFAULT_CONFIG;
+        bool config_given = false;
+        char *muxes = NULL, *message = NULL;
+        int opt, r;
+
+        /* Pass 1: --help, --version, --config and usage errors. */
+        opterr = 0;
+        while ((opt = getopt_long(argc, argv, "", options, NULL)) >= 0) {
+                if (opt == OPT_HELP) {
+                        help();
+                        return -1;
+                }
+                if (opt == OPT_VERSION) {
+                        printf("muxcap-export %s\n", MUXCAP_VERSION);
+                        return -1;
+                }
+                if (opt == OPT_CONFIG) {
+                        config_path = optarg;
+                        config_given = true;
+                }
+                if (opt == '?')
+                        return usage_error("unknown option or missing argument: '%s'",
+                                           argv[optind - 1]);
+        }
+        if (optind < argc)
+                return usage_error("unexpected argument '%s'", argv[optind]);
+
+        r = export_config_load(&e->config, config_path, config_given, &message);
+        if (r < 0) {
+                fprintf(stderr, "muxcap-export: %s\n", message ? message : strerror(-r));
+                free(message);
+                return r == -EINVAL || r == -ENOENT ? EXIT_USAGE : EXIT_RUNTIME;
+        }
+
+        /* Pass 2: the settings, over the file's. */
+        optind = 0;
+        while ((opt = getopt_long(argc, argv, "", options, NULL)) >= 0) {
+                const char *key = option_key(opt), *value = optarg, *reason = "invalid value";
+
+                if (opt == OPT_LOG_LEVEL) {
+                        int level = parse_log_level(optarg);
+                        if (level < 0)
+                                return usage_error("--log-level='%s': expected err, warning, "
+                                                   "info or debug", optarg);
+                        log_state.max_level = level;
+                        continue;
+                }
+                if (!key)
+                        continue;
+                if (opt == OPT_NO_NFD || opt == OPT_NO_PROM)
+                        value = "";
+                else if ((opt == OPT_NFD_FILE || opt == OPT_PROM_FILE) && !*optarg)
+                        return usage_error("--%s: expected a path", options[opt - OPT_BUS].name);
+                if (opt == OPT_MUX) {
+                        /* --mux accumulates; the config's Muxes= is replaced by the first. */
+                        char *m;
+                        if (asprintf(&m, "%s %s", muxes ? muxes : "", optarg) < 0)
+                                return EXIT_RUNTIME;
+                        free(muxes);
+                        muxes = m;
+                        value = muxes;
+                }
+                r = export_config_set(&e->config, key, value, &reason);
+                if (r < 0) {
+                        free(muxes);
+                        if (r == -ENOMEM)
+                                return EXIT_RUNTIME;
+                        return usage_error("--%s='%s': %s", options[opt - OPT_BUS].name, optarg,
+                                           reason);
+                }
+        }
+        free(muxes);
+        if (!e->config.nfd_file && !e->config.prom_file)
+                return usage_error("nothing to do: both the NFD and the Prometheus file are off");
+        return 0;
+}
+
+int main(int argc, char **argv) {
+        Exporter e = { 0 };
+        sigset_t mask;
+        int r, sfd;
+
+        log_setup();
+        if (export_config_init(&e.config) < 0) {
+                fputs("muxcap-export: out of memory\n", stderr);
+                return EXIT_RUNTIME;
+        }
+        r = parse_args(&e, argc, argv);
+        if (r != 0) {
+                export_config_done(&e.config);
+                return r < 0 ? 0 : r;
+        }
+        const char *paths[] = { e.config.nfd_file, e.config.prom_file };
+        for (size_t i = 0; i < 2; i++) {
+                if (!paths[i])
+                        continue;
+                r = export_file_check_dir(paths[i]);
+                if (r < 0) {
+                        log_msg(LOG_ERR, "cannot write '%s': its folder: %s", paths[i], strerror(-r));
+                        export_config_done(&e.config);
+                        return EXIT_RUNTIME;
+                }
+        }
+
+        sigemptyset(&mask);
+        sigaddset(&mask, SIGTERM);
+        sigaddset(&mask, SIGINT);
+        sigaddset(&mask, SIGHUP);
+        (void) sigprocmask(SIG_BLOCK, &mask, NULL);
+        sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+        if (sfd < 0) {
+                log_msg(LOG_ERR, "signalfd failed: %s", strerror(errno));
+                export_config_done(&e.config);
+                return EXIT_RUNTIME;
+        }
+        (void) signal(SIGPIPE, SIG_IGN);
+
+        r = muxcap_client_new(&e.client, e.config.bus);
+        if (r < 0) {
+                log_msg(LOG_ERR, "connecting to the %s bus failed: %s",
+                        e.config.bus ? e.config.bus : "system", strerror(-r));
+                close(sfd);
+                export_config_done(&e.config);
+                return EXIT_RUNTIME;
+        }
+        r = muxcap_client_subscribe_flags(e.client, NULL, MUXCAP_SUBSCRIBE_MUX_CHANGES,
+                                          exporter_event_cb, &e);
+        if (r < 0) {
+                log_msg(LOG_ERR, "subscribing to muxcapd failed: %s", strerror(-r));
+                r = EXIT_RUNTIME;
+        } else
+                r = exporter_run(&e, sfd);
+
+        /* A stopped exporter leaves no Prometheus file that looks current; the NFD labels
+         * expire on their own (and survive a quick restart). */
+        if (r == 0 && e.config.prom_file && unlink(e.config.prom_file) < 0 && errno != ENOENT)
+                log_msg(LOG_WARNING, "removing '%s' failed: %s", e.config.prom_file,
+                        strerror(errno));
+        e.client = muxcap_client_unref(e.client);
+        export_state_done(&e.state);
+        free(e.prom_written);
+        free(e.nfd_written);
+        close(sfd);
+        export_config_done(&e.config);
+        return r;
+}

@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: MIT */
+/* Aggregation of member records (SPEC 3, 12), one rule per AggregateOp, over any schema */
+
+#include <string.h>
+
+#include "aggregate.h"
+#include "macro.h"
+
+static const char *const source_table[_SOURCE_MAX] = {
+        [SOURCE_NONE] = "none",
+        [SOURCE_KERNEL] = "kernel",
+        [SOURCE_UDEV] = "udev",
+        [SOURCE_CONFIG] = "config",
+};
+DEFINE_STRING_TABLE_LOOKUP(source, Source)
+
+static const char *const capacity_policy_table[_CAPACITY_POLICY_MAX] = {
+        [CAPACITY_POLICY_MIN] = "min",
+        [CAPACITY_POLICY_SUM] = "sum",
+};
+DEFINE_STRING_TABLE_LOOKUP(capacity_policy, CapacityPolicy)
+
+static AggregateOp effective_op(AggregateOp op, CapacityPolicy policy) {
+        if (op == AGGREGATE_CAPACITY)
+                return policy == CAPACITY_POLICY_MIN ? AGGREGATE_MIN : AGGREGATE_CAPACITY;
+        return op;
+}
+
+/* Folds member value @v into @acc; the first member's value is taken as it is. */
+static uint32_t combine(AggregateOp op, uint32_t max, uint32_t acc, uint32_t v, size_t i) {
+        if (i == 0)
+                return v;
+        switch (op) {
+        case AGGREGATE_AND:
+                return acc & v;
+        case AGGREGATE_ALL:
+                return acc == 1 && v == 1 ? 1 : 0;
+        case AGGREGATE_MIN:
+                return v < acc ? v : acc;
+        case AGGREGATE_MAX:
+                return v > acc ? v : acc;
+        case AGGREGATE_CAPACITY:        /* the sum, saturating at what the field holds */
+                return acc > max || v > max - acc ? max : acc + v;
+        case AGGREGATE_COMMON:
+                return acc == v ? acc : 0;
+        default:
+                return 0;
+        }
+}
+
+/* The member that explains a field's aggregate @value: for a mask, the first member lacking a
+ * bit another member has; for a disagreement on a common value, the first member that differs
+ * from the first; none for a sum of several (every member contributes); otherwise the first
+ * whose own value equals the aggregate. */
+static int limiting_member(const AggregateMember *m, size_t n, size_t f, AggregateOp op,
+                           uint32_t value) {
+        uint32_t any = 0;
+
+        if (n == 0)
+                return -1;
+        switch (op) {
+        case AGGREGATE_AND:
+                for (size_t i = 0; i < n; i++)
+                        any |= value_get(m[i].record, f);
+                for (size_t i = 0; i < n; i++)
+                        if (value_get(m[i].record, f) != any)
+                                return (int) i;
+                return 0;
+        case AGGREGATE_COMMON:
+                for (size_t i = 1; i < n; i++)
+                        if (value_get(m[i].record, f) != value_get(m[0].record, f))
+                                return (int) i;
+                return 0;
+        case AGGREGATE_CAPACITY:
+                return n == 1 ? 0 : -1;
+        default:
+                for (size_t i = 0; i < n; i++)
+                        if (value_get(m[i].record, f) == value)
+                                return (int) i;
+                return 0;
+        }
+}
+
+/* With no members the record is all zero, at the revision muxcap writes. Members count
+ * whatever their link state. */
+void aggregate(const RecordSchema *s, const AggregateMember *members, size_t n,
+               CapacityPolicy policy, RecordValue *ret, AggregateLimit *ret_limits) {
+        RecordValue r;
+
+        value_init(&r, s);
+        for (size_t f = 0; f < s->n_fields; f++) {
+                AggregateOp op = effective_op(s->fields[f].op, policy);
+                uint32_t acc = 0, max = schema_field_wire_max(s, f);
+                int who;
+
+                for (size_t i = 0; i < n; i++)
+                        acc = combine(op, max, acc, value_get(members[i].record, f), i);
+                r.v[f] = acc;
+                who = limiting_member(members, n, f, op, acc);
+                ret_limits[f] = (AggregateLimit) {
+                        .member = who,
+                        .source = who >= 0 ? members[who].sources[f] : SOURCE_NONE,
+                };
+        }
+        *ret = r;
+}

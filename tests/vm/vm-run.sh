@@ -1,0 +1,254 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# Runs a command as root inside a throw-away QEMU VM that boots Debian's own kernel
+# (linux-image-amd64), for tests that need kernel features the host's kernel may lack (bond,
+# team, 8021q, dummy). Prints the command's stdout and stderr, exits with its status.
+#
+# Usage: vm-run.sh [--timeout SECONDS] [--memory SIZE] [--cpus N] -- COMMAND [ARG]...
+#
+# The guest's root is the host's / (virtio-9p, read-only) under a tmpfs overlay: every
+# program, library and build tree of the host is there at the same path, and whatever the
+# guest writes is thrown away. /proc, /sys, /dev and /run are the guest's own. COMMAND runs
+# in the host's current directory as PID 1's only child (no init, no udevd, no bus: start what
+# you need), with stdin /dev/null, PATH, HOME=/root, and the host's MUXCAP* and *SAN_OPTIONS
+# variables. The VM powers off when COMMAND returns, killing whatever it left running.
+#
+# The kernel is the newest /boot/vmlinuz-VERSION with /lib/modules/VERSION (MUXCAP_VM_KERNEL
+# picks another). Its uncompressed image (booted through its PVH entry: no BIOS, no
+# decompression in the guest) and a small busybox initramfs are cached in
+# ${MUXCAP_CACHE:-/var/cache/muxcap}/vm/VERSION/ and rebuilt when their inputs change.
+#
+# Accelerator: KVM when a probe boot under KVM succeeds (done once per host kernel and cached),
+# else QEMU's TCG emulator; MUXCAP_VM_ACCEL=kvm|tcg skips the probe.
+#
+# Exit status: COMMAND's; 1 with the reason (and the guest's console) when the VM could not
+# be set up, did not boot, or died without COMMAND's status; 124 when the time-out (default
+# 300 s, boot included) expired; 77 (skipped) when not run as root.
+set -euo pipefail
+
+here=$(dirname "$(realpath "$0")")
+
+die() {
+        echo "vm-run: $*" >&2
+        exit 1
+}
+
+timeout_s=300
+memory=512M
+cpus=1
+while (($#)); do
+        case "$1" in
+        --timeout) timeout_s=$2; shift 2 ;;
+        --memory) memory=$2; shift 2 ;;
+        --cpus) cpus=$2; shift 2 ;;
+        --) shift; break ;;
+        *) die "unknown option '$1'" \
+                "(usage: vm-run.sh [--timeout S] [--memory SIZE] [--cpus N] -- CMD...)" ;;
+        esac
+done
+(($#)) || die "no command given"
+[[ $timeout_s =~ ^[0-9]+$ && $cpus =~ ^[0-9]+$ ]] || die "--timeout and --cpus take numbers"
+if [[ $(id -u) != 0 ]]; then
+        echo "vm-run: needs root (QEMU exports the host's / as the guest's root), skipping" >&2
+        exit 77
+fi
+for tool in qemu-system-x86_64 modprobe cpio gzip xz flock timeout; do
+        command -v "$tool" >/dev/null ||
+                die "'$tool' not found (scripts/install-deps.sh installs the VM's packages)"
+done
+[[ -x /bin/busybox ]] && ! LC_ALL=C ldd /bin/busybox >/dev/null 2>&1 ||
+        die "/bin/busybox is missing or not static (Debian's busybox-static)"
+
+# ---- the kernel -----------------------------------------------------------------------------
+# The newest Debian kernel that has its modules.
+newest_kernel() {
+        local f v
+
+        for f in /boot/vmlinuz-*; do
+                v=${f#/boot/vmlinuz-}
+                if [[ -f $f && -f /lib/modules/$v/modules.dep ]]; then
+                        echo "$v"
+                fi
+        done | sort -rV | head -n 1
+}
+
+kver=${MUXCAP_VM_KERNEL:-$(newest_kernel)}
+[[ -n $kver && -f /boot/vmlinuz-$kver && -f /lib/modules/$kver/modules.dep ]] ||
+        die "no Debian kernel with its modules in /boot and /lib/modules (linux-image-amd64)"
+
+cache=${MUXCAP_CACHE:-/var/cache/muxcap}/vm
+kdir=$cache/$kver
+mkdir -p "$kdir"
+
+# Prints the uncompressed ELF image inside the bzImage @1 (Debian compresses it with xz), or
+# nothing when there is none.
+extract_vmlinux() {
+        local off
+
+        off=$(LC_ALL=C grep -obUaP '\xfd7zXZ\x00' "$1" | head -n 1 | cut -d: -f1) || return 0
+        [[ -n $off ]] && tail -c +$((off + 1)) "$1" | xz -dc --single-stream 2>/dev/null || true
+}
+
+# Builds the initramfs: static busybox, the modules the 9p root needs (with their
+# dependencies, in load order), and initramfs-init as /init.
+build_initrd() {
+        local t m
+
+        t=$(mktemp -d "$kdir/initrd.XXXXXX")
+        mkdir -p "$t/bin" "$t/lib"
+        cp /bin/busybox "$t/bin/"
+        cp "$here/initramfs-init" "$t/init"
+        chmod 0755 "$t/init"
+        for m in virtio_pci 9pnet_virtio 9p overlay; do
+                modprobe -S "$kver" --show-depends "$m"
+        done | awk '$1 == "insmod" && !seen[$2]++ { print $2 }' >"$t/paths"
+        [[ -s $t/paths ]] || { rm -rf "$t"; die "no 9p/overlay modules found for $kver"; }
+        while read -r m; do
+                case "$m" in
+                *.ko) cp "$m" "$t/lib/" ;;
+                *.ko.xz) xz -dc "$m" >"$t/lib/$(basename "$m" .xz)" ;;
+                *) rm -rf "$t"; die "cannot load module '$m' from an initramfs" ;;
+                esac
+                basename "${m%.xz}" >>"$t/modules"
+        done <"$t/paths"
+        rm "$t/paths"
+        (cd "$t" && find . | cpio -o -H newc --quiet | gzip -1) >"$kdir/initrd.img.new"
+        rm -rf "$t"
+        mv "$kdir/initrd.img.new" "$kdir/initrd.img"
+}
+
+# Boots the cached kernel under accelerator @1 with the job folder @2; returns QEMU's status
+# (124 on time-out). Its own output goes to @2/qemu.log.
+boot() {
+        local accel
+
+        case "$1" in
+        kvm) accel=(-accel kvm -cpu host) ;;
+        tcg) accel=(-accel tcg,thread=multi -cpu max) ;;
+        esac
+        timeout -k 5 "$3" qemu-system-x86_64 -nodefaults -no-user-config -machine pc \
+                "${accel[@]}" -smp "$cpus" -m "$memory" -display none -no-reboot \
+                -kernel "$kdir/vmlinux" -initrd "$kdir/initrd.img" \
+                -append "console=ttyS0 quiet loglevel=4 panic=-1 mitigations=off" \
+                -serial "file:$2/console.log" \
+                -virtfs local,path=/,mount_tag=root,security_model=none,readonly=on,multidevs=remap \
+                -virtfs "local,path=$2/share,mount_tag=job,security_model=none,multidevs=remap" \
+                </dev/null >"$2/qemu.log" 2>&1 &
+        qemu_pid=$!
+        local rc=0
+        wait "$qemu_pid" 2>/dev/null || rc=$?
+        qemu_pid=
+        return $rc
+}
+
+# A job folder: the command (as a bash script), later its output and status.
+new_job() {
+        local j v
+
+        j=$(mktemp -d "${TMPDIR:-/tmp}/muxcap-vm.XXXXXX")
+        mkdir "$j/share"
+        {
+                echo 'export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
+                echo 'export HOME=/root LANG=C.UTF-8'
+                for v in $(compgen -e); do
+                        [[ $v == MUXCAP* || $v == *SAN_OPTIONS ]] || continue
+                        printf 'export %s=%q\n' "$v" "${!v}"
+                done
+                printf 'cd %q || exit 1\n' "$PWD"
+                printf 'exec'
+                printf ' %q' "$@"
+                echo
+        } >"$j/share/command"
+        echo "$j"
+}
+
+# Prints what the command wrote so far, once: also when we are stopped (a test runner's
+# time-out), so that its log says how far the command got.
+printed=
+print_output() {
+        [[ -z $printed && -n $job ]] || return 0
+        printed=1
+        [[ ! -f $job/share/stdout ]] || cat "$job/share/stdout"
+        [[ ! -f $job/share/stderr ]] || cat "$job/share/stderr" >&2
+}
+
+qemu_pid=
+job=
+cleanup() {
+        [[ -z $qemu_pid ]] || { kill "$qemu_pid" 2>/dev/null; wait "$qemu_pid" 2>/dev/null; } || true
+        print_output
+        [[ -z $job ]] || rm -rf "$job"
+}
+trap cleanup EXIT
+trap 'echo "vm-run: terminated (SIGTERM), the VM killed" >&2; exit 143' TERM
+trap 'exit 130' INT
+
+# The cache is built once, under a lock, however many runs start together.
+exec 9>"$cache/.lock"
+flock 9
+if [[ ! -s $kdir/vmlinux || /boot/vmlinuz-$kver -nt $kdir/vmlinux ]]; then
+        extract_vmlinux "/boot/vmlinuz-$kver" >"$kdir/vmlinux.new"
+        if [[ $(head -c 4 "$kdir/vmlinux.new" | od -An -tx1 | tr -d ' \n') != 7f454c46 ]]; then
+                cp "/boot/vmlinuz-$kver" "$kdir/vmlinux.new"  # no ELF inside: boot the bzImage
+        fi
+        mv "$kdir/vmlinux.new" "$kdir/vmlinux"
+fi
+key=$(cat "$here/initramfs-init" /bin/busybox "/lib/modules/$kver/modules.dep" | sha256sum)
+if [[ ! -s $kdir/initrd.img || $(cat "$kdir/initrd.key" 2>/dev/null) != "$key" ]]; then
+        build_initrd
+        echo "$key" >"$kdir/initrd.key"
+fi
+
+accel=${MUXCAP_VM_ACCEL:-}
+if [[ -z $accel ]]; then
+        probe=$cache/accel-$(uname -r)
+        if [[ ! -s $probe ]]; then
+                accel=tcg
+                if [[ -r /dev/kvm && -w /dev/kvm ]]; then
+                        job=$(new_job true)
+                        printed=1
+                        if boot kvm "$job" 60 &&
+                           [[ $(cat "$job/share/status" 2>/dev/null) == 0 ]]; then
+                                accel=kvm
+                        else
+                                echo "vm-run: /dev/kvm cannot boot $kver, using TCG:" \
+                                     "$(grep -v '^$' "$job/qemu.log" | tail -n 1)" >&2
+                        fi
+                        rm -rf "$job"
+                        job= printed=
+                fi
+                echo "$accel" >"$probe"
+        fi
+        accel=$(cat "$probe")
+fi
+[[ $accel == kvm || $accel == tcg ]] || die "MUXCAP_VM_ACCEL must be kvm or tcg, not '$accel'"
+flock -u 9
+exec 9>&-
+
+# ---- the run --------------------------------------------------------------------------------
+job=$(new_job "$@")
+rc=0
+start=$EPOCHREALTIME
+boot "$accel" "$job" "$timeout_s" || rc=$?
+print_output
+if [[ -f $job/share/status ]]; then
+        # The guest's clock (uptime) when the command started and ended, against ours.
+        awk -v t0="$start" -v t1="$EPOCHREALTIME" -v accel="$accel" \
+            '{ t[NR] = $1 } END { printf "vm-run: %s: boot %.1f s, command %.1f s, in all %.1f s\n",
+                                 accel, t[1], t[2] - t[1], t1 - t0 }' \
+            "$job/share/started" "$job/share/ended" >&2
+        exit "$(cat "$job/share/status")"
+fi
+if ((rc == 124 || rc == 137)); then
+        reason="time-out after $timeout_s s"
+elif ! grep -q 'vm: running the command' "$job/console.log" 2>/dev/null; then
+        reason="the VM did not boot (QEMU exit status $rc, accelerator $accel)"
+else
+        reason="the VM stopped without the command's exit status (QEMU exit status $rc)"
+fi
+echo "vm-run: $reason; the guest's console (last 40 lines) and QEMU's output follow" >&2
+tail -n 40 "$job/console.log" >&2 2>/dev/null || true
+cat "$job/qemu.log" >&2 2>/dev/null || true
+echo "vm-run: $reason" >&2
+((rc == 124 || rc == 137)) && exit 124
+exit 1

@@ -228,6 +228,21 @@ else
         fail "Resync() as nobody was not refused with AccessDenied"
 fi
 
+# Every other unit of the packages is installed, not enabled (muxcap-export's, SPEC 13).
+units=$(cat "$tmp"/files.* | sed -n 's|^/lib/systemd/system/\([^/]*\)$|\1|p' | sort -u)
+for u in $units; do
+        [ "$u" = muxcapd.service ] && continue
+        state=$(ct systemctl is-enabled "$u")
+        check [ "$state" = disabled ] -- "$u installed, not enabled (is '$state')"
+done
+# Every user the packages' sysusers.d files declare.
+users=$(cat "$tmp"/files.* | grep '^/usr/lib/sysusers.d/.*\.conf$' | sort -u |
+        ct xargs -r awk '$1 == "u" { print $2 }')
+for u in $users; do
+        ct getent passwd "$u" >/dev/null
+        check [ $? = 0 ] -- "user $u created"
+done
+
 # ------------------------------------------------------------------------ 5. purge
 step "apt-get purge"
 if ! ct env DEBIAN_FRONTEND=noninteractive apt-get -q purge -y "${packages[@]}" \
@@ -251,15 +266,20 @@ check [ -z "$left" ] -- "no file of the packages is left${left:+:$(words "$left"
 left=$(ct /bin/sh -c 'ls -d /var/lib/dpkg/info/muxcap* /var/lib/dpkg/info/libmuxcap* 2>/dev/null')
 check [ -z "$left" ] -- "no dpkg record is left${left:+:$(words "$left")}"
 
-ct getent passwd muxcap >/dev/null && fail "user muxcap left after purge"
-ct getent group muxcap >/dev/null && fail "group muxcap left after purge"
+for u in $users; do
+        ct getent passwd "$u" >/dev/null && fail "user $u left after purge"
+        ct getent group "$u" >/dev/null && fail "group $u left after purge"
+done
 [ -n "$uid" ] && ct /bin/sh -c "grep -lqs '^Uid:[[:space:]]*${uid}[[:space:]]' /proc/[0-9]*/status" &&
         fail "processes of uid $uid left after purge"
-ok "no user, group or process of muxcap is left"
+ok "no user or group of the packages ($(words "$users") ) and no process of muxcap is left"
 
-state=$(ct systemctl show -P LoadState muxcapd.service)
-[ "$state" = not-found ] || fail "muxcapd.service is '$state' after purge, not not-found"
-left=$(ct find /etc/systemd /lib/systemd /usr/lib/systemd /var/lib/systemd -name 'muxcapd*')
+state=not-found
+for u in $units; do
+        s=$(ct systemctl show -P LoadState "$u")
+        [ "$s" = not-found ] || { fail "$u is '$s' after purge, not not-found"; state=$s; }
+done
+left=$(ct find /etc/systemd /lib/systemd /usr/lib/systemd /var/lib/systemd -name 'muxcap*')
 [ -z "$left" ] || fail "left after purge:$(words "$left")"
 if ct busctl list --activatable --no-legend | grep -q org.muxcap.MuxCap1; then
         fail "org.muxcap.MuxCap1 still activatable after purge"

@@ -14,10 +14,11 @@
 #     muxcapd.service at the first attempt (active, enabled, no restart, as the sysusers
 #     user, not root), that it answers Peer.Ping, lists a bridge made in the container (as
 #     root and as nobody), takes Resync() from root and refuses it to nobody with
-#     AccessDenied from the bus policy;
+#     AccessDenied from the bus policy; that every other unit (muxcap-export's) is installed
+#     but not enabled, and every user of the packages' sysusers.d files exists;
 #  5. `apt-get purge` of every package, then: nothing of the recorded `dpkg -L` lists is
-#     left (unless another package owns it), no user or group muxcap, no unit file, enable
-#     link or deb-systemd-helper state, no activatable bus name, no dpkg record.
+#     left (unless another package owns it), none of those users or groups, no unit file,
+#     enable link or deb-systemd-helper state, no activatable bus name, no dpkg record.
 #
 # Usage: test-package.sh SOURCE_DIR (as root). Exit 0 pass, 1 fail, 77 skipped with the
 # reason printed: not root, a tool missing (scripts/install-deps.sh installs them all), no

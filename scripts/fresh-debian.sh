@@ -9,7 +9,7 @@
 #   project's committed files only (`git archive HEAD`) at /src, the working directory.
 # - The cache folder (${MUXCAP_CACHE:-/var/cache/muxcap}) is bind-mounted at the same path,
 #   so nested users (a packaging test wanting its own fresh root, a VM test's kernel) reuse it.
-# - CMD runs as root via chroot, inside `unshare --mount --pid --fork --kill-child`, in the
+# - CMD runs as root in the root (pivot_root, not chroot: see below), inside `unshare --mount --pid --fork --kill-child`, in the
 #   host's network namespace (apt must reach the mirror), with a clean environment. /proc,
 #   /sys (rbind: cgroups visible), /dev (bind), /dev/pts (new instance), /dev/shm, /run and
 #   /tmp are mounted in the private mount namespace only, so that CMD can create network,
@@ -108,7 +108,7 @@ inner='
 root=$1 cache=$2
 shift 2
 set -e
-mount --bind "$root" "$root"    # "/" of the chroot must be a mount point for nested namespaces
+mount --bind "$root" "$root"    # pivot_root wants the new root to be a mount point
 mount -t proc -o nosuid,nodev,noexec proc "$root/proc"
 mount --rbind /sys "$root/sys"
 mount --bind /dev "$root/dev"
@@ -118,8 +118,17 @@ mount -t tmpfs -o nosuid,nodev,mode=0755 tmpfs "$root/run"
 mkdir -m 1777 "$root/run/lock"
 mount -t tmpfs -o nosuid,nodev,mode=1777 tmpfs "$root/tmp"
 mount --bind "$cache" "$root$cache"
+# pivot_root, not chroot: the kernel refuses new user namespaces to a chrooted process, so in
+# a chroot no unit with PrivateUsers= starts in a container booted by the command
+# (tests/package); after pivot_root the fresh root is the mount namespace'"'"'s own root.
+mkdir "$root/run/fresh-old"
+cd "$root"
+pivot_root . run/fresh-old
+umount -l /run/fresh-old
+rmdir /run/fresh-old
+cd /
 set +e
-chroot "$root" /usr/bin/env -i HOME=/root USER=root LOGNAME=root SHELL=/bin/bash \
+/usr/bin/env -i HOME=/root USER=root LOGNAME=root SHELL=/bin/bash \
         PATH="$PATH" TERM="${TERM:-dumb}" DEBIAN_FRONTEND=noninteractive MUXCAP_CACHE="$cache" \
         /bin/sh -c "cd /src && exec \"\$@\"" fresh "$@"
 rc=$?           # not exec: keeps bash, not the command, as pid 1

@@ -5,7 +5,8 @@
 # Usage: scripts/install-deps.sh [build|demo|test]     (default: test, i.e. everything)
 #   build  compile muxcapd, libmuxcap and muxcapctl
 #   demo   build + what scripts/demo.sh runs (the real bus, udevd and kernel tools)
-#   test   demo + what scripts/test.sh runs (unit verification, man pages, fuzzing, memcheck)
+#   test   demo + what scripts/test.sh runs (unit verification, man pages, fuzzing, memcheck,
+#          the Debian packages)
 #
 # Runs `apt-get update` once, and only when something has to be installed, then installs only
 # the missing packages, without recommends: a fresh minimal Debian 12 must end up with exactly
@@ -35,6 +36,12 @@ test=(
         # tests/vm: Debian's kernel (bond, team, 8021q) booted under QEMU, its initramfs built
         # from busybox and the kernel's modules; teamnl sets a team's mode
         qemu-system-x86 linux-image-amd64 busybox-static cpio kmod xz-utils libteam-utils
+        # tests/package: build the .debs, lint them, boot a fresh root with them under systemd
+        build-essential         # dpkg-checkbuilddeps requires it of every package build
+        dpkg-dev debhelper      # dpkg-buildpackage, dh (compat 13, dh-sequence-installsysusers)
+        lintian                 # no error, no warning
+        debootstrap             # scripts/debian-root.sh (once, for its cached tarball)
+        systemd-container       # systemd-nspawn
 )
 
 job=${1:-test}

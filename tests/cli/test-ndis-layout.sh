@@ -87,7 +87,7 @@ task=(
         "LsoV2.IPv6.IpExtensionHeadersSupported lso_v2_ipv6_ip_extension_headers_supported S"
         "LsoV2.IPv6.TcpOptionsSupported lso_v2_ipv6_tcp_options_supported S"
         "Flags offload_flags 0x28292a2b"
-        "IPsecV2.Encapsulation ipsec_v2_encapsulation S"
+        "IPsecV2.Encapsulation ipsec_v2_encapsulation 0x19"
         "IPsecV2.IPv6Supported ipsec_v2_ipv6_supported S"
         "IPsecV2.IPv4Options ipsec_v2_ipv4_options S"
         "IPsecV2.IPv6NonIPsecExtensionHeaders ipsec_v2_ipv6_non_ipsec_extension_headers S"

@@ -53,10 +53,11 @@ static const FlagName encapsulation_type_names[] = {
             .kind = VALUE_SUPPORT, .max = 1, .too_wide = json " does not fit in 2 bits",  \
             .op = AGGREGATE_ALL)
 
-/* A ULONG that is 0 (not supported) or not (IPsecV1.Supported): muxcap writes 0 or 1. */
+/* A ULONG that is 0 when not supported and anything else when supported (IPsecV1.Supported):
+ * a number, and the minimum over members, which is non-zero iff every member's is. */
 #define BOOL32(id, off, name, json, kernel)                                             \
-        ROW(id, off, 4, 0, 32, name, json, kernel, .dbus_type = "u",                      \
-            .kind = VALUE_BOOLEAN, .max = 1, .op = AGGREGATE_ALL)
+        ROW(id, off, 4, 0, 32, name, json, kernel, .dbus_type = "u", .kind = VALUE_NUMBER, \
+            .max = UINT32_MAX, .range = "number does not fit in 32 bits", .op = AGGREGATE_MIN)
 
 /* An NDIS BOOLEAN (u8). */
 #define BOOL8(id, off, name, json, kernel)                                              \

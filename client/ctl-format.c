@@ -50,6 +50,44 @@ void ctl_print_record(FILE *f, const struct muxcap_record *r, bool json) {
         fprintf(f, "  %-32s %s\n", "hex", hex);
 }
 
+/* Writes the task record's fields, one per line by dotted name (support values as yes/no,
+ * masks in hex with their names), or as the members of one JSON object by JSON key (no braces,
+ * no newline). */
+void ctl_print_task_record(FILE *f, const struct muxcap_task_record *r, bool json) {
+        uint8_t buf[MUXCAP_TASK_RECORD_SIZE];
+        char hex[2 * MUXCAP_TASK_RECORD_SIZE + 1] = "";
+        size_t n = muxcap_task_field_count(), width = sizeof("revision") - 1;
+        const char *reason = NULL;
+
+        if (muxcap_task_record_encode(r, buf, &reason) >= 0)
+                for (size_t i = 0; i < sizeof(buf); i++)
+                        sprintf(hex + 2 * i, "%02x", buf[i]);
+        if (json) {
+                fprintf(f, "\"revision\":%u", r->revision);
+                for (size_t i = 0; i < n; i++)
+                        fprintf(f, ",\"%s\":%" PRIu32, muxcap_task_field_json(i), r->value[i]);
+                fprintf(f, ",\"hex\":\"%s\"", hex);
+                return;
+        }
+        for (size_t i = 0; i < n; i++)
+                if (strlen(muxcap_task_field_name(i)) > width)
+                        width = strlen(muxcap_task_field_name(i));
+        fprintf(f, "  %-*s %u\n", (int) width, "revision", r->revision);
+        for (size_t i = 0; i < n; i++) {
+                char text[128], number[16];
+
+                if (muxcap_task_record_format_field(r, i, text, sizeof(text)) < 0)
+                        text[0] = '\0';
+                snprintf(number, sizeof(number), "%" PRIu32, r->value[i]);
+                if (strcmp(text, number) == 0 || strcmp(text, "yes") == 0 || strcmp(text, "no") == 0)
+                        fprintf(f, "  %-*s %s\n", (int) width, muxcap_task_field_name(i), text);
+                else
+                        fprintf(f, "  %-*s 0x%" PRIx32 " (%s)\n", (int) width,
+                                muxcap_task_field_name(i), r->value[i], text);
+        }
+        fprintf(f, "  %-*s %s\n", (int) width, "hex", hex);
+}
+
 /* Writes @s as a JSON string, quotes included. */
 void ctl_print_json_string(FILE *f, const char *s) {
         fputc('"', f);

@@ -18,7 +18,12 @@ typedef struct Ctl {
 
 int ctl_usage_error(const char *verb, const char *message);
 
+/* ctl-codec.c: the offline verbs */
+int verb_decode(Ctl *ctl, int argc, char **argv);
+int verb_encode(Ctl *ctl, int argc, char **argv);
+
 /* ctl-format.c */
+void ctl_print_task_record(FILE *f, const struct muxcap_task_record *r, bool json);
 void ctl_print_record(FILE *f, const struct muxcap_record *r, bool json);
 void ctl_print_json_string(FILE *f, const char *s);
 void ctl_format_summary(const struct muxcap_record *r, char *buf, size_t size);

@@ -17,66 +17,6 @@
 #include "ctl.h"
 #include "muxcap/muxcap.h"
 
-static int verb_decode(Ctl *ctl, int argc, char **argv) {
-        struct muxcap_record rec;
-        const char *reason = "malformed record";
-        int r;
-
-        if (argc != 2)
-                return ctl_usage_error("decode", "expected exactly one HEX argument");
-        r = muxcap_record_decode_hex(argv[1], &rec, &reason);
-        if (r < 0) {
-                fprintf(stderr, "muxcapctl: decode: %s\n", reason);
-                return EXIT_USAGE;
-        }
-        if (ctl->json) {
-                fputc('{', stdout);
-                ctl_print_record(stdout, &rec, true);
-                fputs("}\n", stdout);
-        } else
-                ctl_print_record(stdout, &rec, false);
-        return 0;
-}
-
-static int verb_encode(Ctl *ctl, int argc, char **argv) {
-        struct muxcap_record rec;
-        uint8_t buf[MUXCAP_RECORD_SIZE];
-        const char *reason = NULL;
-        int r;
-
-        muxcap_record_init(&rec);
-        for (int i = 1; i < argc; i++) {
-                char *eq = strchr(argv[i], '=');
-
-                if (!eq || eq == argv[i]) {
-                        fprintf(stderr, "muxcapctl: encode: '%s': expected KEY=VALUE\n", argv[i]);
-                        return EXIT_USAGE;
-                }
-                *eq = '\0';
-                r = muxcap_record_set_field(&rec, argv[i], eq + 1, &reason);
-                if (r < 0) {
-                        fprintf(stderr, "muxcapctl: encode: %s: '%s': %s\n", argv[i], eq + 1,
-                                reason ? reason : strerror(-r));
-                        return EXIT_USAGE;
-                }
-        }
-        r = muxcap_record_encode(&rec, buf, &reason);
-        if (r < 0) {
-                fprintf(stderr, "muxcapctl: encode: %s\n", reason);
-                return EXIT_USAGE;
-        }
-        if (ctl->json) {
-                fputc('{', stdout);
-                ctl_print_record(stdout, &rec, true);
-                fputs("}\n", stdout);
-        } else {
-                for (size_t i = 0; i < sizeof(buf); i++)
-                        printf("%02x", buf[i]);
-                putchar('\n');
-        }
-        return 0;
-}
-
 /* "the system bus", "the session bus" or "the bus at ADDRESS", for messages. */
 static void print_bus(const Ctl *ctl) {
         if (!ctl->bus || strcmp(ctl->bus, "system") == 0 || strcmp(ctl->bus, "session") == 0)
@@ -419,8 +359,8 @@ static const struct {
         { "show", verb_show, "NAME", "Show a MUX's records, generation, members and theirs" },
         { "explain", verb_explain, "NAME", "Show which member and source limit each field" },
         { "monitor", verb_monitor, "[NAME]", "Print each indication (of one MUX) until SIGINT" },
-        { "decode", verb_decode, "HEX", "Decode a record given as hex" },
-        { "encode", verb_encode, "KEY=VALUE...", "Print the hex of a record (revision defaults to 2)" },
+        { "decode", verb_decode, "HEX", "Decode a record (either type) given as hex" },
+        { "encode", verb_encode, "KEY=VALUE...", "Print the hex of a record; --type=connection|task" },
 };
 
 int ctl_usage_error(const char *verb, const char *message) {
@@ -432,7 +372,7 @@ int ctl_usage_error(const char *verb, const char *message) {
 static void help(void) {
         printf("Usage: muxcapctl [--bus=system|session|ADDRESS] [--json] COMMAND [ARG...]\n\n"
                "Query muxcapd, watch its offload capability indications, and encode or\n"
-               "decode NDIS_TCP_CONNECTION_OFFLOAD records.\n\nCommands:\n");
+               "decode NDIS_TCP_CONNECTION_OFFLOAD and NDIS_OFFLOAD records.\n\nCommands:\n");
         for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
                 printf("  %-8s %-16s %s\n", verbs[i].name, verbs[i].args, verbs[i].description);
         printf("\nOptions:\n"

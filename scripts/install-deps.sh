@@ -12,6 +12,8 @@ packages=(
         # tests, demo and fuzzing: the real bus, udevd, kernel tools
         dbus-daemon udev systemd iproute2 ethtool util-linux procps
         clang valgrind
+        # the NDIS layout check: Microsoft's header compiled with MSVC's bitfield layout
+        mingw-w64-common gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 xxd
 )
 
 missing=()

@@ -27,11 +27,10 @@
 #include "nl.h"
 #include "record.h"
 #include "util.h"
+#include "bus-path.h"
 
-#define DEST "org.muxcap.MuxCap1"
-#define ROOT "/org/muxcap/MuxCap1"
 #define BR "br0"
-#define BR_PATH ROOT "/mux/br0"
+#define BR_PATH BUS_ROOT_PATH "/mux/br0"
 #define LAT "lat0"
 #define FANOUT_PROCS 4U         /* dbus-daemon allows 256 connections per uid */
 
@@ -443,7 +442,7 @@ static void drain(DBusConnection *c) {
 static bool is_status(DBusMessage *m, void *userdata) {
         dbus_uint32_t code = 0;
 
-        return dbus_message_is_signal(m, UTIL_MUX_INTERFACE, "StatusIndication") &&
+        return dbus_message_is_signal(m, BUS_IFACE_MUX, "StatusIndication") &&
                streq(dbus_message_get_path(m), BR_PATH) &&
                dbus_message_get_args(m, NULL, DBUS_TYPE_UINT32, &code, DBUS_TYPE_INVALID) &&
                code == *(const uint32_t *) userdata;
@@ -529,7 +528,7 @@ static void *watch_run(void *userdata) {
                                         if (n == w->target_members && !w->reached_ns)
                                                 w->reached_ns = t;
                                 }
-                        } else if (dbus_message_is_signal(m, UTIL_MUX_INTERFACE, "StatusIndication")) {
+                        } else if (dbus_message_is_signal(m, BUS_IFACE_MUX, "StatusIndication")) {
                                 dbus_uint32_t code;
                                 dbus_uint64_t gen = 0;
 
@@ -578,7 +577,7 @@ static Watch watch_wait(Watch *w, unsigned timeout_s, const char *what) {
 static uint64_t mux_generation(Bench *b) {
         uint64_t g = 0;
 
-        if (util_get_property(b->bus, DEST, BR_PATH, UTIL_MUX_INTERFACE, "Generation",
+        if (util_get_property(b->bus, BUS_NAME, BR_PATH, BUS_IFACE_MUX, "Generation",
                               DBUS_TYPE_UINT64, &g) < 0)
                 die("reading br0's Generation failed");
         return g;
@@ -1177,7 +1176,7 @@ int main(int argc, char *argv[]) {
                 dbus_bus_add_match(b->bus, "type='signal',interface='" BENCH_HOP_INTERFACE "'", &error);
                 if (dbus_error_is_set(&error))
                         die("AddMatch: %s", error.message);
-                if (util_get_property(b->bus, DEST, ROOT, "org.muxcap.MuxCap1.Manager", "CoalesceMs",
+                if (util_get_property(b->bus, BUS_NAME, BUS_ROOT_PATH, "org.muxcap.MuxCap1.Manager", "CoalesceMs",
                                       DBUS_TYPE_UINT32, &cm) < 0)
                         die("reading CoalesceMs failed");
                 b->coalesce_ms = cm;

@@ -40,7 +40,7 @@ static bool is_round_signal(DBusMessage *m) {
 
         if (dbus_message_is_signal(m, BENCH_HOP_INTERFACE, "Hop"))
                 return true;
-        if (!dbus_message_is_signal(m, UTIL_MUX_INTERFACE, "StatusIndication"))
+        if (!dbus_message_is_signal(m, BUS_IFACE_MUX, "StatusIndication"))
                 return false;
         return dbus_message_get_args(m, NULL, DBUS_TYPE_UINT32, &code, DBUS_TYPE_INVALID) &&
                code == STATUS_HARDWARE_CAPABILITIES;
@@ -58,7 +58,7 @@ int bench_fanout_main(unsigned n, unsigned uid, const char *mux_path, int ctrl_f
                 perror("bench fanout: setuid");
                 return 1;
         }
-        snprintf(rule, sizeof(rule), "type='signal',interface='" UTIL_MUX_INTERFACE "',"
+        snprintf(rule, sizeof(rule), "type='signal',interface='" BUS_IFACE_MUX "',"
                  "member='StatusIndication',path='%s'", mux_path);
         for (unsigned i = 0; i < n; i++) {
                 DBusError error = DBUS_ERROR_INIT;

@@ -2,6 +2,7 @@
 /* libmuxcap: D-Bus calls and reading muxcapd's replies */
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "bus-path.h"
@@ -173,4 +174,83 @@ int bus_iter_has_interface(DBusMessageIter *ifaces, const char *iface, DBusMessa
                 dbus_message_iter_next(&entries);
         }
         return 0;
+}
+
+static int state_entry_compare(const void *a, const void *b) {
+        return strcmp(((const MuxState *) a)->name, ((const MuxState *) b)->name);
+}
+
+/* Reads the MUXes of a GetManagedObjects reply, sorted by name: all of them, or only the one
+ * at @only_path. Names are owned by the entries, properties borrowed from @reply. */
+int bus_read_mux_state(DBusMessage *reply, const char *only_path, MuxState **ret, size_t *ret_n) {
+        DBusMessageIter it, objects;
+        MuxState *entries = NULL;
+        size_t n = 0;
+        int r = 0;
+
+        if (!dbus_message_has_signature(reply, "a{oa{sa{sv}}}"))
+                return -EBADMSG;
+        (void) dbus_message_iter_init(reply, &it);
+        dbus_message_iter_recurse(&it, &objects);
+        for (; dbus_message_iter_get_arg_type(&objects) == DBUS_TYPE_DICT_ENTRY;
+             dbus_message_iter_next(&objects)) {
+                DBusMessageIter entry, props;
+                const char *path;
+                MuxProps p;
+                MuxState *e;
+                char *name = NULL;
+
+                dbus_message_iter_recurse(&objects, &entry);
+                dbus_message_iter_get_basic(&entry, &path);
+                dbus_message_iter_next(&entry);
+                if ((only_path && !streq(path, only_path)) ||
+                    bus_path_unescape(BUS_MUX_PREFIX, path, &name) < 0)
+                        continue;
+                if (bus_iter_has_interface(&entry, BUS_IFACE_MUX, &props) <= 0 ||
+                    bus_read_mux_props(&props, &p) < 0) {
+                        free(name);     /* not a MUX, or one we cannot read: skip it */
+                        continue;
+                }
+                e = realloc(entries, (n + 1) * sizeof(*e));
+                if (!e) {
+                        free(name);
+                        r = -ENOMEM;
+                        break;
+                }
+                entries = e;
+                entries[n++] = (MuxState) { .name = name, .props = p };
+        }
+        if (r < 0) {
+                for (size_t i = 0; i < n; i++)
+                        free(entries[i].name);
+                free(entries);
+                return r;
+        }
+        if (n > 0)
+                qsort(entries, n, sizeof(*entries), state_entry_compare);
+        *ret = entries;
+        *ret_n = n;
+        return 0;
+}
+
+/* Reads the string in the variant a Properties.Get reply carries. */
+int bus_read_variant_string(DBusMessage *reply, const char **ret) {
+        DBusMessageIter it, v;
+
+        if (!dbus_message_has_signature(reply, "v"))
+                return -EBADMSG;
+        (void) dbus_message_iter_init(reply, &it);
+        dbus_message_iter_recurse(&it, &v);
+        if (dbus_message_iter_get_arg_type(&v) != DBUS_TYPE_STRING)
+                return -EBADMSG;
+        dbus_message_iter_get_basic(&v, ret);
+        return 0;
+}
+
+/* The entry of @name in @entries (sorted by name), NULL if none. */
+const MuxState *bus_mux_state_find(const MuxState *entries, size_t n, const char *name) {
+        if (n == 0)
+                return NULL;
+        return bsearch(&(MuxState) { .name = (char *) name }, entries, n, sizeof(*entries),
+                       state_entry_compare);
 }

@@ -72,6 +72,15 @@ typedef struct MuxProps {
 } MuxProps;
 
 int bus_read_mux_props(DBusMessageIter *dict, MuxProps *ret);
+
+typedef struct MuxState {
+        char *name;             /* owned */
+        MuxProps props;         /* borrowed from the reply */
+} MuxState;
+
+int bus_read_mux_state(DBusMessage *reply, const char *only_path, MuxState **ret, size_t *ret_n);
+const MuxState *bus_mux_state_find(const MuxState *entries, size_t n, const char *name);
+int bus_read_variant_string(DBusMessage *reply, const char **ret);
 int bus_iter_has_interface(DBusMessageIter *ifaces, const char *iface, DBusMessageIter *ret_props);
 
 /* client-subscribe.c */

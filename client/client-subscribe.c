@@ -10,8 +10,8 @@
 #include "client-internal.h"
 #include "macro.h"
 
-/* Signals held back while the state query runs. Past this many the rest are dropped: they
- * were sent before the daemon answered the query, so its answer already covers them. */
+/* Signals held back while the state query runs. Past this many the rest are dropped, and the
+ * state is asked for again once the query ends: only a newer answer covers them. */
 #define HELD_MAX 4096
 
 static void emit(Subscription *s, const struct muxcap_event *ev) {
@@ -209,100 +209,28 @@ static void subscription_handle_signal(Subscription *s, DBusMessage *m) {
                 handle_interfaces(s, m, false);
 }
 
-typedef struct StateEntry {
-        char *name;             /* owned */
-        MuxProps props;         /* borrowed from the reply */
-} StateEntry;
-
-static int state_entry_compare(const void *a, const void *b) {
-        return strcmp(((const StateEntry *) a)->name, ((const StateEntry *) b)->name);
-}
-
-/* Reads the MUXes the subscription wants from a GetManagedObjects reply, sorted by name. */
-static int read_state(Subscription *s, DBusMessage *reply, StateEntry **ret, size_t *ret_n) {
-        DBusMessageIter it, objects;
-        StateEntry *entries = NULL;
-        size_t n = 0;
-        int r = 0;
-
-        if (!dbus_message_has_signature(reply, "a{oa{sa{sv}}}"))
-                return -EBADMSG;
-        (void) dbus_message_iter_init(reply, &it);
-        dbus_message_iter_recurse(&it, &objects);
-        for (; dbus_message_iter_get_arg_type(&objects) == DBUS_TYPE_DICT_ENTRY;
-             dbus_message_iter_next(&objects)) {
-                DBusMessageIter entry, props;
-                const char *path;
-                MuxProps p;
-                StateEntry *e;
-                char *name;
-
-                dbus_message_iter_recurse(&objects, &entry);
-                dbus_message_iter_get_basic(&entry, &path);
-                dbus_message_iter_next(&entry);
-                name = subscription_mux_name(s, path);
-                if (!name)
-                        continue;
-                if (bus_iter_has_interface(&entry, BUS_IFACE_MUX, &props) <= 0 ||
-                    bus_read_mux_props(&props, &p) < 0) {
-                        free(name);     /* not a MUX, or one we cannot read: skip it */
-                        continue;
-                }
-                e = realloc(entries, (n + 1) * sizeof(*e));
-                if (!e) {
-                        free(name);
-                        r = -ENOMEM;
-                        break;
-                }
-                entries = e;
-                entries[n++] = (StateEntry) { .name = name, .props = p };
-        }
-        if (r < 0) {
-                for (size_t i = 0; i < n; i++)
-                        free(entries[i].name);
-                free(entries);
-                return r;
-        }
-        if (n > 0)
-                qsort(entries, n, sizeof(*entries), state_entry_compare);
-        *ret = entries;
-        *ret_n = n;
-        return 0;
-}
-
-static int read_instance_id(DBusMessage *reply, const char **ret) {
-        DBusMessageIter it, v;
-
-        if (!dbus_message_has_signature(reply, "v"))
-                return -EBADMSG;
-        (void) dbus_message_iter_init(reply, &it);
-        dbus_message_iter_recurse(&it, &v);
-        if (dbus_message_iter_get_arg_type(&v) != DBUS_TYPE_STRING)
-                return -EBADMSG;
-        dbus_message_iter_get_basic(&v, ret);
-        return 0;
-}
-
 /* Whether a signal held before the state answer still counts: a StatusIndication for a
  * MUX in the state (@entries, sorted by name). */
-static bool state_covers_signal(Subscription *s, const StateEntry *entries, size_t n,
+static bool state_covers_signal(Subscription *s, const MuxState *entries, size_t n,
                                 DBusMessage *m) {
         _cleanup_free_ char *name = NULL;
 
         if (!dbus_message_is_signal(m, BUS_IFACE_MUX, "StatusIndication"))
                 return false;
         name = subscription_mux_name(s, dbus_message_get_path(m));
-        return name && n > 0 &&
-               bsearch(&(StateEntry) { .name = name }, entries, n, sizeof(*entries),
-                       state_entry_compare);
+        return name && bus_mux_state_find(entries, n, name);
 }
 
-/* Both answers are in: deliver the state, then the signals held back meanwhile. */
+static int subscription_start_fetch(Subscription *s);
+
+/* Both answers are in: deliver the state, then the signals held back meanwhile. When some
+ * could not be held, the state is asked for again instead: only a newer state covers them. */
 static void subscription_deliver_state(Subscription *s) {
+        bool overflow = s->held_overflow;
         DBusMessage *instance = s->reply_instance, *objects = s->reply_objects;
         DBusMessage **held = s->held;
         size_t n_held = s->n_held, n_covered = s->n_held_covered, n = 0;
-        StateEntry *entries = NULL;
+        MuxState *entries = NULL;
         const char *id = NULL, *sender;
         char *owner;
 
@@ -310,12 +238,14 @@ static void subscription_deliver_state(Subscription *s) {
         s->held = NULL;
         s->n_held = 0;
         s->n_held_covered = 0;
+        s->held_overflow = false;
         s->fetching = false;
 
         sender = dbus_message_get_sender(objects);
         if (dbus_message_get_type(instance) == DBUS_MESSAGE_TYPE_ERROR ||
             dbus_message_get_type(objects) == DBUS_MESSAGE_TYPE_ERROR || !sender ||
-            read_instance_id(instance, &id) < 0 || read_state(s, objects, &entries, &n) < 0) {
+            bus_read_variant_string(instance, &id) < 0 ||
+            bus_read_mux_state(objects, s->mux_path, &entries, &n) < 0) {
                 /* Not running, or not answering as muxcapd does: report it as gone. A new
                  * owner of the name will bring a new query. */
                 daemon_gone(s);
@@ -331,8 +261,13 @@ static void subscription_deliver_state(Subscription *s) {
         s->gone_reported = false;
         if (!s->instance_id || !streq(s->instance_id, id)) {
                 /* A new instance: its generations start again at 1. */
+                char *copy = strdup(id);
+                if (!copy) {
+                        daemon_gone(s);
+                        goto finish;
+                }
                 free(s->instance_id);
-                s->instance_id = strdup(id);
+                s->instance_id = copy;
                 gen_filter_clear(&s->filter);
                 emit_simple(s, MUXCAP_EVENT_DAEMON_APPEARED, NULL);
         }
@@ -356,6 +291,11 @@ static void subscription_deliver_state(Subscription *s) {
          * generations, so that its generation-1 indications came a second time. Only their
          * indications for MUXes in the state go on, through the generation filter. Signals
          * held after that answer (InstanceId still pending) are newer: handled as usual. */
+        if (overflow && !s->dead && !s->fetching) {
+                if (subscription_start_fetch(s) < 0)
+                        daemon_gone(s);
+                goto finish;
+        }
         for (size_t i = 0; i < n_held && !s->dead && !s->fetching; i++)
                 if (i >= n_covered || state_covers_signal(s, entries, n, held[i]))
                         subscription_handle_signal(s, held[i]);

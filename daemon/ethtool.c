@@ -47,20 +47,8 @@ static const char *const feature_table[_FEATURE_MAX] = {
         [FEATURE_RX_LRO] = "rx-lro",
 };
 
-/* Returns the kernel name of @f, NULL when out of range. */
-const char *feature_to_string(Feature f) {
-        return f >= 0 && f < _FEATURE_MAX ? feature_table[f] : NULL;
-}
-
-/* Returns the Feature named @s (kernel name), _FEATURE_INVALID when unknown. */
-Feature feature_from_string(const char *s) {
-        if (!s)
-                return _FEATURE_INVALID;
-        for (Feature f = 0; f < _FEATURE_MAX; f++)
-                if (streq(feature_table[f], s))
-                        return f;
-        return _FEATURE_INVALID;
-}
+/* feature_{to,from}_string(): the kernel's names; _FEATURE_INVALID for others. */
+DEFINE_STRING_TABLE_LOOKUP(feature, Feature)
 
 static int ethtool_ioctl(Ethtool *e, const char *ifname, void *cmd) {
         struct ifreq ifr = { 0 };

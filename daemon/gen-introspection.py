@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-# Turns each <interface> of proto/org.muxcap.MuxCap1.xml into a C string, so the daemon's
-# Introspect answers from the same file that is installed: one source of truth.
+# Turns each <interface> of proto/org.muxcap.MuxCap1.xml into C strings, so the daemon's
+# Introspect answers from the same file that is installed: one source of truth. The methods
+# and signals come from here (introspection_xml_<iface>_members); the properties come from the
+# service's property tables, and a unit test holds the two against the whole interface text
+# (introspection_xml_<iface>).
 import re
 import sys
 
@@ -11,17 +14,35 @@ xml = re.sub(r'<!--.*?-->', '', xml, flags=re.S)
 names = {'org.muxcap.MuxCap1.Manager': 'manager', 'org.muxcap.MuxCap1.Mux': 'mux',
          'org.muxcap.MuxCap1.Nic': 'nic'}
 found = {}
+members = {}
 for m in re.finditer(r'(<interface name="([^"]+)">.*?</interface>)', xml, flags=re.S):
-    lines = [l.rstrip() for l in m.group(1).splitlines() if l.strip()]
-    found[names[m.group(2)]] = '\n'.join(' ' + l.strip() if i in (0, len(lines) - 1) else '  ' + l.strip()
+    lines = [l.strip() for l in m.group(1).splitlines() if l.strip()]
+    found[names[m.group(2)]] = '\n'.join(' ' + l if i in (0, len(lines) - 1) else '  ' + l
                                          for i, l in enumerate(lines)) + '\n'
+    rest, in_property = [], False
+    for l in lines[1:-1]:
+        if l.startswith('<property'):
+            in_property = not l.endswith('/>')
+            continue
+        if in_property:
+            in_property = l != '</property>'
+            continue
+        rest.append('  ' + l + '\n')
+    members[names[m.group(2)]] = ''.join(rest)
+
+
+def c_string(text):
+    return text.replace('\\', '\\\\').replace('"', '\\"').replace('\n', '\\n"\n        "')
+
+
 with open(out_c, 'w') as f:
     f.write('/* Generated from org.muxcap.MuxCap1.xml by gen-introspection.py */\n')
     f.write('#include "introspection.h"\n')
     for key in ('manager', 'mux', 'nic'):
-        text = found[key].replace('\\', '\\\\').replace('"', '\\"').replace('\n', '\\n"\n        "')
-        f.write('const char introspection_xml_%s[] =\n        "%s";\n' % (key, text))
+        f.write('const char introspection_xml_%s[] =\n        "%s";\n' % (key, c_string(found[key])))
+        f.write('const char introspection_xml_%s_members[] =\n        "%s";\n' % (key, c_string(members[key])))
 with open(out_h, 'w') as f:
     f.write('/* Generated from org.muxcap.MuxCap1.xml by gen-introspection.py */\n#pragma once\n')
     for key in ('manager', 'mux', 'nic'):
         f.write('extern const char introspection_xml_%s[];\n' % key)
+        f.write('extern const char introspection_xml_%s_members[];\n' % key)

@@ -12,12 +12,11 @@
 #include "schemas.h"
 #include "strv.h"
 
-int mux_new(Mux **ret, Manager *m, const char *name, const char *kind, bool declared) {
+int mux_new(Mux **ret, const char *name, const char *kind, bool declared) {
         _cleanup_(mux_freep) Mux *x = calloc(1, sizeof(Mux));
 
         if (!x)
                 return -ENOMEM;
-        x->manager = m;
         x->declared = declared;
         value_init(&x->hw, &schema_tcp_connection_offload);
         x->cur = x->pub_hw = x->pub_cur = x->hw;
@@ -29,8 +28,8 @@ int mux_new(Mux **ret, Manager *m, const char *name, const char *kind, bool decl
         return 0;
 }
 
-/* Frees @x and clears the weak pointer its device holds; the caller unlinks it from the
- * manager's table and withdraws its D-Bus object first. */
+/* Frees @x and clears the weak pointer its device holds; the caller has unlinked it from the
+ * model's table, and the publisher has withdrawn its D-Bus object. */
 Mux *mux_free(Mux *x) {
         if (!x)
                 return NULL;

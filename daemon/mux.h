@@ -12,7 +12,7 @@
 #include "macro.h"
 #include "record.h"
 
-typedef struct Manager Manager;
+typedef struct Publisher Publisher;
 typedef struct Nic Nic;
 struct event;
 
@@ -23,7 +23,6 @@ typedef struct MuxMember {
 } MuxMember;
 
 typedef struct Mux {
-        Manager *manager;               /* borrowed: outlives this */
         char *name;                     /* owned */
         char *kind;                     /* owned: link kind, or "declared" */
         bool declared;
@@ -43,7 +42,8 @@ typedef struct Mux {
         AggregateLimit hw_limits[_FIELD_MAX], cur_limits[_FIELD_MAX];
         Source hw_src[_FIELD_MAX], cur_src[_FIELD_MAX];  /* as a member of another MUX */
 
-        /* What D-Bus shows. */
+        /* What D-Bus shows: written by publish.c only. */
+        Publisher *publisher;           /* weak: the window timer's owner */
         bool published;
         uint64_t generation;
         RecordValue pub_hw, pub_cur;
@@ -55,7 +55,7 @@ typedef struct Mux {
         bool window_due;                /* the window ended; the next sync decides */
 } Mux;
 
-int mux_new(Mux **ret, Manager *m, const char *name, const char *kind, bool declared);
+int mux_new(Mux **ret, const char *name, const char *kind, bool declared);
 Mux *mux_free(Mux *x);
 DEFINE_TRIVIAL_CLEANUP_FUNC(Mux *, mux_free)
 

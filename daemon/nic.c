@@ -25,7 +25,7 @@ int nic_new(Nic **ret, int ifindex) {
         return 0;
 }
 
-/* Frees @n; the caller has removed it from the manager's table and cleared its MUX. */
+/* Frees @n; the caller has removed it from the model's table and cleared its MUX. */
 Nic *nic_free(Nic *n) {
         if (!n)
                 return NULL;

@@ -37,7 +37,7 @@ typedef struct Nic {
 
         Mux *mux;                       /* weak: the kernel MUX this NIC is, cleared by mux_free() */
 
-        /* What D-Bus shows; only the service reads these. */
+        /* What D-Bus shows: written by publish.c, read by the service. */
         bool published;
         char *pub_name;                 /* owned: the name its object path was made from */
         RecordValue pub_hw, pub_cur;

@@ -1,13 +1,18 @@
 /* SPDX-License-Identifier: MIT */
-/* The D-Bus service: objects, properties, signals and access checks; never reads the kernel */
+/* The D-Bus service: objects, properties, signals and access checks; reads the published
+ * state of the model and never the kernel, reaches the daemon only through ServiceActions */
 #pragma once
 
 #include <stdbool.h>
+#include <stdint.h>
 
-typedef struct Manager Manager;
+#include "macro.h"
+
+typedef struct Model Model;
 typedef struct Mux Mux;
 typedef struct Nic Nic;
 typedef struct Service Service;
+struct event_base;
 
 /* What changed on a published object, for PropertiesChanged. */
 enum {
@@ -19,16 +24,29 @@ enum {
         CHANGED_GENERATION = 1 << 5,
 };
 
-int service_new(Service **ret, Manager *m, const char *bus);
-Service *service_free(Service *s);
+/* The daemon's actions the bus may ask for; each gets the userdata given to service_new(). */
+typedef struct ServiceActions {
+        int (*resync)(void *userdata);
+        int (*reload)(void *userdata, char **reterr_message);   /* message: owned by the caller */
+        void (*exit)(void *userdata, int code);                 /* the bus is gone */
+} ServiceActions;
 
+typedef struct ServiceOptions {
+        const char *bus;                /* "system", "session" or an address */
+        const char *instance_id;        /* InstanceId: 32 hex digits */
+        uint32_t coalesce_ms;
+} ServiceOptions;
+
+int service_new(Service **ret, struct event_base *base, const ServiceOptions *options,
+                const Model *model, const ServiceActions *actions, void *userdata);
+Service *service_free(Service *s);
+DEFINE_TRIVIAL_CLEANUP_FUNC(Service *, service_free)
+
+/* Emission, called by the publisher only. */
 void service_nic_added(Service *s, const Nic *n);
 void service_nic_changed(Service *s, const Nic *n, unsigned changed);
 void service_nic_removed(Service *s, const Nic *n);
 void service_mux_added(Service *s, const Mux *x);
 void service_mux_changed(Service *s, const Mux *x, unsigned changed);
 void service_mux_removed(Service *s, const Mux *x);
-void service_manager_changed(Service *s);
-
-int object_path_escape(const char *prefix, const char *name, char **ret);
-int object_path_unescape(const char *escaped, char **ret);
+void service_set_coalesce_ms(Service *s, uint32_t coalesce_ms);

@@ -29,48 +29,23 @@ struct UdevSource {
         void *userdata;                 /* borrowed */
 };
 
-static const char *const mode_table[_UDEV_SOURCE_MODE_MAX] = {
+static const char *const udev_source_mode_table[_UDEV_SOURCE_MODE_MAX] = {
         [UDEV_SOURCE_AUTO] = "auto",
         [UDEV_SOURCE_UDEV] = "udev",
         [UDEV_SOURCE_KERNEL] = "kernel",
 };
 
-static const char *const action_table[_UDEV_ACTION_MAX] = {
+static const char *const udev_action_table[_UDEV_ACTION_MAX] = {
         [UDEV_ACTION_ADD] = "add",
         [UDEV_ACTION_REMOVE] = "remove",
         [UDEV_ACTION_MOVE] = "move",
         [UDEV_ACTION_CHANGE] = "change",
 };
 
-/* Returns the name of @m, NULL when out of range. */
-const char *udev_source_mode_to_string(UdevSourceMode m) {
-        return m >= 0 && m < _UDEV_SOURCE_MODE_MAX ? mode_table[m] : NULL;
-}
-
-/* Parses "auto", "udev" or "kernel"; _UDEV_SOURCE_MODE_INVALID otherwise. */
-UdevSourceMode udev_source_mode_from_string(const char *s) {
-        if (!s)
-                return _UDEV_SOURCE_MODE_INVALID;
-        for (UdevSourceMode m = 0; m < _UDEV_SOURCE_MODE_MAX; m++)
-                if (streq(mode_table[m], s))
-                        return m;
-        return _UDEV_SOURCE_MODE_INVALID;
-}
-
-/* Returns the uevent name of @a, NULL when out of range. */
-const char *udev_action_to_string(UdevAction a) {
-        return a >= 0 && a < _UDEV_ACTION_MAX ? action_table[a] : NULL;
-}
-
-/* Parses the actions we handle; _UDEV_ACTION_INVALID for others (bind, unbind, ...). */
-UdevAction udev_action_from_string(const char *s) {
-        if (!s)
-                return _UDEV_ACTION_INVALID;
-        for (UdevAction a = 0; a < _UDEV_ACTION_MAX; a++)
-                if (streq(action_table[a], s))
-                        return a;
-        return _UDEV_ACTION_INVALID;
-}
+/* udev_source_mode_{to,from}_string(): "auto", "udev", "kernel"; udev_action_{to,from}_string():
+ * the actions we handle, _UDEV_ACTION_INVALID for others (bind, unbind, ...). */
+DEFINE_STRING_TABLE_LOOKUP(udev_source_mode, UdevSourceMode)
+DEFINE_STRING_TABLE_LOOKUP(udev_action, UdevAction)
 
 /* Resolves AUTO by whether udevd's control socket @control_path exists. */
 UdevSourceMode udev_source_mode_resolve(UdevSourceMode mode, const char *control_path) {

@@ -22,8 +22,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define NAME "org.muxcap.MuxCap1"
-#define ROOT "/org/muxcap/MuxCap1"
+#include "bus-path.h"
+
 #define MAX_OBJECTS 32
 #define MAX_MEMBERS 8
 
@@ -101,7 +101,7 @@ static Object *upsert(const char *name, bool is_mux) {
         if (!o->used) {
                 *o = (Object) { .used = true, .is_mux = is_mux };
                 snprintf(o->name, sizeof(o->name), "%s", name);
-                escape(is_mux ? ROOT "/mux" : ROOT "/nic", name, o->path);
+                escape(is_mux ? BUS_ROOT_PATH "/mux" : BUS_ROOT_PATH "/nic", name, o->path);
         }
         return o;
 }
@@ -168,7 +168,7 @@ static void append_props(DBusMessageIter *it, const Object *o) {
 }
 
 static void append_interfaces(DBusMessageIter *it, const Object *o) {
-        const char *iface = o->is_mux ? NAME ".Mux" : NAME ".Nic";
+        const char *iface = o->is_mux ? BUS_NAME ".Mux" : BUS_NAME ".Nic";
         DBusMessageIter ifaces, e;
 
         dbus_message_iter_open_container(it, DBUS_TYPE_ARRAY, "{sa{sv}}", &ifaces);
@@ -180,7 +180,7 @@ static void append_interfaces(DBusMessageIter *it, const Object *o) {
 }
 
 static void send_signal(const Signal *s) {
-        DBusMessage *m = dbus_message_new_signal(s->path, NAME ".Mux", "StatusIndication");
+        DBusMessage *m = dbus_message_new_signal(s->path, BUS_NAME ".Mux", "StatusIndication");
         DBusMessageIter it;
 
         dbus_message_iter_init_append(m, &it);
@@ -200,7 +200,7 @@ static DBusHandlerResult handle(DBusConnection *c, DBusMessage *m, void *userdat
 
         if (dbus_message_get_type(m) != DBUS_MESSAGE_TYPE_METHOD_CALL || !iface || !member)
                 return DBUS_HANDLER_RESULT_NOT_YET_HANDLED;
-        if (strcmp(path, ROOT) == 0 && strcmp(member, "GetManagedObjects") == 0) {
+        if (strcmp(path, BUS_ROOT_PATH) == 0 && strcmp(member, "GetManagedObjects") == 0) {
                 DBusMessageIter objs, e;
 
                 for (int i = 0; i < n_prereply; i++)
@@ -220,7 +220,7 @@ static DBusHandlerResult handle(DBusConnection *c, DBusMessage *m, void *userdat
                         dbus_message_iter_close_container(&objs, &e);
                 }
                 dbus_message_iter_close_container(&it, &objs);
-        } else if (strcmp(path, ROOT) == 0 && strcmp(member, "Get") == 0) {
+        } else if (strcmp(path, BUS_ROOT_PATH) == 0 && strcmp(member, "Get") == 0) {
                 const char *i, *p, *id = instance_id;
                 DBusMessageIter v;
 
@@ -234,7 +234,7 @@ static DBusHandlerResult handle(DBusConnection *c, DBusMessage *m, void *userdat
                         dbus_message_iter_append_basic(&v, DBUS_TYPE_STRING, &id);
                         dbus_message_iter_close_container(&it, &v);
                 }
-        } else if (strcmp(path, ROOT) == 0 &&
+        } else if (strcmp(path, BUS_ROOT_PATH) == 0 &&
                    (strcmp(member, "GetMux") == 0 || strcmp(member, "GetNic") == 0)) {
                 bool mux = strcmp(member, "GetMux") == 0;
                 const char *name;
@@ -242,8 +242,8 @@ static DBusHandlerResult handle(DBusConnection *c, DBusMessage *m, void *userdat
                 if (!dbus_message_get_args(m, NULL, DBUS_TYPE_STRING, &name, DBUS_TYPE_INVALID))
                         reply = dbus_message_new_error(m, DBUS_ERROR_INVALID_ARGS, "name");
                 else if (!(o = find(name, mux)))
-                        reply = dbus_message_new_error(m, mux ? NAME ".Error.NoSuchMux" :
-                                                       NAME ".Error.NoSuchNic", name);
+                        reply = dbus_message_new_error(m, mux ? BUS_NAME ".Error.NoSuchMux" :
+                                                       BUS_NAME ".Error.NoSuchNic", name);
                 else {
                         const char *p = o->path;
 
@@ -298,7 +298,7 @@ static void parse_signal(char **tok, Signal *s) {
         if (o)
                 strcpy(s->path, o->path);
         else
-                escape(ROOT "/mux", tok[1], s->path);
+                escape(BUS_ROOT_PATH "/mux", tok[1], s->path);
         s->code = (uint32_t) strtoul(tok[2], NULL, 0);
         s->generation = strtoull(tok[3], NULL, 0);
         s->size = hex(tok[4], s->buf);
@@ -332,7 +332,7 @@ static void command(char *line) {
                         o->members[o->n_members++] = strdup(tok[i]);
         } else if (strcmp(tok[0], "own") == 0 && n == 2) {
                 snprintf(instance_id, sizeof(instance_id), "%s", tok[1]);
-                if (dbus_bus_request_name(conn, NAME, DBUS_NAME_FLAG_DO_NOT_QUEUE, NULL) !=
+                if (dbus_bus_request_name(conn, BUS_NAME, DBUS_NAME_FLAG_DO_NOT_QUEUE, NULL) !=
                     DBUS_REQUEST_NAME_REPLY_PRIMARY_OWNER) {
                         printf("error: name not acquired\n");
                         return;
@@ -342,14 +342,14 @@ static void command(char *line) {
                 Object *o = find(tok[1], true);
                 DBusMessage *m;
                 DBusMessageIter it, a;
-                const char *iface = NAME ".Mux", *p;
+                const char *iface = BUS_NAME ".Mux", *p;
 
                 if (!o) {
                         printf("error: no such mux\n");
                         return;
                 }
                 p = o->path;
-                m = dbus_message_new_signal(ROOT, "org.freedesktop.DBus.ObjectManager",
+                m = dbus_message_new_signal(BUS_ROOT_PATH, "org.freedesktop.DBus.ObjectManager",
                                             added ? "InterfacesAdded" : "InterfacesRemoved");
                 dbus_message_iter_init_append(m, &it);
                 dbus_message_iter_append_basic(&it, DBUS_TYPE_OBJECT_PATH, &p);

@@ -16,14 +16,12 @@
 
 #include "muxcap/muxcap.h"
 #include "util.h"
+#include "bus-path.h"
 
 #ifndef MUXCAPCTL_PATH
 #error "MUXCAPCTL_PATH: the muxcapctl under test, set by meson.build"
 #endif
 
-#define DEST "org.muxcap.MuxCap1"
-#define ROOT "/org/muxcap/MuxCap1"
-#define MANAGER "org.muxcap.MuxCap1.Manager"
 #define HW MUXCAP_STATUS_HARDWARE_CAPABILITIES
 #define CUR MUXCAP_STATUS_OFFLOAD_RESUME
 #define WAIT_MS 10000   /* generous: the ASan build starts slowly */
@@ -376,21 +374,21 @@ static void daemon_start(Ctx *x, const char *name) {
                                                        "--udev-source=udev", "--log-level=debug",
                                                        NULL });
         check(util_process_wait_ready(x->daemon, WAIT_MS) == 0, "%s did not get ready", name);
-        check(util_wait_name(x->obs, DEST, WAIT_MS) == 0, "%s did not own " DEST, name);
+        check(util_wait_name(x->obs, BUS_NAME, WAIT_MS) == 0, "%s did not own " BUS_NAME, name);
 }
 
 static char *mux_path(const char *name) {
         char *p;
 
         /* the test's MUX names are [A-Za-z0-9] only: no escaping */
-        check(asprintf(&p, ROOT "/mux/%s", name) >= 0, "out of memory");
+        check(asprintf(&p, BUS_ROOT_PATH "/mux/%s", name) >= 0, "out of memory");
         return p;
 }
 
 static uint64_t generation(const Ctx *x, const char *mux) {
         _cleanup_free_ char *path = mux_path(mux);
         uint64_t g = 0;
-        int r = util_get_property(x->obs, DEST, path, UTIL_MUX_INTERFACE, "Generation",
+        int r = util_get_property(x->obs, BUS_NAME, path, BUS_IFACE_MUX, "Generation",
                                   DBUS_TYPE_UINT64, &g);
 
         check(r == 0, "%s Generation: %s", mux, strerror(-r));
@@ -399,7 +397,7 @@ static uint64_t generation(const Ctx *x, const char *mux) {
 
 static char *instance_id(const Ctx *x) {
         char *id = NULL;
-        int r = util_get_property(x->obs, DEST, ROOT, MANAGER, "InstanceId", DBUS_TYPE_STRING, &id);
+        int r = util_get_property(x->obs, BUS_NAME, BUS_ROOT_PATH, BUS_IFACE_MANAGER, "InstanceId", DBUS_TYPE_STRING, &id);
 
         check(r == 0, "InstanceId: %s", strerror(-r));
         return id;
@@ -409,7 +407,7 @@ static int property_hex(const Ctx *x, const char *mux, const char *prop, char *o
         _cleanup_free_ char *path = mux_path(mux);
         uint8_t buf[64];
         size_t n = 0;
-        int r = util_get_property_bytes(x->obs, DEST, path, UTIL_MUX_INTERFACE, prop, buf,
+        int r = util_get_property_bytes(x->obs, BUS_NAME, path, BUS_IFACE_MUX, prop, buf,
                                         sizeof(buf), &n);
 
         if (r >= 0)
@@ -917,7 +915,7 @@ static void test_change_while_subscribed(Ctx *x, uint64_t g0, UtilProcess *mon_j
         wait_mux(x, "br0", REC_BR0, REC_BR0_TSO_OFF);
         /* muxcapd sent exactly this (the hardware record did not change) ... */
         check(x->n_seen - seen0 == 1 && x->seen[seen0].status_code == CUR &&
-              x->seen[seen0].generation == g2 && streq(x->seen[seen0].path, ROOT "/mux/br0"),
+              x->seen[seen0].generation == g2 && streq(x->seen[seen0].path, BUS_ROOT_PATH "/mux/br0"),
               "the observer saw %zu indications, want 1 (br0 current config gen %" PRIu64 ")",
               x->n_seen - seen0, g2);
         /* ... and each subscription delivered it once, nothing else */

@@ -13,9 +13,8 @@
 #include "field.h"
 #include "record.h"
 #include "util.h"
+#include "bus-path.h"
 
-#define DEST "org.muxcap.MuxCap1"
-#define ROOT "/org/muxcap/MuxCap1"
 #define HW STATUS_HARDWARE_CAPABILITIES
 #define CUR STATUS_OFFLOAD_RESUME
 
@@ -63,7 +62,7 @@ static void expect_property_hex(DBusConnection *c, const char *path, const char 
         char got[129];
         size_t n = 0;
 
-        assert(util_get_property_bytes(c, DEST, path, iface, prop, buf, sizeof(buf), &n) == 0);
+        assert(util_get_property_bytes(c, BUS_NAME, path, iface, prop, buf, sizeof(buf), &n) == 0);
         hex(buf, n, got);
         if (!streq(got, want_hex)) {
                 fprintf(stderr, "FAIL: %s %s = %s, want %s\n", path, prop, got, want_hex);
@@ -74,13 +73,13 @@ static void expect_property_hex(DBusConnection *c, const char *path, const char 
 static uint64_t generation(DBusConnection *c, const char *path) {
         uint64_t g = 0;
 
-        assert(util_get_property(c, DEST, path, UTIL_MUX_INTERFACE, "Generation", DBUS_TYPE_UINT64, &g) == 0);
+        assert(util_get_property(c, BUS_NAME, path, BUS_IFACE_MUX, "Generation", DBUS_TYPE_UINT64, &g) == 0);
         return g;
 }
 
 /* A string-array property, space-separated. */
 static char *strv_property(DBusConnection *c, const char *path, const char *iface, const char *prop) {
-        DBusMessage *m = util_call(c, DEST, path, "org.freedesktop.DBus.Properties", "Get",
+        DBusMessage *m = util_call(c, BUS_NAME, path, "org.freedesktop.DBus.Properties", "Get",
                                    DBUS_TYPE_STRING, &iface, DBUS_TYPE_STRING, &prop, DBUS_TYPE_INVALID);
         DBusMessageIter it, v, a;
         char *out = calloc(1, 4096);
@@ -112,13 +111,13 @@ static void expect_strv(DBusConnection *c, const char *path, const char *iface, 
 }
 
 static void expect_members(DBusConnection *c, const char *path, const char *want) {
-        expect_strv(c, path, UTIL_MUX_INTERFACE, "Members", want);
+        expect_strv(c, path, BUS_IFACE_MUX, "Members", want);
 }
 
 static void expect_error(DBusConnection *c, const char *path, const char *iface, const char *method,
                          const char *error, const char *arg) {
-        DBusMessage *m = arg ? util_call(c, DEST, path, iface, method, DBUS_TYPE_STRING, &arg, DBUS_TYPE_INVALID)
-                             : util_call(c, DEST, path, iface, method, DBUS_TYPE_INVALID);
+        DBusMessage *m = arg ? util_call(c, BUS_NAME, path, iface, method, DBUS_TYPE_STRING, &arg, DBUS_TYPE_INVALID)
+                             : util_call(c, BUS_NAME, path, iface, method, DBUS_TYPE_INVALID);
 
         assert(m);
         if (dbus_message_get_type(m) != DBUS_MESSAGE_TYPE_ERROR || !streq(dbus_message_get_error_name(m), error)) {
@@ -143,7 +142,7 @@ int main(void) {
         _cleanup_(util_bus_closep) DBusConnection *c = NULL;
         const char *muxcapd = getenv("MUXCAPD"), *dir;
         char conf[512], bus_arg[600], conf_arg[600];
-        const char *br0 = ROOT "/mux/br0";
+        const char *br0 = BUS_ROOT_PATH "/mux/br0";
         int status;
 
         util_require_ns_run();
@@ -169,10 +168,10 @@ int main(void) {
         d = util_spawn("muxcapd", (char *const[]) { (char *) muxcapd, bus_arg, conf_arg,
                                                     "--udev-source=udev", "--log-level=debug", NULL });
         assert(util_process_wait_ready(d, UTIL_TIMEOUT_MS) == 0);
-        assert(util_wait_name(c, DEST, UTIL_TIMEOUT_MS) == 0);
+        assert(util_wait_name(c, BUS_NAME, UTIL_TIMEOUT_MS) == 0);
 
         /* Declared MUXes exist from the start, empty. */
-        expect_members(c, ROOT "/mux/team0", "");
+        expect_members(c, BUS_ROOT_PATH "/mux/team0", "");
 
         /* A new bridge: InterfacesAdded, then both records with generation 1, all zero. */
         util_run("ip link add br0 type bridge");
@@ -191,7 +190,7 @@ int main(void) {
         /* Offloads toggled: the current config follows, the hardware record does not. */
         util_run("ethtool -K uA tso off");
         expect(c, br0, CUR, 3, "80021400" "06000000" "40000000" "00100000" "00000000");
-        expect_property_hex(c, br0, UTIL_MUX_INTERFACE, "HardwareCapabilities",
+        expect_property_hex(c, br0, BUS_IFACE_MUX, "HardwareCapabilities",
                             "80021400" "06000000" "45000000" "00100000" "00000000");
         assert(generation(c, br0) == 3);
 
@@ -212,7 +211,7 @@ int main(void) {
         assert(count_in_log(d, "nic 'badA': udev property MUXCAP_CAPACITY='notanumber' is invalid") == 1);
         assert(count_in_log(d, "nic 'badA': udev property MUXCAP_IPV6='maybe' is invalid") == 1);
         {
-                DBusMessage *m = util_call(c, DEST, ROOT, "org.muxcap.MuxCap1.Manager", "GetNic",
+                DBusMessage *m = util_call(c, BUS_NAME, BUS_ROOT_PATH, "org.muxcap.MuxCap1.Manager", "GetNic",
                                            DBUS_TYPE_STRING, &(const char *) { "badA" }, DBUS_TYPE_INVALID);
                 assert(m && dbus_message_get_type(m) == DBUS_MESSAGE_TYPE_METHOD_RETURN);
                 dbus_message_unref(m);
@@ -228,26 +227,26 @@ int main(void) {
         util_run("sleep 0.3");
         expect_members(c, br0, "uR");
         assert(generation(c, br0) == 5);
-        expect_error(c, ROOT, "org.muxcap.MuxCap1.Manager", "GetNic", "org.muxcap.MuxCap1.Error.NoSuchNic", "uA");
+        expect_error(c, BUS_ROOT_PATH, "org.muxcap.MuxCap1.Manager", "GetNic", "org.muxcap.MuxCap1.Error.NoSuchNic", "uA");
 
         /* Declared MUX by glob, config values, capacity policy sum saturating. udev sets
          * the two ends up one after the other, so wait for both, then check the state. */
         util_run("ip link add dA type veth peer name dB && udevadm settle && sleep 0.2");
-        expect_members(c, ROOT "/mux/team0", "dA dB");
-        expect_property_hex(c, ROOT "/mux/team0", UTIL_MUX_INTERFACE, "HardwareCapabilities",
+        expect_members(c, BUS_ROOT_PATH "/mux/team0", "dA dB");
+        expect_property_hex(c, BUS_ROOT_PATH "/mux/team0", BUS_IFACE_MUX, "HardwareCapabilities",
                             "80021400" "06000000" "05000000" "ffffffff" "00000000");
 
         /* Nested: 'outer' holds the bridge (its aggregate, which 'outer' followed all along)
          * and cA, whose config sets capacity 100 and SACK. */
         util_run("ip link add cA type veth peer name cB && udevadm settle && sleep 0.2");
-        expect_members(c, ROOT "/mux/outer", "br0 cA");
+        expect_members(c, BUS_ROOT_PATH "/mux/outer", "br0 cA");
         /* Each NIC lists the MUXes it is a member of; a MUX device is a member too. */
-        expect_strv(c, ROOT "/nic/uR", "org.muxcap.MuxCap1.Nic", "Muxes", "br0");
-        expect_strv(c, ROOT "/nic/br0", "org.muxcap.MuxCap1.Nic", "Muxes", "outer");
-        expect_strv(c, ROOT "/nic/cA", "org.muxcap.MuxCap1.Nic", "Muxes", "outer");
-        expect_strv(c, ROOT "/nic/dB", "org.muxcap.MuxCap1.Nic", "Muxes", "team0");
-        expect_strv(c, ROOT "/nic/cB", "org.muxcap.MuxCap1.Nic", "Muxes", "");
-        expect_property_hex(c, ROOT "/mux/outer", UTIL_MUX_INTERFACE, "HardwareCapabilities",
+        expect_strv(c, BUS_ROOT_PATH "/nic/uR", "org.muxcap.MuxCap1.Nic", "Muxes", "br0");
+        expect_strv(c, BUS_ROOT_PATH "/nic/br0", "org.muxcap.MuxCap1.Nic", "Muxes", "outer");
+        expect_strv(c, BUS_ROOT_PATH "/nic/cA", "org.muxcap.MuxCap1.Nic", "Muxes", "outer");
+        expect_strv(c, BUS_ROOT_PATH "/nic/dB", "org.muxcap.MuxCap1.Nic", "Muxes", "team0");
+        expect_strv(c, BUS_ROOT_PATH "/nic/cB", "org.muxcap.MuxCap1.Nic", "Muxes", "");
+        expect_property_hex(c, BUS_ROOT_PATH "/mux/outer", BUS_IFACE_MUX, "HardwareCapabilities",
                             "80021400" "06000000" "45000000" "64000000" "00000000");
         while (util_wait_status(c, NULL, NULL, 100, NULL) == 0)
                 ;       /* drain: the burst below counts only its own indications */
@@ -264,7 +263,7 @@ int main(void) {
                 printf("burst of 41 flips in %llu ms gave %d indications\n", (unsigned long long) took, n);
                 assert(n >= 1);
                 assert((uint64_t) n <= 2 * (took / 50 + 2));
-                expect_property_hex(c, br0, UTIL_MUX_INTERFACE, "CurrentConfig",
+                expect_property_hex(c, br0, BUS_IFACE_MUX, "CurrentConfig",
                                     "80021400" "06000000" "45000000" "00100000" "00000000");
         }
 
@@ -281,14 +280,14 @@ int main(void) {
                 /* a second [Daemon] section is fine; its CoalesceMs is a new key there */
                 assert(util_process_signal(d, SIGHUP) == 0);
                 util_run("sleep 0.3");
-                assert(util_get_property(c, DEST, ROOT, "org.muxcap.MuxCap1.Manager", "CoalesceMs",
+                assert(util_get_property(c, BUS_NAME, BUS_ROOT_PATH, "org.muxcap.MuxCap1.Manager", "CoalesceMs",
                                          DBUS_TYPE_UINT32, &ms) == 0);
                 assert(ms == 70);
                 f = fopen(conf, "ae");
                 assert(f);
                 fputs("[Nic x]\nSupportSack=perhaps\n", f);
                 assert(fclose(f) == 0);
-                m = util_call(c, DEST, ROOT, "org.muxcap.MuxCap1.Manager", "Reload", DBUS_TYPE_INVALID);
+                m = util_call(c, BUS_NAME, BUS_ROOT_PATH, "org.muxcap.MuxCap1.Manager", "Reload", DBUS_TYPE_INVALID);
                 assert(m && dbus_message_get_type(m) == DBUS_MESSAGE_TYPE_ERROR);
                 assert(streq(dbus_message_get_error_name(m), "org.muxcap.MuxCap1.Error.BadConfig"));
                 {
@@ -297,10 +296,10 @@ int main(void) {
                         assert(strstr(text, "muxcapd.conf:") && strstr(text, "SupportSack: 'perhaps'"));
                 }
                 dbus_message_unref(m);
-                assert(util_get_property(c, DEST, ROOT, "org.muxcap.MuxCap1.Manager", "CoalesceMs",
+                assert(util_get_property(c, BUS_NAME, BUS_ROOT_PATH, "org.muxcap.MuxCap1.Manager", "CoalesceMs",
                                          DBUS_TYPE_UINT32, &ms) == 0);
                 assert(ms == 70);
-                m = util_call(c, DEST, ROOT, "org.muxcap.MuxCap1.Manager", "Resync", DBUS_TYPE_INVALID);
+                m = util_call(c, BUS_NAME, BUS_ROOT_PATH, "org.muxcap.MuxCap1.Manager", "Resync", DBUS_TYPE_INVALID);
                 assert(m && dbus_message_get_type(m) == DBUS_MESSAGE_TYPE_METHOD_RETURN);
                 dbus_message_unref(m);
                 util_run("sleep 0.3");
@@ -308,15 +307,15 @@ int main(void) {
         }
 
         /* Errors for bad calls. */
-        expect_error(c, ROOT, "org.muxcap.MuxCap1.Manager", "GetMux", "org.muxcap.MuxCap1.Error.NoSuchMux", "nope");
-        expect_error(c, ROOT "/mux/nope", UTIL_MUX_INTERFACE, "Explain", "org.freedesktop.DBus.Error.UnknownObject", NULL);
-        expect_error(c, ROOT, "org.muxcap.MuxCap1.Manager", "Frobnicate", "org.freedesktop.DBus.Error.UnknownMethod", NULL);
-        expect_error(c, ROOT, "org.muxcap.MuxCap1.Manager", "GetMux", "org.freedesktop.DBus.Error.InvalidArgs", NULL);
+        expect_error(c, BUS_ROOT_PATH, "org.muxcap.MuxCap1.Manager", "GetMux", "org.muxcap.MuxCap1.Error.NoSuchMux", "nope");
+        expect_error(c, BUS_ROOT_PATH "/mux/nope", BUS_IFACE_MUX, "Explain", "org.freedesktop.DBus.Error.UnknownObject", NULL);
+        expect_error(c, BUS_ROOT_PATH, "org.muxcap.MuxCap1.Manager", "Frobnicate", "org.freedesktop.DBus.Error.UnknownMethod", NULL);
+        expect_error(c, BUS_ROOT_PATH, "org.muxcap.MuxCap1.Manager", "GetMux", "org.freedesktop.DBus.Error.InvalidArgs", NULL);
 
         /* Member bridge deleted: the MUX goes away with InterfacesRemoved; SIGTERM exits 0. */
         util_run("ip link del br0");
         util_run("sleep 0.2");
-        expect_error(c, ROOT, "org.muxcap.MuxCap1.Manager", "GetMux", "org.muxcap.MuxCap1.Error.NoSuchMux", "br0");
+        expect_error(c, BUS_ROOT_PATH, "org.muxcap.MuxCap1.Manager", "GetMux", "org.muxcap.MuxCap1.Error.NoSuchMux", "br0");
         assert(util_process_signal(d, SIGTERM) == 0);
         assert(util_process_wait(d, UTIL_TIMEOUT_MS, &status) == 0);
         assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);

@@ -17,9 +17,8 @@
 #include <unistd.h>
 
 #include "util.h"
+#include "bus-path.h"
 
-#define DEST "org.muxcap.MuxCap1"
-#define ROOT "/org/muxcap/MuxCap1"
 #define EXIT_PROMPT_MS 3000     /* how soon muxcapd must notice its bus is gone */
 #define CONVERGE_MS 15000
 
@@ -177,7 +176,7 @@ static char *published_state(DBusConnection *c) {
         DBusMessage *m;
         FILE *f;
 
-        m = util_call(c, DEST, ROOT, "org.freedesktop.DBus.ObjectManager", "GetManagedObjects",
+        m = util_call(c, BUS_NAME, BUS_ROOT_PATH, "org.freedesktop.DBus.ObjectManager", "GetManagedObjects",
                       DBUS_TYPE_INVALID);
         if (dbus_message_get_type(m) != DBUS_MESSAGE_TYPE_METHOD_RETURN) {
                 out = strdup(dbus_message_get_error_name(m));
@@ -195,7 +194,7 @@ static char *published_state(DBusConnection *c) {
 
                 dbus_message_iter_recurse(&objs, &e);
                 dbus_message_iter_get_basic(&e, &path);
-                is_mux = strncmp(path, ROOT "/mux/", strlen(ROOT "/mux/")) == 0;
+                is_mux = strncmp(path, BUS_ROOT_PATH "/mux/", strlen(BUS_ROOT_PATH "/mux/")) == 0;
                 dbus_message_iter_next(&e);
                 dbus_message_iter_recurse(&e, &ifaces);
                 dbus_message_iter_recurse(&ifaces, &ie);
@@ -277,7 +276,7 @@ static void expect_converged(DBusConnection *c, UtilProcess *d, const char *what
 static char *instance_id(DBusConnection *c) {
         char *id = NULL;
 
-        assert(util_get_property(c, DEST, ROOT, "org.muxcap.MuxCap1.Manager", "InstanceId",
+        assert(util_get_property(c, BUS_NAME, BUS_ROOT_PATH, "org.muxcap.MuxCap1.Manager", "InstanceId",
                                  DBUS_TYPE_STRING, &id) == 0);
         return id;
 }
@@ -305,7 +304,7 @@ static void test_bus_restart(UtilProcess **bus, UtilProcess **d, DBusConnection 
                 id2 = instance_id(*c);
                 if (streq(id, id2))
                         FAIL("the restarted muxcapd kept InstanceId %s", id);
-                assert(util_get_property(*c, DEST, ROOT "/mux/fbr0", UTIL_MUX_INTERFACE, "Generation",
+                assert(util_get_property(*c, BUS_NAME, BUS_ROOT_PATH "/mux/fbr0", BUS_IFACE_MUX, "Generation",
                                          DBUS_TYPE_UINT64, &g) == 0);
                 if (g != 1)
                         FAIL("restarted: fbr0 Generation %llu, want 1", (unsigned long long) g);
@@ -373,8 +372,8 @@ static void wait_background(pid_t pid, const char *what) {
 }
 
 static int member_count(DBusConnection *c, const char *path) {
-        DBusMessage *m = util_call(c, DEST, path, "org.freedesktop.DBus.Properties", "Get",
-                                   DBUS_TYPE_STRING, &(const char *) { UTIL_MUX_INTERFACE },
+        DBusMessage *m = util_call(c, BUS_NAME, path, "org.freedesktop.DBus.Properties", "Get",
+                                   DBUS_TYPE_STRING, &(const char *) { BUS_IFACE_MUX },
                                    DBUS_TYPE_STRING, &(const char *) { "Members" }, DBUS_TYPE_INVALID);
         DBusMessageIter it, v, a;
         int n = 0;
@@ -403,7 +402,7 @@ static void test_kill_in_burst(UtilProcess **d, DBusConnection *c) {
         burst = background("for i in $(seq 80); do ip link add k$i type veth peer name q$i && "
                            "ip link set k$i master kbr0 || exit 1; done");
         deadline = util_now_ms() + 10000;
-        while ((n = member_count(c, ROOT "/mux/kbr0")) < 10) {
+        while ((n = member_count(c, BUS_ROOT_PATH "/mux/kbr0")) < 10) {
                 if (util_now_ms() > deadline)
                         FAIL("burst: kbr0 has %d members after 10 s", n);
                 (void) poll(NULL, 0, 10);
@@ -415,8 +414,8 @@ static void test_kill_in_burst(UtilProcess **d, DBusConnection *c) {
         *d = daemon_start();
         wait_background(burst, "burst");
         expect_converged(c, *d, "restarted in a burst");
-        if (member_count(c, ROOT "/mux/kbr0") != 80)
-                FAIL("kbr0 has %d members, want 80", member_count(c, ROOT "/mux/kbr0"));
+        if (member_count(c, BUS_ROOT_PATH "/mux/kbr0") != 80)
+                FAIL("kbr0 has %d members, want 80", member_count(c, BUS_ROOT_PATH "/mux/kbr0"));
 }
 
 /* (c) NICs that vanish right after their event: created, enslaved, toggled and deleted in
@@ -439,7 +438,7 @@ static void test_vanishing(UtilProcess *d, DBusConnection *c) {
         wait_background(e, "vanishing toggled veths");
         expect_converged(c, d, "NICs vanishing in tight loops");
         {
-                DBusMessage *m = util_call(c, DEST, ROOT "/mux/kbr0", UTIL_MUX_INTERFACE, "Explain",
+                DBusMessage *m = util_call(c, BUS_NAME, BUS_ROOT_PATH "/mux/kbr0", BUS_IFACE_MUX, "Explain",
                                            DBUS_TYPE_INVALID);
                 if (dbus_message_get_type(m) != DBUS_MESSAGE_TYPE_METHOD_RETURN)
                         FAIL("Explain on kbr0 after the loops: %s", dbus_message_get_error_name(m));

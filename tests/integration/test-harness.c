@@ -11,9 +11,9 @@
 #include <systemd/sd-daemon.h>
 
 #include "util.h"
+#include "bus-path.h"
 
-#define FAKE_NAME "org.muxcap.MuxCap1"
-#define FAKE_PATH "/org/muxcap/MuxCap1/mux/test"
+#define FAKE_PATH BUS_MUX_PREFIX "/test"
 #define FAKE_GENERATION 7u
 #define STATUS_HW 0x4002000Bu
 
@@ -33,19 +33,19 @@ static DBusHandlerResult fake_get(DBusConnection *c, DBusMessage *m) {
         reply = dbus_message_new_method_return(m);
         assert(reply);
         dbus_message_iter_init_append(reply, &it);
-        if (streq(iface, UTIL_MUX_INTERFACE) && streq(prop, "Generation")) {
+        if (streq(iface, BUS_IFACE_MUX) && streq(prop, "Generation")) {
                 uint64_t g = FAKE_GENERATION;
 
                 assert(dbus_message_iter_open_container(&it, DBUS_TYPE_VARIANT, "t", &v));
                 assert(dbus_message_iter_append_basic(&v, DBUS_TYPE_UINT64, &g));
                 assert(dbus_message_iter_close_container(&it, &v));
-        } else if (streq(iface, UTIL_MUX_INTERFACE) && streq(prop, "Name")) {
+        } else if (streq(iface, BUS_IFACE_MUX) && streq(prop, "Name")) {
                 const char *name = "test";
 
                 assert(dbus_message_iter_open_container(&it, DBUS_TYPE_VARIANT, "s", &v));
                 assert(dbus_message_iter_append_basic(&v, DBUS_TYPE_STRING, &name));
                 assert(dbus_message_iter_close_container(&it, &v));
-        } else if (streq(iface, UTIL_MUX_INTERFACE) && streq(prop, "HardwareCapabilities")) {
+        } else if (streq(iface, BUS_IFACE_MUX) && streq(prop, "HardwareCapabilities")) {
                 const uint8_t *p = fake_record;
 
                 assert(dbus_message_iter_open_container(&it, DBUS_TYPE_VARIANT, "ay", &v));
@@ -74,7 +74,7 @@ static DBusHandlerResult fake_handler(DBusConnection *c, DBusMessage *m, void *u
                 const uint8_t *p = fake_record;
                 DBusMessage *s, *reply;
 
-                s = dbus_message_new_signal(FAKE_PATH, UTIL_MUX_INTERFACE, "StatusIndication");
+                s = dbus_message_new_signal(FAKE_PATH, BUS_IFACE_MUX, "StatusIndication");
                 assert(s);
                 assert(dbus_message_append_args(s, DBUS_TYPE_UINT32, &code, DBUS_TYPE_UINT64, &g,
                                                 DBUS_TYPE_ARRAY, DBUS_TYPE_BYTE, &p,
@@ -95,7 +95,7 @@ static int fake_daemon(void) {
         DBusError error = DBUS_ERROR_INIT;
         DBusConnection *c = util_bus_connect();
 
-        assert(dbus_bus_request_name(c, FAKE_NAME, DBUS_NAME_FLAG_DO_NOT_QUEUE, &error) ==
+        assert(dbus_bus_request_name(c, BUS_NAME, DBUS_NAME_FLAG_DO_NOT_QUEUE, &error) ==
                DBUS_REQUEST_NAME_REPLY_PRIMARY_OWNER);
         assert(dbus_connection_register_object_path(c, FAKE_PATH, &vtable, NULL));
         (void) sd_notify(0, "READY=1");
@@ -184,26 +184,26 @@ static void test_helpers_against_fake_daemon(DBusConnection *c) {
                 util_process_dump_log(p);
                 abort();
         }
-        assert(util_wait_name(c, FAKE_NAME, 5000) == 0);
+        assert(util_wait_name(c, BUS_NAME, 5000) == 0);
 
-        assert(util_get_property(c, FAKE_NAME, FAKE_PATH, UTIL_MUX_INTERFACE, "Generation",
+        assert(util_get_property(c, BUS_NAME, FAKE_PATH, BUS_IFACE_MUX, "Generation",
                                  DBUS_TYPE_UINT64, &g) == 0);
         assert(g == FAKE_GENERATION);
-        assert(util_get_property(c, FAKE_NAME, FAKE_PATH, UTIL_MUX_INTERFACE, "Name",
+        assert(util_get_property(c, BUS_NAME, FAKE_PATH, BUS_IFACE_MUX, "Name",
                                  DBUS_TYPE_STRING, &name) == 0);
         assert(streq(name, "test"));
-        assert(util_get_property(c, FAKE_NAME, FAKE_PATH, UTIL_MUX_INTERFACE, "Generation",
+        assert(util_get_property(c, BUS_NAME, FAKE_PATH, BUS_IFACE_MUX, "Generation",
                                  DBUS_TYPE_UINT32, &g) == -EBADMSG);
-        assert(util_get_property(c, FAKE_NAME, FAKE_PATH, UTIL_MUX_INTERFACE, "Nope",
+        assert(util_get_property(c, BUS_NAME, FAKE_PATH, BUS_IFACE_MUX, "Nope",
                                  DBUS_TYPE_UINT32, &g) == -ENOENT);
-        assert(util_get_property_bytes(c, FAKE_NAME, FAKE_PATH, UTIL_MUX_INTERFACE,
+        assert(util_get_property_bytes(c, BUS_NAME, FAKE_PATH, BUS_IFACE_MUX,
                                        "HardwareCapabilities", buf, sizeof(buf), &n) == 0);
         assert(n == sizeof(fake_record) && memcmp(buf, fake_record, n) == 0);
-        assert(util_get_property_bytes(c, FAKE_NAME, FAKE_PATH, UTIL_MUX_INTERFACE,
+        assert(util_get_property_bytes(c, BUS_NAME, FAKE_PATH, BUS_IFACE_MUX,
                                        "HardwareCapabilities", buf, 4, &n) == -ENOBUFS);
 
         util_assert_no_status(c, 100);
-        reply = util_call(c, FAKE_NAME, FAKE_PATH, "org.muxcap.Test", "Emit", DBUS_TYPE_INVALID);
+        reply = util_call(c, BUS_NAME, FAKE_PATH, "org.muxcap.Test", "Emit", DBUS_TYPE_INVALID);
         assert(dbus_message_get_type(reply) == DBUS_MESSAGE_TYPE_METHOD_RETURN);
         dbus_message_unref(reply);
         assert(util_wait_status(c, is_hw, NULL, 5000, &s) == 0);
@@ -214,7 +214,7 @@ static void test_helpers_against_fake_daemon(DBusConnection *c) {
 
         /* A stopped daemon does not emit; once continued, it does. */
         assert(util_process_stop(p) == 0);
-        m = dbus_message_new_method_call(FAKE_NAME, FAKE_PATH, "org.muxcap.Test", "Emit");
+        m = dbus_message_new_method_call(BUS_NAME, FAKE_PATH, "org.muxcap.Test", "Emit");
         assert(m);
         dbus_message_set_no_reply(m, TRUE);
         assert(dbus_connection_send(c, m, NULL));

@@ -19,16 +19,12 @@
 #include <unistd.h>
 
 #include "util.h"
+#include "bus-path.h"
 
-#define DEST "org.muxcap.MuxCap1"
-#define ROOT "/org/muxcap/MuxCap1"
-#define MANAGER "org.muxcap.MuxCap1.Manager"
-#define MUX "org.muxcap.MuxCap1.Mux"
-#define NIC "org.muxcap.MuxCap1.Nic"
 #define PROPS "org.freedesktop.DBus.Properties"
 #define OBJMGR "org.freedesktop.DBus.ObjectManager"
-#define BR ROOT "/mux/hbr0"
-#define NIC_HA ROOT "/nic/ha0"
+#define BR BUS_ROOT_PATH "/mux/hbr0"
+#define NIC_HA BUS_ROOT_PATH "/nic/ha0"
 #define E_ARGS "org.freedesktop.DBus.Error.InvalidArgs"
 #define E_METHOD "org.freedesktop.DBus.Error.UnknownMethod"
 #define E_OBJECT "org.freedesktop.DBus.Error.UnknownObject"
@@ -36,8 +32,6 @@
 #define E_PROP "org.freedesktop.DBus.Error.UnknownProperty"
 #define E_RO "org.freedesktop.DBus.Error.PropertyReadOnly"
 #define E_DENIED "org.freedesktop.DBus.Error.AccessDenied"
-#define E_NO_MUX "org.muxcap.MuxCap1.Error.NoSuchMux"
-#define E_NO_NIC "org.muxcap.MuxCap1.Error.NoSuchNic"
 #define NOBODY 65534
 #define CROWD_ROOT 200          /* dbus-daemon allows 256 connections per uid */
 #define CROWD_NOBODY 100
@@ -68,23 +62,12 @@ static void daemon_start(void) {
         assert(util_process_wait_ready(daemon_proc, 10000) == 0);
 }
 
-static bool name_has_owner(void) {
-        const char *name = DEST;
-        DBusMessage *m = util_call(bus, DBUS_SERVICE_DBUS, DBUS_PATH_DBUS, DBUS_INTERFACE_DBUS,
-                                   "NameHasOwner", DBUS_TYPE_STRING, &name, DBUS_TYPE_INVALID);
-        dbus_bool_t has = FALSE;
-
-        assert(dbus_message_get_args(m, NULL, DBUS_TYPE_BOOLEAN, &has, DBUS_TYPE_INVALID));
-        dbus_message_unref(m);
-        return has;
-}
-
 /* Reports (once) a daemon that died during @what, and restarts it so the rest still runs. */
 static void check_alive(const char *what) {
         int status;
 
         if (util_process_wait(daemon_proc, 0, &status) < 0) {
-                if (name_has_owner())
+                if (util_name_has_owner(bus, BUS_NAME))
                         return;
                 /* The bus saw it go: it is dying, let it be reaped. */
                 if (util_process_wait(daemon_proc, 3000, &status) < 0) {
@@ -131,7 +114,7 @@ static bool expect_msg(const char *what, DBusMessage *m, const char *want) {
 
 #define EXPECT(c, what, want, path, iface, method, ...)                                 \
         do {                                                                            \
-                expect_msg((what), util_call((c), DEST, (path), (iface), (method),     \
+                expect_msg((what), util_call((c), BUS_NAME, (path), (iface), (method),     \
                                              __VA_ARGS__), (want));                     \
                 check_alive(what);                                                      \
         } while (0)
@@ -139,7 +122,7 @@ static bool expect_msg(const char *what, DBusMessage *m, const char *want) {
 /* Properties.Set with the given arguments (@value NULL: no variant). */
 static DBusMessage *call_set(DBusConnection *c, const char *path, const char *iface,
                              const char *prop, const char *value) {
-        DBusMessage *m = dbus_message_new_method_call(DEST, path, PROPS, "Set"), *r;
+        DBusMessage *m = dbus_message_new_method_call(BUS_NAME, path, PROPS, "Set"), *r;
         DBusError error = DBUS_ERROR_INIT;
         DBusMessageIter it, v;
 
@@ -220,7 +203,7 @@ static char *all_code_points(void) {
  * losing their sender). */
 static DBusMessage *call_keep_sender(DBusConnection *c, const char *path, const char *iface,
                                      const char *method) {
-        DBusMessage *m = dbus_message_new_method_call(DEST, path, iface, method), *r;
+        DBusMessage *m = dbus_message_new_method_call(BUS_NAME, path, iface, method), *r;
         DBusPendingCall *pending = NULL;
 
         assert(m && dbus_connection_send_with_reply(c, m, &pending, UTIL_TIMEOUT_MS) && pending);
@@ -233,7 +216,7 @@ static DBusMessage *call_keep_sender(DBusConnection *c, const char *path, const 
 }
 
 static char *name_owner(DBusConnection *c) {
-        const char *name = DEST, *owner = NULL;
+        const char *name = BUS_NAME, *owner = NULL;
         DBusMessage *m = util_call(c, DBUS_SERVICE_DBUS, DBUS_PATH_DBUS, DBUS_INTERFACE_DBUS,
                                    "GetNameOwner", DBUS_TYPE_STRING, &name, DBUS_TYPE_INVALID);
         char *r;
@@ -247,45 +230,45 @@ static char *name_owner(DBusConnection *c) {
 
 /* Wrong argument types and counts, for every method of every object kind. */
 static void test_arguments(DBusConnection *c) {
-        const char *s = "hbr0", *iface = MANAGER, *mux = MUX, *nic = NIC, *bad = "org.example.Nope";
+        const char *s = "hbr0", *iface = BUS_IFACE_MANAGER, *mux = BUS_IFACE_MUX, *nic = BUS_IFACE_NIC, *bad = "org.example.Nope";
         const char *version = "Version", *gen = "Generation", *nope = "Nope";
         dbus_int32_t i = 1;
         const char *objpath = BR;
 
         /* Manager */
-        EXPECT(c, "GetMux()", E_ARGS, ROOT, MANAGER, "GetMux", DBUS_TYPE_INVALID);
-        EXPECT(c, "GetMux(i)", E_ARGS, ROOT, MANAGER, "GetMux", DBUS_TYPE_INT32, &i, DBUS_TYPE_INVALID);
-        EXPECT(c, "GetMux(o)", E_ARGS, ROOT, MANAGER, "GetMux", DBUS_TYPE_OBJECT_PATH, &objpath,
+        EXPECT(c, "GetMux()", E_ARGS, BUS_ROOT_PATH, BUS_IFACE_MANAGER, "GetMux", DBUS_TYPE_INVALID);
+        EXPECT(c, "GetMux(i)", E_ARGS, BUS_ROOT_PATH, BUS_IFACE_MANAGER, "GetMux", DBUS_TYPE_INT32, &i, DBUS_TYPE_INVALID);
+        EXPECT(c, "GetMux(o)", E_ARGS, BUS_ROOT_PATH, BUS_IFACE_MANAGER, "GetMux", DBUS_TYPE_OBJECT_PATH, &objpath,
                DBUS_TYPE_INVALID);
-        EXPECT(c, "GetMux(s, s)", E_ARGS, ROOT, MANAGER, "GetMux", DBUS_TYPE_STRING, &s,
+        EXPECT(c, "GetMux(s, s)", E_ARGS, BUS_ROOT_PATH, BUS_IFACE_MANAGER, "GetMux", DBUS_TYPE_STRING, &s,
                DBUS_TYPE_STRING, &s, DBUS_TYPE_INVALID);
-        EXPECT(c, "GetNic()", E_ARGS, ROOT, MANAGER, "GetNic", DBUS_TYPE_INVALID);
-        EXPECT(c, "GetNic(i)", E_ARGS, ROOT, MANAGER, "GetNic", DBUS_TYPE_INT32, &i, DBUS_TYPE_INVALID);
-        EXPECT(c, "GetNic(s, i)", E_ARGS, ROOT, MANAGER, "GetNic", DBUS_TYPE_STRING, &s,
+        EXPECT(c, "GetNic()", E_ARGS, BUS_ROOT_PATH, BUS_IFACE_MANAGER, "GetNic", DBUS_TYPE_INVALID);
+        EXPECT(c, "GetNic(i)", E_ARGS, BUS_ROOT_PATH, BUS_IFACE_MANAGER, "GetNic", DBUS_TYPE_INT32, &i, DBUS_TYPE_INVALID);
+        EXPECT(c, "GetNic(s, i)", E_ARGS, BUS_ROOT_PATH, BUS_IFACE_MANAGER, "GetNic", DBUS_TYPE_STRING, &s,
                DBUS_TYPE_INT32, &i, DBUS_TYPE_INVALID);
-        EXPECT(c, "Resync(i)", E_ARGS, ROOT, MANAGER, "Resync", DBUS_TYPE_INT32, &i, DBUS_TYPE_INVALID);
-        EXPECT(c, "Reload(s)", E_ARGS, ROOT, MANAGER, "Reload", DBUS_TYPE_STRING, &s, DBUS_TYPE_INVALID);
-        EXPECT(c, "GetManagedObjects(s)", E_ARGS, ROOT, OBJMGR, "GetManagedObjects",
+        EXPECT(c, "Resync(i)", E_ARGS, BUS_ROOT_PATH, BUS_IFACE_MANAGER, "Resync", DBUS_TYPE_INT32, &i, DBUS_TYPE_INVALID);
+        EXPECT(c, "Reload(s)", E_ARGS, BUS_ROOT_PATH, BUS_IFACE_MANAGER, "Reload", DBUS_TYPE_STRING, &s, DBUS_TYPE_INVALID);
+        EXPECT(c, "GetManagedObjects(s)", E_ARGS, BUS_ROOT_PATH, OBJMGR, "GetManagedObjects",
                DBUS_TYPE_STRING, &s, DBUS_TYPE_INVALID);
-        EXPECT(c, "Manager.Frobnicate()", E_METHOD, ROOT, MANAGER, "Frobnicate", DBUS_TYPE_INVALID);
-        EXPECT(c, "ObjectManager.Frobnicate()", E_METHOD, ROOT, OBJMGR, "Frobnicate", DBUS_TYPE_INVALID);
-        EXPECT(c, "GetMux on an unknown interface", E_METHOD "|" E_IFACE, ROOT, bad, "GetMux",
+        EXPECT(c, "Manager.Frobnicate()", E_METHOD, BUS_ROOT_PATH, BUS_IFACE_MANAGER, "Frobnicate", DBUS_TYPE_INVALID);
+        EXPECT(c, "ObjectManager.Frobnicate()", E_METHOD, BUS_ROOT_PATH, OBJMGR, "Frobnicate", DBUS_TYPE_INVALID);
+        EXPECT(c, "GetMux on an unknown interface", E_METHOD "|" E_IFACE, BUS_ROOT_PATH, bad, "GetMux",
                DBUS_TYPE_STRING, &s, DBUS_TYPE_INVALID);
-        EXPECT(c, "Explain() on the root", E_METHOD, ROOT, MUX, "Explain", DBUS_TYPE_INVALID);
+        EXPECT(c, "Explain() on the root", E_METHOD, BUS_ROOT_PATH, BUS_IFACE_MUX, "Explain", DBUS_TYPE_INVALID);
 
         /* MUX */
-        EXPECT(c, "Explain(s)", E_ARGS, BR, MUX, "Explain", DBUS_TYPE_STRING, &s, DBUS_TYPE_INVALID);
-        EXPECT(c, "GetHardwareCapabilities(i)", E_ARGS, BR, MUX, "GetHardwareCapabilities",
+        EXPECT(c, "Explain(s)", E_ARGS, BR, BUS_IFACE_MUX, "Explain", DBUS_TYPE_STRING, &s, DBUS_TYPE_INVALID);
+        EXPECT(c, "GetHardwareCapabilities(i)", E_ARGS, BR, BUS_IFACE_MUX, "GetHardwareCapabilities",
                DBUS_TYPE_INT32, &i, DBUS_TYPE_INVALID);
-        EXPECT(c, "Mux.Frobnicate()", E_METHOD, BR, MUX, "Frobnicate", DBUS_TYPE_INVALID);
-        EXPECT(c, "GetMux() on a MUX", E_METHOD, BR, MANAGER, "GetMux", DBUS_TYPE_STRING, &s,
+        EXPECT(c, "Mux.Frobnicate()", E_METHOD, BR, BUS_IFACE_MUX, "Frobnicate", DBUS_TYPE_INVALID);
+        EXPECT(c, "GetMux() on a MUX", E_METHOD, BR, BUS_IFACE_MANAGER, "GetMux", DBUS_TYPE_STRING, &s,
                DBUS_TYPE_INVALID);
-        EXPECT(c, "Explain() on a NIC", E_METHOD, NIC_HA, MUX, "Explain", DBUS_TYPE_INVALID);
-        EXPECT(c, "Nic.Frobnicate()", E_METHOD, NIC_HA, NIC, "Frobnicate", DBUS_TYPE_INVALID);
+        EXPECT(c, "Explain() on a NIC", E_METHOD, NIC_HA, BUS_IFACE_MUX, "Explain", DBUS_TYPE_INVALID);
+        EXPECT(c, "Nic.Frobnicate()", E_METHOD, NIC_HA, BUS_IFACE_NIC, "Frobnicate", DBUS_TYPE_INVALID);
 
         /* Properties, on each kind of object. */
         for (int k = 0; k < 3; k++) {
-                const char *path = k == 0 ? ROOT : k == 1 ? BR : NIC_HA;
+                const char *path = k == 0 ? BUS_ROOT_PATH : k == 1 ? BR : NIC_HA;
                 const char *own = k == 0 ? iface : k == 1 ? mux : nic;
                 const char *ro = k == 0 ? version : k == 1 ? gen : "Name";
                 char what[200];
@@ -321,10 +304,10 @@ static void test_arguments(DBusConnection *c) {
         /* Unknown objects: beside, below and outside the tree; non-canonical escapes. */
         {
                 static const char *const paths[] = {
-                        ROOT "/mux/nope", ROOT "/nic/nope", ROOT "/bogus", ROOT "/mux/hbr0/deeper",
-                        ROOT "/mux/_", ROOT "/nic/_", ROOT "/mux/_zz", ROOT "/mux/_2", ROOT "/mux/_00",
-                        ROOT "/mux/hbr_30", ROOT "/mux/_2E_2E", ROOT "/mux/_2e_2e", ROOT "/mux/_2f",
-                        ROOT "/nic/_2f_2e_2e_2fetc", ROOT "/mux/hbr0_", ROOT "/nic/lo_5",
+                        BUS_ROOT_PATH "/mux/nope", BUS_ROOT_PATH "/nic/nope", BUS_ROOT_PATH "/bogus", BUS_ROOT_PATH "/mux/hbr0/deeper",
+                        BUS_ROOT_PATH "/mux/_", BUS_ROOT_PATH "/nic/_", BUS_ROOT_PATH "/mux/_zz", BUS_ROOT_PATH "/mux/_2", BUS_ROOT_PATH "/mux/_00",
+                        BUS_ROOT_PATH "/mux/hbr_30", BUS_ROOT_PATH "/mux/_2E_2E", BUS_ROOT_PATH "/mux/_2e_2e", BUS_ROOT_PATH "/mux/_2f",
+                        BUS_ROOT_PATH "/nic/_2f_2e_2e_2fetc", BUS_ROOT_PATH "/mux/hbr0_", BUS_ROOT_PATH "/nic/lo_5",
                 };
                 char what[300];
 
@@ -333,7 +316,7 @@ static void test_arguments(DBusConnection *c) {
                         EXPECT(c, what, E_OBJECT, paths[k], PROPS, "Get", DBUS_TYPE_STRING, &mux,
                                DBUS_TYPE_STRING, &(const char *) { "Name" }, DBUS_TYPE_INVALID);
                         snprintf(what, sizeof(what), "Explain() on %s", paths[k]);
-                        EXPECT(c, what, E_OBJECT, paths[k], MUX, "Explain", DBUS_TYPE_INVALID);
+                        EXPECT(c, what, E_OBJECT, paths[k], BUS_IFACE_MUX, "Explain", DBUS_TYPE_INVALID);
                 }
                 /* Every byte 1-255 as an escaped (non-UTF-8) name. */
                 for (int k = 0; k < 2; k++) {
@@ -343,14 +326,14 @@ static void test_arguments(DBusConnection *c) {
                         for (int b = 1; b <= 255; b++)
                                 raw[b - 1] = (char) b;
                         raw[255] = 0;
-                        path = escape_path(k ? ROOT "/nic" : ROOT "/mux", raw);
+                        path = escape_path(k ? BUS_ROOT_PATH "/nic" : BUS_ROOT_PATH "/mux", raw);
                         EXPECT(c, "GetAll on the path of every byte 1-255", E_OBJECT, path, PROPS,
                                "GetAll", DBUS_TYPE_STRING, &mux, DBUS_TYPE_INVALID);
                 }
                 EXPECT(c, "Ping on an unknown object path outside the tree", E_OBJECT "|" E_METHOD,
-                       "/org/muxcap", MANAGER, "GetMux", DBUS_TYPE_STRING, &s, DBUS_TYPE_INVALID);
+                       "/org/muxcap", BUS_IFACE_MANAGER, "GetMux", DBUS_TYPE_STRING, &s, DBUS_TYPE_INVALID);
                 EXPECT(c, "GetAll on the MUX directory", E_METHOD "|" E_IFACE "|" E_OBJECT,
-                       ROOT "/mux", PROPS, "GetAll", DBUS_TYPE_STRING, &mux, DBUS_TYPE_INVALID);
+                       BUS_ROOT_PATH "/mux", PROPS, "GetAll", DBUS_TYPE_STRING, &mux, DBUS_TYPE_INVALID);
         }
         printf("ok: argument and unknown-name checks done\n");
 }
@@ -367,15 +350,15 @@ static void test_absurd_names(DBusConnection *c) {
                                  "'hbr0/'", "' hbr0'", "'hbr0\\n'", "format string", "'*'", "'hbr?'",
                                  "10 KiB of 2-byte UTF-8", "10 KiB of 3-byte UTF-8",
                                  "10 KiB of 4-byte UTF-8", "1 MiB" };
-        const char *mux = MUX;
+        const char *mux = BUS_IFACE_MUX;
         char what[200];
 
         for (size_t k = 0; k < ELEMENTSOF(names); k++) {
                 snprintf(what, sizeof(what), "GetMux(%s)", labels[k]);
-                EXPECT(c, what, E_NO_MUX, ROOT, MANAGER, "GetMux", DBUS_TYPE_STRING, &names[k],
+                EXPECT(c, what, BUS_ERROR_NO_SUCH_MUX, BUS_ROOT_PATH, BUS_IFACE_MANAGER, "GetMux", DBUS_TYPE_STRING, &names[k],
                        DBUS_TYPE_INVALID);
                 snprintf(what, sizeof(what), "GetNic(%s)", labels[k]);
-                EXPECT(c, what, E_NO_NIC, ROOT, MANAGER, "GetNic", DBUS_TYPE_STRING, &names[k],
+                EXPECT(c, what, BUS_ERROR_NO_SUCH_NIC, BUS_ROOT_PATH, BUS_IFACE_MANAGER, "GetNic", DBUS_TYPE_STRING, &names[k],
                        DBUS_TYPE_INVALID);
                 snprintf(what, sizeof(what), "Get(Mux, %s)", labels[k]);
                 EXPECT(c, what, E_PROP, BR, PROPS, "Get", DBUS_TYPE_STRING, &mux,
@@ -385,7 +368,7 @@ static void test_absurd_names(DBusConnection *c) {
                         EXPECT(c, what, E_IFACE, BR, PROPS, "Get", DBUS_TYPE_STRING, &names[k],
                                DBUS_TYPE_STRING, &(const char *) { "Name" }, DBUS_TYPE_INVALID);
                 snprintf(what, sizeof(what), "Set(Mux, %s)", labels[k]);
-                expect_msg(what, call_set(c, BR, MUX, names[k], "x"), E_PROP);
+                expect_msg(what, call_set(c, BR, BUS_IFACE_MUX, names[k], "x"), E_PROP);
                 check_alive(what);
         }
         printf("ok: absurd-name checks done\n");
@@ -396,7 +379,7 @@ static char *wait_nic(DBusConnection *c, const char *name) {
         uint64_t deadline = util_now_ms() + 5000;
 
         while (util_now_ms() < deadline) {
-                DBusMessage *m = util_call(c, DEST, ROOT, MANAGER, "GetNic", DBUS_TYPE_STRING, &name,
+                DBusMessage *m = util_call(c, BUS_NAME, BUS_ROOT_PATH, BUS_IFACE_MANAGER, "GetNic", DBUS_TYPE_STRING, &name,
                                            DBUS_TYPE_INVALID);
                 const char *path;
                 char *r = NULL;
@@ -427,8 +410,8 @@ static void test_odd_nic_names(DBusConnection *c) {
         };
 
         for (size_t k = 0; k < ELEMENTSOF(odd); k++) {
-                _cleanup_free_ char *want_nic = escape_path(ROOT "/nic", odd[k].name);
-                _cleanup_free_ char *want_mux = escape_path(ROOT "/mux", odd[k].name);
+                _cleanup_free_ char *want_nic = escape_path(BUS_ROOT_PATH "/nic", odd[k].name);
+                _cleanup_free_ char *want_mux = escape_path(BUS_ROOT_PATH "/mux", odd[k].name);
                 _cleanup_free_ char *path = NULL, *name = NULL;
                 DBusMessage *m;
 
@@ -438,9 +421,9 @@ static void test_odd_nic_names(DBusConnection *c) {
                       odd[k].shell, path ? path : "(none)", want_nic);
                 if (!path)
                         continue;
-                CHECK(util_get_property(c, DEST, path, NIC, "Name", DBUS_TYPE_STRING, &name) == 0 &&
+                CHECK(util_get_property(c, BUS_NAME, path, BUS_IFACE_NIC, "Name", DBUS_TYPE_STRING, &name) == 0 &&
                       streq(name, odd[k].name), "NIC '%s': Name does not read back", odd[k].shell);
-                m = util_call(c, DEST, ROOT, MANAGER, "GetMux", DBUS_TYPE_STRING, &odd[k].name,
+                m = util_call(c, BUS_NAME, BUS_ROOT_PATH, BUS_IFACE_MANAGER, "GetMux", DBUS_TYPE_STRING, &odd[k].name,
                               DBUS_TYPE_INVALID);
                 {
                         const char *p = NULL;
@@ -449,7 +432,7 @@ static void test_odd_nic_names(DBusConnection *c) {
                               p ? p : dbus_message_get_error_name(m), want_mux);
                 }
                 dbus_message_unref(m);
-                EXPECT(c, "Explain() on an odd MUX", NULL, want_mux, MUX, "Explain", DBUS_TYPE_INVALID);
+                EXPECT(c, "Explain() on an odd MUX", NULL, want_mux, BUS_IFACE_MUX, "Explain", DBUS_TYPE_INVALID);
         }
 
         /* A name that is not UTF-8 cannot travel as a D-Bus string: whatever the daemon does
@@ -465,7 +448,7 @@ static void test_odd_nic_names(DBusConnection *c) {
                  * again at its enumeration. */
                 while (!seen && util_now_ms() < deadline &&
                        util_process_wait(daemon_proc, 0, NULL) == -ETIMEDOUT) {
-                        DBusMessage *m = util_call(c, DEST, ROOT, MANAGER, "GetNic", DBUS_TYPE_STRING,
+                        DBusMessage *m = util_call(c, BUS_NAME, BUS_ROOT_PATH, BUS_IFACE_MANAGER, "GetNic", DBUS_TYPE_STRING,
                                                    &after, DBUS_TYPE_INVALID);
                         seen = dbus_message_get_type(m) == DBUS_MESSAGE_TYPE_METHOD_RETURN;
                         dbus_message_unref(m);
@@ -476,7 +459,7 @@ static void test_odd_nic_names(DBusConnection *c) {
                 check_alive("a NIC named '\\377\\376' (not UTF-8)");
                 CHECK(seen, "a bridge created after one named '\\377\\376' is never published");
         }
-        EXPECT(c, "GetManagedObjects after a non-UTF-8 NIC name", NULL, ROOT, OBJMGR,
+        EXPECT(c, "GetManagedObjects after a non-UTF-8 NIC name", NULL, BUS_ROOT_PATH, OBJMGR,
                "GetManagedObjects", DBUS_TYPE_INVALID);
         util_run("ip link del hafter");
         printf("ok: odd NIC name checks done\n");
@@ -508,7 +491,7 @@ static int nobody_calls(const char *owner) {
         become_nobody();
         c = util_bus_connect();
         for (size_t k = 0; k < ELEMENTSOF(methods); k++) {
-                DBusMessage *m = call_keep_sender(c, ROOT, MANAGER, methods[k]);
+                DBusMessage *m = call_keep_sender(c, BUS_ROOT_PATH, BUS_IFACE_MANAGER, methods[k]);
                 const char *sender = dbus_message_get_sender(m);
 
                 CHECK(dbus_message_get_type(m) == DBUS_MESSAGE_TYPE_ERROR &&
@@ -520,8 +503,8 @@ static int nobody_calls(const char *owner) {
                 dbus_message_unref(m);
         }
         expect_msg("GetManagedObjects() as uid 65534",
-                   util_call(c, DEST, ROOT, OBJMGR, "GetManagedObjects", DBUS_TYPE_INVALID), NULL);
-        expect_msg("Explain() as uid 65534", util_call(c, DEST, BR, MUX, "Explain", DBUS_TYPE_INVALID), NULL);
+                   util_call(c, BUS_NAME, BUS_ROOT_PATH, OBJMGR, "GetManagedObjects", DBUS_TYPE_INVALID), NULL);
+        expect_msg("Explain() as uid 65534", util_call(c, BUS_NAME, BR, BUS_IFACE_MUX, "Explain", DBUS_TYPE_INVALID), NULL);
         return failures - before;
 }
 
@@ -562,9 +545,9 @@ static void test_access(DBusConnection *c) {
         check_alive("unprivileged Resync()/Reload()");
         CHECK(count_in_log("Resync() requested") == resyncs && count_in_log("Reload() requested") == reloads,
               "an unprivileged Resync()/Reload() was carried out");
-        EXPECT(c, "Resync() as root", NULL, ROOT, MANAGER, "Resync", DBUS_TYPE_INVALID);
+        EXPECT(c, "Resync() as root", NULL, BUS_ROOT_PATH, BUS_IFACE_MANAGER, "Resync", DBUS_TYPE_INVALID);
         CHECK(count_in_log("Resync() requested") == resyncs + 1, "root's Resync() not carried out");
-        EXPECT(c, "Reload() as root", NULL, ROOT, MANAGER, "Reload", DBUS_TYPE_INVALID);
+        EXPECT(c, "Reload() as root", NULL, BUS_ROOT_PATH, BUS_IFACE_MANAGER, "Reload", DBUS_TYPE_INVALID);
         printf("ok: access checks done\n");
 }
 
@@ -584,7 +567,7 @@ static void client_send(Client *cl, int k, DBusMessage *m, const char *want) {
 }
 
 static DBusMessage *new_call(const char *path, const char *iface, const char *method, int first, ...) {
-        DBusMessage *m = dbus_message_new_method_call(DEST, path, iface, method);
+        DBusMessage *m = dbus_message_new_method_call(BUS_NAME, path, iface, method);
         va_list ap;
 
         assert(m);
@@ -595,8 +578,8 @@ static DBusMessage *new_call(const char *path, const char *iface, const char *me
 }
 
 static void crowd_start(Client *cl, bool root) {
-        const char *rule = "type='signal',interface='" MUX "',member='StatusIndication'";
-        const char *mux = MUX, *gen = "Generation", *nic = NIC, *lo = "lo";
+        const char *rule = "type='signal',interface='" BUS_IFACE_MUX "',member='StatusIndication'";
+        const char *mux = BUS_IFACE_MUX, *gen = "Generation", *nic = BUS_IFACE_NIC, *lo = "lo";
         dbus_int32_t i = 7;
         DBusMessage *m;
 
@@ -604,16 +587,16 @@ static void crowd_start(Client *cl, bool root) {
         m = dbus_message_new_method_call(DBUS_SERVICE_DBUS, DBUS_PATH_DBUS, DBUS_INTERFACE_DBUS, "AddMatch");
         assert(m && dbus_message_append_args(m, DBUS_TYPE_STRING, &rule, DBUS_TYPE_INVALID));
         client_send(cl, 0, m, NULL);
-        client_send(cl, 1, new_call(ROOT, OBJMGR, "GetManagedObjects", DBUS_TYPE_INVALID), NULL);
-        client_send(cl, 2, new_call(BR, MUX, "Explain", DBUS_TYPE_INVALID), NULL);
+        client_send(cl, 1, new_call(BUS_ROOT_PATH, OBJMGR, "GetManagedObjects", DBUS_TYPE_INVALID), NULL);
+        client_send(cl, 2, new_call(BR, BUS_IFACE_MUX, "Explain", DBUS_TYPE_INVALID), NULL);
         client_send(cl, 3, new_call(BR, PROPS, "Get", DBUS_TYPE_STRING, &mux, DBUS_TYPE_STRING, &gen,
                                     DBUS_TYPE_INVALID), NULL);
         client_send(cl, 4, new_call(NIC_HA, PROPS, "GetAll", DBUS_TYPE_STRING, &nic, DBUS_TYPE_INVALID), NULL);
-        client_send(cl, 5, new_call(ROOT, MANAGER, "GetNic", DBUS_TYPE_INT32, &i, DBUS_TYPE_INVALID), E_ARGS);
+        client_send(cl, 5, new_call(BUS_ROOT_PATH, BUS_IFACE_MANAGER, "GetNic", DBUS_TYPE_INT32, &i, DBUS_TYPE_INVALID), E_ARGS);
         if (root)
-                client_send(cl, 6, new_call(ROOT, MANAGER, "GetNic", DBUS_TYPE_STRING, &lo, DBUS_TYPE_INVALID), NULL);
+                client_send(cl, 6, new_call(BUS_ROOT_PATH, BUS_IFACE_MANAGER, "GetNic", DBUS_TYPE_STRING, &lo, DBUS_TYPE_INVALID), NULL);
         else
-                client_send(cl, 6, new_call(ROOT, MANAGER, "Resync", DBUS_TYPE_INVALID), E_DENIED);
+                client_send(cl, 6, new_call(BUS_ROOT_PATH, BUS_IFACE_MANAGER, "Resync", DBUS_TYPE_INVALID), E_DENIED);
         dbus_connection_flush(cl->conn);
 }
 
@@ -638,7 +621,7 @@ static void crowd_finish(Client *cl, int index, uint64_t deadline) {
                 uint64_t now = util_now_ms();
 
                 if (m) {
-                        bool hit = dbus_message_is_signal(m, MUX, "StatusIndication");
+                        bool hit = dbus_message_is_signal(m, BUS_IFACE_MUX, "StatusIndication");
                         dbus_message_unref(m);
                         if (hit)
                                 break;
@@ -726,7 +709,7 @@ static void test_crowd(DBusConnection *c) {
                         cl.conn = util_bus_close(cl.conn);
                 }
                 check_alive("callers hanging up");
-                EXPECT(c, "GetMux after the crowd", NULL, ROOT, MANAGER, "GetMux",
+                EXPECT(c, "GetMux after the crowd", NULL, BUS_ROOT_PATH, BUS_IFACE_MANAGER, "GetMux",
                        DBUS_TYPE_STRING, &(const char *) { "hbr0" }, DBUS_TYPE_INVALID);
                 rss = daemon_rss_kib();
                 if (round == 0)

@@ -9,9 +9,9 @@
 #include <sys/wait.h>
 
 #include "util.h"
+#include "bus-path.h"
 
-#define DEST "org.muxcap.MuxCap1"
-#define BR "/org/muxcap/MuxCap1/mux/mem0"
+#define BR BUS_MUX_PREFIX "/mem0"
 #define BATCH 50
 #define ROUNDS 100              /* 2 * BATCH NICs per round: 10,000 NICs in all */
 
@@ -35,7 +35,7 @@ static long rss_kib(pid_t pid) {
 static uint64_t generation(DBusConnection *c) {
         uint64_t g = 0;
 
-        if (util_get_property(c, DEST, BR, UTIL_MUX_INTERFACE, "Generation", DBUS_TYPE_UINT64, &g) < 0)
+        if (util_get_property(c, BUS_NAME, BR, BUS_IFACE_MUX, "Generation", DBUS_TYPE_UINT64, &g) < 0)
                 return 0;
         return g;
 }
@@ -103,7 +103,7 @@ static UtilProcess *start(const char *const *prefix, DBusConnection *c) {
         argv[n] = NULL;
         d = util_spawn(prefix ? "valgrind" : "muxcapd", argv);
         assert(util_process_wait_ready(d, 60000) == 0);
-        assert(util_wait_name(c, DEST, UTIL_TIMEOUT_MS) == 0);
+        assert(util_wait_name(c, BUS_NAME, UTIL_TIMEOUT_MS) == 0);
         return d;
 }
 
@@ -158,10 +158,10 @@ static void test_memcheck_clean(DBusConnection *c) {
         util_run("ip link add v1 type veth peer name v2 && ip link set v1 master mem0");
         util_run("ethtool -K v1 tso off && ip link set v1 name v3");
         wait_idle(c, d);
-        m = util_call(c, DEST, BR, UTIL_MUX_INTERFACE, "Explain", DBUS_TYPE_INVALID);
+        m = util_call(c, BUS_NAME, BR, BUS_IFACE_MUX, "Explain", DBUS_TYPE_INVALID);
         assert(m && dbus_message_get_type(m) == DBUS_MESSAGE_TYPE_METHOD_RETURN);
         dbus_message_unref(m);
-        m = util_call(c, DEST, "/org/muxcap/MuxCap1", "org.freedesktop.DBus.ObjectManager",
+        m = util_call(c, BUS_NAME, "/org/muxcap/MuxCap1", "org.freedesktop.DBus.ObjectManager",
                       "GetManagedObjects", DBUS_TYPE_INVALID);
         assert(m && dbus_message_get_type(m) == DBUS_MESSAGE_TYPE_METHOD_RETURN);
         dbus_message_unref(m);

@@ -17,9 +17,8 @@
 #include <unistd.h>
 
 #include "util.h"
+#include "bus-path.h"
 
-#define DEST "org.muxcap.MuxCap1"
-#define ROOT "/org/muxcap/MuxCap1"
 #define WATCHDOG_USEC 400000
 #define STATUS_DELAY_MS 1500    /* rate limit of one per second, plus event latency */
 
@@ -148,28 +147,17 @@ static unsigned kernel_nic_count(void) {
         return n;
 }
 
-static bool name_has_owner(DBusConnection *c) {
-        const char *name = DEST;
-        DBusMessage *m = util_call(c, DBUS_SERVICE_DBUS, DBUS_PATH_DBUS, DBUS_INTERFACE_DBUS,
-                                   "NameHasOwner", DBUS_TYPE_STRING, &name, DBUS_TYPE_INVALID);
-        dbus_bool_t has = FALSE;
-
-        assert(dbus_message_get_args(m, NULL, DBUS_TYPE_BOOLEAN, &has, DBUS_TYPE_INVALID));
-        dbus_message_unref(m);
-        return has;
-}
-
 /* Counts the NIC objects in GetManagedObjects and checks the MUX @mux: its Members are
  * exactly @member and its Generation is 1 (the first publication). */
 static unsigned check_managed_objects(DBusConnection *c, const char *mux, const char *member) {
-        DBusMessage *m = util_call(c, DEST, ROOT, "org.freedesktop.DBus.ObjectManager",
+        DBusMessage *m = util_call(c, BUS_NAME, BUS_ROOT_PATH, "org.freedesktop.DBus.ObjectManager",
                                    "GetManagedObjects", DBUS_TYPE_INVALID);
         _cleanup_free_ char *mux_path = NULL;
         DBusMessageIter it, objs;
         unsigned nics = 0;
         bool found = false;
 
-        assert(asprintf(&mux_path, ROOT "/mux/%s", mux) > 0);
+        assert(asprintf(&mux_path, BUS_ROOT_PATH "/mux/%s", mux) > 0);
         if (dbus_message_get_type(m) != DBUS_MESSAGE_TYPE_METHOD_RETURN)
                 FAIL("GetManagedObjects: %s", dbus_message_get_error_name(m));
         assert(dbus_message_iter_init(m, &it));
@@ -181,7 +169,7 @@ static unsigned check_managed_objects(DBusConnection *c, const char *mux, const 
 
                 dbus_message_iter_recurse(&objs, &e);
                 dbus_message_iter_get_basic(&e, &path);
-                if (strncmp(path, ROOT "/nic/", strlen(ROOT "/nic/")) == 0)
+                if (strncmp(path, BUS_ROOT_PATH "/nic/", strlen(BUS_ROOT_PATH "/nic/")) == 0)
                         nics++;
                 if (!streq(path, mux_path))
                         continue;
@@ -285,8 +273,8 @@ static unsigned stop(Notify *n, UtilProcess *d, DBusConnection *c) {
         assert(util_process_wait(d, UTIL_TIMEOUT_MS, &status) == 0);
         if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
                 FAIL("muxcapd exited with wait status 0x%x after SIGTERM, want exit 0", status);
-        if (name_has_owner(c))
-                FAIL("%s still owned after muxcapd exited", DEST);
+        if (util_name_has_owner(c, BUS_NAME))
+                FAIL("%s still owned after muxcapd exited", BUS_NAME);
         /* Nothing after STOPPING=1. */
         if (notify_recv(n, 0, &msg))
                 FAIL("'%s' after STOPPING=1", msg.text);
@@ -341,8 +329,8 @@ static void test_ready_status_stopping(Notify *n, DBusConnection *c) {
         wait_ready(n, d, &msg);
         /* Freeze it at once: what the bus says now is what was true when READY=1 was sent. */
         assert(util_process_stop(d) == 0);
-        if (!name_has_owner(c))
-                FAIL("READY=1 sent before %s was owned", DEST);
+        if (!util_name_has_owner(c, BUS_NAME))
+                FAIL("READY=1 sent before %s was owned", BUS_NAME);
         assert(util_process_cont(d) == 0);
         if (!parse_status(msg.text, &muxes, &nics))
                 FAIL("READY=1 without STATUS= ('%s')", msg.text);

@@ -10,8 +10,8 @@
 
 #include "field.h"
 #include "util.h"
+#include "bus-path.h"
 
-#define DEST "org.muxcap.MuxCap1"
 
 /* Waits until @prop of MUX @path reads as @want_hex. */
 static void wait_record(DBusConnection *c, const char *path, const char *prop, const char *want_hex) {
@@ -22,7 +22,7 @@ static void wait_record(DBusConnection *c, const char *path, const char *prop, c
                 uint8_t buf[64];
                 size_t n = 0;
 
-                if (util_get_property_bytes(c, DEST, path, UTIL_MUX_INTERFACE, prop, buf, sizeof(buf), &n) == 0) {
+                if (util_get_property_bytes(c, BUS_NAME, path, BUS_IFACE_MUX, prop, buf, sizeof(buf), &n) == 0) {
                         hex_encode(buf, n, got);
                         if (streq(got, want_hex))
                                 return;

@@ -10,14 +10,14 @@
 #include <sys/wait.h>
 
 #include "util.h"
+#include "bus-path.h"
 
-#define DEST "org.muxcap.MuxCap1"
-#define BR "/org/muxcap/MuxCap1/mux/storm0"
+#define BR BUS_MUX_PREFIX "/storm0"
 #define PAIRS 150
 
 static int member_count(DBusConnection *c) {
-        DBusMessage *m = util_call(c, DEST, BR, "org.freedesktop.DBus.Properties", "Get",
-                                   DBUS_TYPE_STRING, &(const char *) { UTIL_MUX_INTERFACE },
+        DBusMessage *m = util_call(c, BUS_NAME, BR, "org.freedesktop.DBus.Properties", "Get",
+                                   DBUS_TYPE_STRING, &(const char *) { BUS_IFACE_MUX },
                                    DBUS_TYPE_STRING, &(const char *) { "Members" }, DBUS_TYPE_INVALID);
         DBusMessageIter it, v, a;
         int n = 0;
@@ -91,12 +91,12 @@ int main(void) {
 
         /* The deleted pairs' other ends are gone too; a deleted NIC is no NIC object. */
         {
-                DBusMessage *m = util_call(c, DEST, "/org/muxcap/MuxCap1", "org.muxcap.MuxCap1.Manager",
+                DBusMessage *m = util_call(c, BUS_NAME, "/org/muxcap/MuxCap1", "org.muxcap.MuxCap1.Manager",
                                            "GetNic", DBUS_TYPE_STRING, &(const char *) { "p1" },
                                            DBUS_TYPE_INVALID);
                 assert(m && dbus_message_get_type(m) == DBUS_MESSAGE_TYPE_ERROR);
                 dbus_message_unref(m);
-                m = util_call(c, DEST, "/org/muxcap/MuxCap1", "org.muxcap.MuxCap1.Manager",
+                m = util_call(c, BUS_NAME, "/org/muxcap/MuxCap1", "org.muxcap.MuxCap1.Manager",
                               "GetNic", DBUS_TYPE_STRING, &(const char *) { "p2" }, DBUS_TYPE_INVALID);
                 assert(m && dbus_message_get_type(m) == DBUS_MESSAGE_TYPE_METHOD_RETURN);
                 dbus_message_unref(m);
@@ -105,7 +105,7 @@ int main(void) {
          * freed NIC between a removal and the next recomputation (ASan would abort it). */
         util_run("(for i in $(seq 2 3 %d); do ip link del s$i; done) >/dev/null 2>&1 &", PAIRS);
         for (int i = 0; i < 300; i++) {
-                DBusMessage *m = util_call(c, DEST, BR, UTIL_MUX_INTERFACE, "Explain", DBUS_TYPE_INVALID);
+                DBusMessage *m = util_call(c, BUS_NAME, BR, BUS_IFACE_MUX, "Explain", DBUS_TYPE_INVALID);
                 assert(m);
                 if (dbus_message_get_type(m) != DBUS_MESSAGE_TYPE_METHOD_RETURN) {
                         const char *text = "";

@@ -72,47 +72,7 @@ struct UtilProcess {
  * of ours (see util_process_wait_ready()). The child gets SIGKILL if the test dies. Returns
  * a new UtilProcess, freed (and killed if still running) by util_process_free(). */
 UtilProcess *util_spawn(const char *name, char *const argv[]) {
-        struct sockaddr_un sa = { .sun_family = AF_UNIX };
-        pid_t parent = getpid();
-        UtilProcess *p;
-        int log_fd;
-
-        p = calloc(1, sizeof(*p));
-        if (!p || asprintf(&p->log_path, "%s/%s.log", test_dir(), name) < 0 ||
-            asprintf(&p->notify_path, "%s/%s.notify", test_dir(), name) < 0 ||
-            !(p->name = strdup(name)))
-                fail("out of memory");
-
-        if (strlen(p->notify_path) >= sizeof(sa.sun_path))
-                fail("%s: path too long", p->notify_path);
-        strcpy(sa.sun_path, p->notify_path);
-        (void) unlink(p->notify_path);
-        p->notify_fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-        if (p->notify_fd < 0 || bind(p->notify_fd, (struct sockaddr *) &sa, sizeof(sa)) < 0)
-                fail("%s: notify socket: %s", name, strerror(errno));
-
-        log_fd = open(p->log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-        if (log_fd < 0)
-                fail("%s: %s", p->log_path, strerror(errno));
-
-        p->pid = fork();
-        if (p->pid < 0)
-                fail("fork: %s", strerror(errno));
-        if (p->pid == 0) {
-                int null_fd = open("/dev/null", O_RDONLY);
-
-                if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
-                        _exit(127);
-                if (null_fd < 0 || dup2(null_fd, STDIN_FILENO) < 0 ||
-                    dup2(log_fd, STDOUT_FILENO) < 0 || dup2(log_fd, STDERR_FILENO) < 0 ||
-                    setenv("NOTIFY_SOCKET", p->notify_path, 1) < 0)
-                        _exit(127);
-                execvp(argv[0], argv);
-                fprintf(stderr, "util: exec '%s': %s\n", argv[0], strerror(errno));
-                _exit(127);
-        }
-        (void) close(log_fd);
-        return p;
+        return util_spawn_env(name, argv, NULL);
 }
 
 /* Like util_spawn(), with @env applied in the child after NOTIFY_SOCKET is set, so it can
@@ -460,6 +420,18 @@ static int get_variant(DBusConnection *c, const char *dest, const char *path, co
         return 0;
 }
 
+/* Whether @name has an owner on @c's bus (NameHasOwner). */
+bool util_name_has_owner(DBusConnection *c, const char *name) {
+        DBusMessage *m = util_call(c, DBUS_SERVICE_DBUS, DBUS_PATH_DBUS, DBUS_INTERFACE_DBUS,
+                                   "NameHasOwner", DBUS_TYPE_STRING, &name, DBUS_TYPE_INVALID);
+        dbus_bool_t has = FALSE;
+
+        if (!dbus_message_get_args(m, NULL, DBUS_TYPE_BOOLEAN, &has, DBUS_TYPE_INVALID))
+                fail("NameHasOwner(%s): no boolean answer", name);
+        dbus_message_unref(m);
+        return has;
+}
+
 /* Reads a property of basic D-Bus @type into @ret, which must point to the matching C type
  * (u: uint32_t, t: uint64_t, y: uint8_t, b: dbus_bool_t, i: int32_t, d: double; s and o:
  * char *, a copy to free()). Returns 0, -ENOENT (no such object/interface/property/name),
@@ -527,7 +499,7 @@ int util_get_property_bytes(DBusConnection *c, const char *dest, const char *pat
 void util_add_status_match(DBusConnection *c) {
         DBusError error = DBUS_ERROR_INIT;
 
-        dbus_bus_add_match(c, "type='signal',interface='" UTIL_MUX_INTERFACE "',"
+        dbus_bus_add_match(c, "type='signal',interface='" BUS_IFACE_MUX "',"
                               "member='StatusIndication'", &error);
         if (dbus_error_is_set(&error))
                 fail("AddMatch: %s", error.message);
@@ -539,7 +511,7 @@ static bool parse_status(DBusMessage *m, UtilStatus *ret) {
         const uint8_t *bytes;
         int n;
 
-        if (!dbus_message_is_signal(m, UTIL_MUX_INTERFACE, "StatusIndication"))
+        if (!dbus_message_is_signal(m, BUS_IFACE_MUX, "StatusIndication"))
                 return false;
 
         memset(ret, 0, sizeof(*ret));

@@ -10,6 +10,7 @@
 
 #include <dbus/dbus.h>
 
+#include "bus-path.h"
 #include "macro.h"
 
 /*
@@ -18,7 +19,6 @@
  * a test may assert on return 0 or a negative errno. Blocking calls are fine here.
  */
 
-#define UTIL_MUX_INTERFACE "org.muxcap.MuxCap1.Mux"
 #define UTIL_TIMEOUT_MS 5000
 
 /* environment */
@@ -52,6 +52,7 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(DBusConnection *, util_bus_close)
 int util_wait_name(DBusConnection *c, const char *name, int timeout_ms);
 DBusMessage *util_call(DBusConnection *c, const char *dest, const char *path, const char *iface,
                        const char *method, int first_arg_type, ...);
+bool util_name_has_owner(DBusConnection *c, const char *name);
 int util_get_property(DBusConnection *c, const char *dest, const char *path, const char *iface,
                       const char *prop, int type, void *ret);
 int util_get_property_bytes(DBusConnection *c, const char *dest, const char *path,

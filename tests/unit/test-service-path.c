@@ -1,19 +1,19 @@
 /* SPDX-License-Identifier: MIT */
-/* Unit tests of the object path escaping in daemon/service.c */
+/* Unit tests of the object path escaping in proto/bus-path.c, as the daemon uses it */
 #undef NDEBUG
 #include <assert.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "service.h"
+#include "bus-path.h"
 
 static void check(const char *name, const char *want) {
         char *path = NULL, *back = NULL;
 
-        assert(object_path_escape("/p", name, &path) == 0);
+        assert(bus_path_escape("/p", name, &path) == 0);
         assert(strcmp(path, want) == 0);
-        assert(object_path_unescape(path + 3, &back) == 0);
+        assert(bus_path_unescape_element(path + 3, &back) == 0);
         assert(strcmp(back, name) == 0);
         free(path);
         free(back);
@@ -31,12 +31,12 @@ static void test_escaping_follows_spec(void) {
 static void test_unescape_refuses_what_escaping_cannot_make(void) {
         char *out = NULL;
 
-        assert(object_path_unescape("_2", &out) == -EINVAL);
-        assert(object_path_unescape("_zz", &out) == -EINVAL);
-        assert(object_path_unescape("_41", &out) == -EINVAL);  /* 'A' is never escaped */
-        assert(object_path_unescape("_00", &out) == -EINVAL);
-        assert(object_path_unescape("_2D", &out) == -EINVAL);  /* uppercase hex */
-        assert(object_path_unescape("", &out) == -EINVAL);
+        assert(bus_path_unescape_element("_2", &out) == -EINVAL);
+        assert(bus_path_unescape_element("_zz", &out) == -EINVAL);
+        assert(bus_path_unescape_element("_41", &out) == -EINVAL);  /* 'A' is never escaped */
+        assert(bus_path_unescape_element("_00", &out) == -EINVAL);
+        assert(bus_path_unescape_element("_2D", &out) == -EINVAL);  /* uppercase hex */
+        assert(bus_path_unescape_element("", &out) == -EINVAL);
         assert(out == NULL);
 }
 

@@ -55,16 +55,23 @@ int bus_path_escape(const char *prefix, const char *name, char **ret) {
 /* The reverse of bus_path_escape(): the name at *ret (new string). -EINVAL if @path is not
  * "@prefix/<element>" or the element is not a valid escaping (so each name has one path). */
 int bus_path_unescape(const char *prefix, const char *path, char **ret) {
-        const char *e;
         size_t lp;
-        char *s, *p;
 
         if (!prefix || !path || !ret)
                 return -EINVAL;
         lp = strlen(prefix);
-        if (strncmp(path, prefix, lp) != 0 || path[lp] != '/' || path[lp + 1] == '\0')
+        if (strncmp(path, prefix, lp) != 0 || path[lp] != '/')
                 return -EINVAL;
-        e = path + lp + 1;
+        return bus_path_unescape_element(path + lp + 1, ret);
+}
+
+/* The name one path element stands for (new string at *ret); -EINVAL for an element the
+ * escaping cannot have written, the empty one included. */
+int bus_path_unescape_element(const char *e, char **ret) {
+        char *s, *p;
+
+        if (!e || !ret || *e == '\0')
+                return -EINVAL;
         s = malloc(strlen(e) + 1);
         if (!s)
                 return -ENOMEM;

@@ -1,0 +1,535 @@
+/* SPDX-License-Identifier: MIT */
+/* The model: sources' events update the NIC table; the topology rebuild derives the MUXes */
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "log.h"
+#include "model.h"
+#include "mux.h"
+#include "nic.h"
+#include "strv.h"
+
+static void model_changed(Model *m) {
+        if (m->ops && m->ops->changed)
+                m->ops->changed(m->userdata);
+}
+
+static void model_lost(Model *m) {
+        if (m->ops && m->ops->lost)
+                m->ops->lost(m->userdata);
+}
+
+int model_new(Model **ret, const Config *config, bool udev_props, const ModelOps *ops, void *userdata) {
+        Model *m = calloc(1, sizeof(Model));
+
+        if (!m)
+                return -ENOMEM;
+        *m = (Model) { .config = config, .udev_props = udev_props, .ops = ops, .userdata = userdata };
+        *ret = m;
+        return 0;
+}
+
+Model *model_free(Model *m) {
+        if (!m)
+                return NULL;
+        model_reap(m);
+        for (size_t i = 0; i < m->n_muxes; i++)
+                mux_free(m->muxes[i]);
+        free(m->muxes);
+        for (size_t i = 0; i < m->n_nics; i++)
+                nic_free(m->nics[i]);
+        free(m->nics);
+        free(m->gone_nics);
+        free(m->gone_muxes);
+        free(m);
+        return NULL;
+}
+
+/* Frees what went out of the tables; the publisher has withdrawn it by now. */
+void model_reap(Model *m) {
+        for (size_t i = 0; i < m->n_gone_muxes; i++)
+                mux_free(m->gone_muxes[i]);
+        m->n_gone_muxes = 0;
+        for (size_t i = 0; i < m->n_gone_nics; i++)
+                nic_free(m->gone_nics[i]);
+        m->n_gone_nics = 0;
+}
+
+/* Appends @p to a graveyard; frees it at once (nothing can withdraw it) when out of memory. */
+static bool bury(void ***table, size_t *n, void *p) {
+        void **t = realloc(*table, (*n + 1) * sizeof(void *));
+
+        if (!t)
+                return false;
+        t[(*n)++] = p;
+        *table = t;
+        return true;
+}
+
+/* Binary search in the ifindex-sorted table; returns the slot where @ifindex is or goes. */
+static size_t nic_slot(const Model *m, int ifindex) {
+        size_t lo = 0, hi = m->n_nics;
+
+        while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (m->nics[mid]->ifindex < ifindex)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        return lo;
+}
+
+Nic *model_find_nic(const Model *m, int ifindex) {
+        size_t i = nic_slot(m, ifindex);
+
+        return i < m->n_nics && m->nics[i]->ifindex == ifindex ? m->nics[i] : NULL;
+}
+
+/* The NIC whose object carries @name: the service's lookup, by published name. */
+Nic *model_find_published_nic(const Model *m, const char *name) {
+        for (size_t i = 0; i < m->n_nics; i++)
+                if (m->nics[i]->published && streq(m->nics[i]->pub_name, name))
+                        return m->nics[i];
+        return NULL;
+}
+
+Mux *model_find_mux(const Model *m, const char *name) {
+        for (size_t i = 0; i < m->n_muxes; i++)
+                if (streq(m->muxes[i]->name, name))
+                        return m->muxes[i];
+        return NULL;
+}
+
+size_t model_count_published_nics(const Model *m) {
+        size_t published = 0;
+
+        for (size_t i = 0; i < m->n_nics; i++)
+                published += m->nics[i]->published;
+        return published;
+}
+
+/* A NIC takes part once the kernel reports it and, with udev's events, once udev has set
+ * it up (renamed it, applied rules): so a half-made device is never published. */
+bool model_nic_is_visible(const Model *m, const Nic *n) {
+        return n->in_rtnl && n->name && n->name_utf8 && (!m->udev_props || n->in_udev);
+}
+
+static Nic *model_get_nic(Model *m, int ifindex) {
+        Nic *n = model_find_nic(m, ifindex), **table;
+        size_t i;
+
+        if (n)
+                return n;
+        if (nic_new(&n, ifindex) < 0)
+                return NULL;
+        table = realloc(m->nics, (m->n_nics + 1) * sizeof(Nic *));
+        if (!table) {
+                nic_free(n);
+                return NULL;
+        }
+        m->nics = table;
+        i = nic_slot(m, ifindex);
+        memmove(m->nics + i + 1, m->nics + i, (m->n_nics - i) * sizeof(Nic *));
+        m->nics[i] = n;
+        m->n_nics++;
+        return n;
+}
+
+/* Takes @n out of the table and drops every weak pointer to it; the publisher withdraws
+ * its object before model_reap() frees it. */
+static void model_drop_nic(Model *m, Nic *n) {
+        size_t i = nic_slot(m, n->ifindex);
+
+        /* D-Bus calls (Explain) may run before the next sync rebuilds the member lists. */
+        for (size_t k = 0; k < m->n_muxes; k++)
+                mux_forget_nic(m->muxes[k], n);
+        if (n->mux)
+                n->mux->nic = NULL;
+        n->mux = NULL;
+        memmove(m->nics + i, m->nics + i + 1, (m->n_nics - i - 1) * sizeof(Nic *));
+        m->n_nics--;
+        if (!bury((void ***) &m->gone_nics, &m->n_gone_nics, n)) {
+                log_error("nic '%s': out of memory, its object may stay until restart",
+                          n->name ? n->name : "?");
+                nic_free(n);
+        }
+        m->topology_dirty = true;
+}
+
+static void nic_read_features(Model *m, Nic *n) {
+        char driver[sizeof(n->driver)] = "";
+        NicFeatures features;
+        int r;
+
+        if (!n->name || !m->ops || !m->ops->read_features)
+                return;
+        r = m->ops->read_features(m->userdata, n->name, &features, driver, sizeof(driver));
+        if (r < 0) {
+                /* Gone between the event and the read: its removal event follows. */
+                log_debug_errno(r, "nic '%s': reading features failed, keeping last record: %m",
+                                n->name);
+                return;
+        }
+        n->features = features;
+        n->features_valid = true;
+        memcpy(n->driver, driver, sizeof(n->driver));
+}
+
+/* rtnetlink: a link appeared or changed. Idempotent: dumps and events take this path. */
+void model_link_new(Model *m, const RtnlLink *link) {
+        Nic *n = model_get_nic(m, link->ifindex);
+        bool fresh;
+        int r;
+
+        if (!n) {
+                log_error("nic %d: out of memory, re-enumerating", link->ifindex);
+                model_lost(m);
+                return;
+        }
+        fresh = !n->in_rtnl;
+        n->in_rtnl = true;
+        n->rtnl_mark = true;
+        r = nic_set_name(n, link->name);
+        if (r > 0 && !fresh) {
+                log_debug("nic %d: renamed to '%s'", n->ifindex, link->name);
+                m->names_changed = true;
+        }
+        if (r > 0 && !n->name_utf8)
+                log_warning("nic %d: its name is not valid UTF-8, so D-Bus cannot carry it: "
+                            "not published, and not a member of any MUX", n->ifindex);
+        if (r != 0)
+                m->topology_dirty = true;
+        if (nic_set_kind(n, link->kind) != 0)
+                m->topology_dirty = true;
+        if (n->master != link->master) {
+                log_debug("nic '%s': master %d -> %d", n->name, n->master, link->master);
+                n->master = link->master;
+                m->topology_dirty = true;
+        }
+        n->type = link->type;
+        if (fresh || link->features_changed || m->resyncing || r > 0) {
+                log_debug("nic '%s': %s, reading features", n->name,
+                          fresh ? "new" : link->features_changed ? "features changed" : "re-read");
+                nic_read_features(m, n);
+        }
+        nic_update_records(n, m->config);
+        model_changed(m);
+}
+
+void model_link_del(Model *m, int ifindex) {
+        Nic *n = model_find_nic(m, ifindex);
+
+        if (!n)
+                return;
+        log_debug("nic '%s': removed", n->name ? n->name : "?");
+        model_drop_nic(m, n);
+        model_changed(m);
+}
+
+/* A dump (re)starts: links it does not report by its end are gone. */
+void model_dump_start(Model *m) {
+        for (size_t i = 0; i < m->n_nics; i++)
+                m->nics[i]->rtnl_mark = false;
+}
+
+void model_dump_done(Model *m) {
+        if (!m->resyncing)
+                return;
+        for (size_t i = m->n_nics; i > 0; i--) {
+                Nic *n = m->nics[i - 1];
+                if (!n->rtnl_mark) {
+                        log_debug("nic '%s': gone after re-enumeration", n->name ? n->name : "?");
+                        model_drop_nic(m, n);
+                }
+        }
+        m->resyncing = false;
+        log_info("re-enumeration done: %zu NICs", m->n_nics);
+}
+
+void model_udev_device(Model *m, const UdevEvent *ev) {
+        Nic *n;
+        int r;
+
+        if (ev->ifindex <= 0)
+                return;
+        if (ev->action == UDEV_ACTION_REMOVE) {
+                n = model_find_nic(m, ev->ifindex);
+                if (!n)
+                        return;
+                log_debug("nic '%s': udev remove", n->name ? n->name : "?");
+                if (!n->in_rtnl) {
+                        model_drop_nic(m, n);
+                        return;
+                }
+                n->in_udev = false;
+                (void) nic_set_udev_props(n, (const char *[_FIELD_MAX]) { 0 });
+                nic_update_records(n, m->config);
+                m->topology_dirty = true;
+                model_changed(m);
+                return;
+        }
+        n = model_get_nic(m, ev->ifindex);
+        if (!n) {
+                log_error("nic %d: out of memory, re-enumerating", ev->ifindex);
+                model_lost(m);
+                return;
+        }
+        log_debug("nic %d '%s': udev %s", ev->ifindex, ev->name ? ev->name : "?",
+                  ev->action == UDEV_ACTION_ADD ? "add" : ev->action == UDEV_ACTION_MOVE ? "move" : "change");
+        if (!n->in_udev)
+                m->topology_dirty = true;
+        n->in_udev = true;
+        n->udev_mark = true;
+        if (!n->name && ev->name)
+                (void) nic_set_name(n, ev->name);
+        r = nic_set_udev_props(n, ev->props);
+        if (r < 0)
+                log_error("nic '%s': out of memory storing udev properties", n->name ? n->name : "?");
+        nic_update_records(n, m->config);
+        model_changed(m);
+}
+
+/* A re-enumeration starts: the udev enumeration marks what it sees, the rtnetlink dump's
+ * end sweeps away what it did not report. */
+void model_resync_begin(Model *m) {
+        m->resyncing = true;
+        for (size_t i = 0; i < m->n_nics; i++)
+                m->nics[i]->udev_mark = false;
+}
+
+/* The udev enumeration is done: NICs it did not report are no longer set up by udev. */
+void model_udev_enumerated(Model *m) {
+        if (!m->udev_props)
+                return;
+        for (size_t i = 0; i < m->n_nics; i++)
+                if (!m->nics[i]->udev_mark && m->nics[i]->in_udev) {
+                        m->nics[i]->in_udev = false;
+                        m->topology_dirty = true;
+                }
+}
+
+/* A new config: every NIC's records and the declared MUXes follow it. */
+void model_set_config(Model *m, const Config *config) {
+        m->config = config;
+        for (size_t i = 0; i < m->n_nics; i++)
+                nic_update_records(m->nics[i], m->config);
+        m->topology_dirty = true;
+        model_changed(m);
+}
+
+static Mux *ensure_mux(Model *m, const char *name, const char *kind, bool declared) {
+        Mux *x = model_find_mux(m, name), **table;
+        size_t lo = 0, hi;
+
+        if (x && x->declared == declared && streq(x->kind, kind)) {
+                x->mark = true;
+                return x;
+        }
+        if (x)
+                return NULL;    /* a declared and a kernel MUX share the name: first wins */
+        if (mux_new(&x, name, kind, declared) < 0)
+                return NULL;
+        table = realloc(m->muxes, (m->n_muxes + 1) * sizeof(Mux *));
+        if (!table) {
+                mux_free(x);
+                return NULL;
+        }
+        m->muxes = table;
+        /* Keep the table sorted by name: insert in place. */
+        hi = m->n_muxes;
+        while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (strcmp(m->muxes[mid]->name, name) < 0)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        memmove(m->muxes + lo + 1, m->muxes + lo, (m->n_muxes - lo) * sizeof(Mux *));
+        m->muxes[lo] = x;
+        m->n_muxes++;
+        x->mark = true;
+        log_debug("mux '%s': new (%s)", name, kind);
+        return x;
+}
+
+/* Each NIC's MUXes (its Muxes property), from the member lists: done here, once per
+ * topology change, and not per sync. Lists come out sorted, as the MUX table is. A first
+ * pass compares in place, so only the NICs whose list changed allocate. */
+static void rebuild_nic_muxes(Model *m) {
+        _cleanup_free_ size_t *seen = calloc(m->n_nics + 1, sizeof(size_t));
+        _cleanup_free_ bool *differs = calloc(m->n_nics + 1, sizeof(bool));
+        _cleanup_free_ char ***lists = NULL;
+        _cleanup_free_ size_t *count = NULL;
+        bool any = false, oom = false;
+
+        if (!seen || !differs) {
+                log_error("out of memory, NIC Muxes properties not updated");
+                return;
+        }
+        for (size_t k = 0; k < m->n_muxes; k++)
+                for (size_t j = 0; j < m->muxes[k]->n_members; j++) {
+                        const Nic *n = m->muxes[k]->members[j].nic;
+                        size_t i;
+
+                        if (!n)
+                                continue;
+                        i = nic_slot(m, n->ifindex);
+                        if (!differs[i]) {
+                                char **pub = m->nics[i]->pub_muxes;
+                                differs[i] = !pub || !pub[seen[i]] || !streq(pub[seen[i]], m->muxes[k]->name);
+                        }
+                        seen[i]++;
+                }
+        for (size_t i = 0; i < m->n_nics; i++) {
+                char **pub = m->nics[i]->pub_muxes;
+                if (!differs[i])
+                        differs[i] = pub && pub[seen[i]];
+                any = any || differs[i];
+        }
+        if (!any)
+                return;
+
+        lists = calloc(m->n_nics + 1, sizeof(char **));
+        count = calloc(m->n_nics + 1, sizeof(size_t));
+        oom = !lists || !count;
+        for (size_t k = 0; !oom && k < m->n_muxes; k++)
+                for (size_t j = 0; !oom && j < m->muxes[k]->n_members; j++) {
+                        const Nic *n = m->muxes[k]->members[j].nic;
+                        size_t i;
+
+                        if (!n)
+                                continue;
+                        i = nic_slot(m, n->ifindex);
+                        if (differs[i])
+                                oom = strv_push_dup(&lists[i], &count[i], m->muxes[k]->name) < 0;
+                }
+        for (size_t i = 0; lists && i < m->n_nics; i++) {
+                Nic *n = m->nics[i];
+
+                if (oom || !differs[i]) {
+                        strv_free(lists[i]);
+                        continue;
+                }
+                strv_free(n->pub_muxes);
+                n->pub_muxes = lists[i];
+                n->muxes_changed = true;
+        }
+        if (oom)
+                log_error("out of memory, NIC Muxes properties not updated");
+}
+
+/* Rebuilds the MUX set and every member list from the NIC table and config, when a change
+ * may have touched them. MUXes no longer wanted go to the graveyard. */
+void model_rebuild_topology(Model *m) {
+        _cleanup_free_ Mux **declared = NULL;
+        _cleanup_free_ const MuxRule **rules = NULL;
+        size_t n_declared = 0;
+
+        if (!m->topology_dirty)
+                return;
+        for (size_t i = 0; i < m->n_muxes; i++) {
+                m->muxes[i]->mark = false;
+                m->muxes[i]->n_members_before = m->muxes[i]->n_members;
+                m->muxes[i]->n_members = 0;
+        }
+        for (size_t i = 0; i < m->n_nics; i++)
+                m->nics[i]->mux = NULL;
+
+        /* Declared MUXes first: the config names them, so they win a name clash. */
+        for (size_t i = 0; i < m->config->n_muxes; i++) {
+                const MuxRule *rule = &m->config->muxes[i];
+                Mux *x;
+
+                if (!rule->members)
+                        continue;
+                x = ensure_mux(m, rule->name, "declared", true);
+                if (x)
+                        x->policy = rule->policy;
+        }
+        for (size_t i = 0; i < m->n_nics; i++) {
+                Nic *n = m->nics[i];
+                const MuxRule *rule;
+                Mux *x;
+
+                if (!model_nic_is_visible(m, n) || !config_is_kernel_mux_kind(m->config, n->kind))
+                        continue;
+                x = ensure_mux(m, n->name, n->kind, false);
+                if (!x) {
+                        log_debug("mux '%s': name taken by a declared MUX, ignoring the device", n->name);
+                        continue;
+                }
+                x->nic = n;
+                x->ifindex = n->ifindex;
+                n->mux = x;
+                rule = config_find_mux(m->config, n->name);
+                x->policy = rule && !rule->members ? rule->policy : CAPACITY_POLICY_MIN;
+        }
+
+        /* MUXes no longer wanted leave the table; the publisher withdraws their objects. */
+        for (size_t i = m->n_muxes; i > 0; i--) {
+                Mux *x = m->muxes[i - 1];
+                if (x->mark)
+                        continue;
+                log_debug("mux '%s': gone", x->name);
+                memmove(m->muxes + i - 1, m->muxes + i, (m->n_muxes - i) * sizeof(Mux *));
+                m->n_muxes--;
+                if (x->nic && x->nic->mux == x)
+                        x->nic->mux = NULL;
+                x->nic = NULL;
+                if (!bury((void ***) &m->gone_muxes, &m->n_gone_muxes, x)) {
+                        log_error("mux '%s': out of memory, its object may stay until restart", x->name);
+                        mux_free(x);
+                }
+        }
+
+        /* Declared MUXes with their rules, looked up once, not per NIC. */
+        declared = calloc(m->config->n_muxes + 1, sizeof(Mux *));
+        rules = calloc(m->config->n_muxes + 1, sizeof(MuxRule *));
+        if (!declared || !rules)
+                log_error("out of memory, declared MUXes get no members until the next change");
+        for (size_t i = 0; declared && rules && i < m->config->n_muxes; i++) {
+                Mux *x = model_find_mux(m, m->config->muxes[i].name);
+                if (x && x->declared && m->config->muxes[i].members) {
+                        declared[n_declared] = x;
+                        rules[n_declared++] = &m->config->muxes[i];
+                }
+        }
+
+        /* Members: kernel MUXes by master, declared ones by glob over NICs and MUXes. */
+        for (size_t i = 0; i < m->n_nics; i++) {
+                Nic *n = m->nics[i], *master;
+
+                if (!model_nic_is_visible(m, n))
+                        continue;
+                if (n->master > 0) {
+                        master = model_find_nic(m, n->master);
+                        if (master && master->mux && !master->mux->declared)
+                                mux_add_member(master->mux, n, n->mux);
+                }
+                for (size_t k = 0; k < n_declared; k++)
+                        if (n->mux != declared[k] && config_mux_matches(rules[k], n->name))
+                                mux_add_member(declared[k], n, n->mux);
+        }
+        for (size_t k = 0; k < n_declared; k++)
+                for (size_t j = 0; j < n_declared; j++)
+                        if (j != k && config_mux_matches(rules[k], declared[j]->name))
+                                mux_add_member(declared[k], NULL, declared[j]);
+        for (size_t k = 0; k < m->n_muxes; k++) {
+                Mux *x = m->muxes[k];
+                if (x->n_members != x->n_members_before || m->names_changed)
+                        x->members_dirty = true;
+        }
+        m->names_changed = false;
+        rebuild_nic_muxes(m);
+        m->topology_dirty = false;
+}
+
+
+void model_reset_computation(Model *m) {
+        for (size_t i = 0; i < m->n_muxes; i++)
+                m->muxes[i]->state = 0;
+}

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: MIT */
+/* The model: NIC and MUX tables, membership and topology; knows nothing of D-Bus */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "ethtool.h"
+#include "macro.h"
+#include "rtnl-source.h"
+#include "udev-source.h"
+
+typedef struct Config Config;
+typedef struct Mux Mux;
+typedef struct Nic Nic;
+
+/* What the model needs from outside: all optional. */
+typedef struct ModelOps {
+        /* Reads @name's features and driver (ethtool_read()); < 0 leaves the last ones. */
+        int (*read_features)(void *userdata, const char *name, NicFeatures *ret_features,
+                             char *ret_driver, size_t driver_size);
+        void (*changed)(void *userdata);        /* the model changed: a sync is due */
+        void (*lost)(void *userdata);           /* an event could not be stored: re-enumerate */
+} ModelOps;
+
+typedef struct Model {
+        const Config *config;           /* borrowed: model_set_config() replaces it */
+        bool udev_props;                /* udev daemon events: properties, initialized state */
+        const ModelOps *ops;
+        void *userdata;
+
+        Nic **nics;                     /* owned, sorted by ifindex */
+        size_t n_nics;
+        Mux **muxes;                    /* owned, sorted by name */
+        size_t n_muxes;
+
+        /* Objects taken out of the tables since the last model_reap(), in the order they went:
+         * the publisher withdraws what it had published, then reaps. They hold no pointer into
+         * the tables, nor the tables into them. */
+        Nic **gone_nics;                /* owned */
+        size_t n_gone_nics;
+        Mux **gone_muxes;               /* owned */
+        size_t n_gone_muxes;
+
+        bool resyncing;                 /* a re-enumeration runs: the dump's end sweeps */
+        bool topology_dirty;            /* membership may have changed */
+        bool names_changed;             /* a NIC was renamed: Members lists must be redone */
+} Model;
+
+int model_new(Model **ret, const Config *config, bool udev_props, const ModelOps *ops, void *userdata);
+Model *model_free(Model *m);
+DEFINE_TRIVIAL_CLEANUP_FUNC(Model *, model_free)
+
+/* Inputs: every source event goes through one of these; each is idempotent. */
+void model_link_new(Model *m, const RtnlLink *link);
+void model_link_del(Model *m, int ifindex);
+void model_dump_start(Model *m);
+void model_dump_done(Model *m);
+void model_udev_device(Model *m, const UdevEvent *ev);
+void model_resync_begin(Model *m);
+void model_udev_enumerated(Model *m);
+void model_set_config(Model *m, const Config *config);
+
+/* Rebuilds the MUX set and every member list when the topology is dirty. */
+void model_rebuild_topology(Model *m);
+/* Computes every MUX's records anew on the next mux_compute(). */
+void model_reset_computation(Model *m);
+void model_reap(Model *m);
+
+Nic *model_find_nic(const Model *m, int ifindex);
+Nic *model_find_published_nic(const Model *m, const char *name);
+Mux *model_find_mux(const Model *m, const char *name);
+bool model_nic_is_visible(const Model *m, const Nic *n);
+size_t model_count_published_nics(const Model *m);

@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: MIT */
+/* What the service's files share: the Service, objects, and the tables each object declares */
+#pragma once
+
+#include <dbus/dbus.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdint.h>
+
+#include "bus-path.h"
+#include "macro.h"
+#include "schema.h"
+#include "service.h"
+
+typedef struct DBusLoop DBusLoop;
+
+struct Service {
+        const Model *model;             /* borrowed: the published state is read from it */
+        const ServiceActions *actions;  /* borrowed */
+        void *userdata;
+        DBusConnection *conn;           /* owned */
+        DBusLoop *loop;                 /* owned */
+        char instance_id[33];
+        uint32_t coalesce_ms;
+};
+
+typedef enum ObjectType { OBJECT_ROOT, OBJECT_MUX_DIR, OBJECT_NIC_DIR, OBJECT_MUX, OBJECT_NIC } ObjectType;
+
+typedef struct ServiceInterface ServiceInterface;
+
+typedef struct Object {
+        ObjectType type;
+        const ServiceInterface *interface;      /* its own interface; NULL for the directories */
+        const Mux *mux;                 /* borrowed */
+        const Nic *nic;                 /* borrowed */
+} Object;
+
+/* One property of an interface: a row read by Get, GetAll, PropertiesChanged,
+ * InterfacesAdded, GetManagedObjects and Introspect alike. A row with record_fields set stands
+ * for one typed property per field of the object's hardware record (the schema's rows, with
+ * their D-Bus names and types). */
+typedef struct ServiceProperty {
+        const char *name;
+        const char *signature;
+        unsigned changed;               /* CHANGED_* bits that put it in PropertiesChanged */
+        bool constant;                  /* never changes: EmitsChangedSignal=const */
+        bool record_fields;
+        /* Appends the value into the open variant @v; false on out-of-memory. */
+        bool (*append)(const Service *s, const Object *o, DBusMessageIter *v);
+} ServiceProperty;
+
+typedef struct ServiceMethod {
+        const char *name;
+        DBusHandlerResult (*handle)(Service *s, const Object *o, DBusMessage *m);
+} ServiceMethod;
+
+struct ServiceInterface {
+        const char *name;
+        const ServiceProperty *properties;      /* ends with a row whose name is NULL and
+                                                 * record_fields false */
+        const ServiceMethod *methods;           /* ends with a NULL name */
+        const char *introspection;              /* the methods and signals, as XML */
+        const RecordValue *(*hardware)(const Object *o);        /* for record_fields rows */
+};
+
+extern const ServiceInterface service_manager_interface;
+extern const ServiceInterface service_mux_interface;
+extern const ServiceInterface service_nic_interface;
+
+static inline void dbus_message_unrefp(DBusMessage **m) {
+        if (*m)
+                dbus_message_unref(*m);
+}
+#define _cleanup_message_ _cleanup_(dbus_message_unrefp)
+
+/* service-bus.c: marshalling and reply helpers, for every file of the service. */
+bool service_check_signature(Service *s, DBusMessage *m, const char *signature);
+bool service_append_basic(DBusMessageIter *v, int type, const void *value);
+bool service_append_strv(DBusMessageIter *v, char *const *strv);
+bool service_append_record(DBusMessageIter *it, const RecordValue *r);
+bool service_get_args(Service *s, DBusMessage *m, int first_type, ...);
+DBusMessage *service_begin_reply(Service *s, DBusMessage *m, DBusMessageIter *it,
+                                 DBusHandlerResult *ret_result);
+DBusHandlerResult service_reply(Service *s, DBusMessage *reply_msg);
+DBusHandlerResult service_reply_error(Service *s, DBusMessage *m, const char *name,
+                                      const char *fmt, ...) _printf_(4, 5);
+void service_send(Service *s, DBusMessage *msg, const char *what);
+int service_object_path(const Object *o, char **ret);
+
+/* service-properties.c: Properties and ObjectManager over the tables. */
+bool service_append_properties(const Service *s, const Object *o, unsigned changed, DBusMessageIter *it);
+bool service_append_interfaces(const Service *s, const Object *o, DBusMessageIter *it);
+DBusHandlerResult service_handle_properties(Service *s, const Object *o, DBusMessage *m);
+
+/* service-introspect.c */
+DBusHandlerResult service_handle_introspect(Service *s, const Object *o, DBusMessage *m);
+int service_write_interface(FILE *f, const ServiceInterface *iface, const RecordSchema *schema);
+
+/* service-mux.c: one StatusIndication per record @changed touches, in SPEC 12's order. */
+void service_mux_emit_status(Service *s, const Mux *x, const char *path, unsigned changed);

@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: MIT */
+/* NIC objects' org.muxcap.MuxCap1.Nic: the property table */
+
+#include <dbus/dbus.h>
+
+#include "aggregate.h"
+#include "introspection.h"
+#include "nic.h"
+#include "service-internal.h"
+
+static bool append_name(const Service *s, const Object *o, DBusMessageIter *v) {
+        return service_append_basic(v, DBUS_TYPE_STRING, &o->nic->pub_name);
+}
+
+static bool append_ifindex(const Service *s, const Object *o, DBusMessageIter *v) {
+        dbus_int32_t i = o->nic->ifindex;
+        return service_append_basic(v, DBUS_TYPE_INT32, &i);
+}
+
+static bool append_driver(const Service *s, const Object *o, DBusMessageIter *v) {
+        const char *str = o->nic->pub_driver;
+        return service_append_basic(v, DBUS_TYPE_STRING, &str);
+}
+
+static bool append_muxes(const Service *s, const Object *o, DBusMessageIter *v) {
+        return service_append_strv(v, o->nic->pub_muxes);
+}
+
+static bool append_hw(const Service *s, const Object *o, DBusMessageIter *v) {
+        return service_append_record(v, &o->nic->pub_hw);
+}
+
+static bool append_cur(const Service *s, const Object *o, DBusMessageIter *v) {
+        return service_append_record(v, &o->nic->pub_cur);
+}
+
+static bool append_chimney(const Service *s, const Object *o, DBusMessageIter *v) {
+        dbus_bool_t b = value_chimney_capable(&o->nic->pub_hw);
+        return service_append_basic(v, DBUS_TYPE_BOOLEAN, &b);
+}
+
+/* Field name -> where the hardware value came from, for every field of the record. */
+static bool append_sources(const Service *s, const Object *o, DBusMessageIter *v) {
+        const RecordSchema *schema = o->nic->hw.schema;
+        DBusMessageIter a, e;
+
+        if (!dbus_message_iter_open_container(v, DBUS_TYPE_ARRAY, "{ss}", &a))
+                return false;
+        for (size_t f = 0; f < schema->n_fields; f++) {
+                const char *key = schema->fields[f].name, *val = source_to_string(o->nic->hw_src[f]);
+                if (!dbus_message_iter_open_container(&a, DBUS_TYPE_DICT_ENTRY, NULL, &e) ||
+                    !dbus_message_iter_append_basic(&e, DBUS_TYPE_STRING, &key) ||
+                    !dbus_message_iter_append_basic(&e, DBUS_TYPE_STRING, &val) ||
+                    !dbus_message_iter_close_container(&a, &e))
+                        return false;
+        }
+        return dbus_message_iter_close_container(v, &a);
+}
+
+static const ServiceProperty properties[] = {
+        { "Name", "s", 0, false, false, append_name },
+        { "IfIndex", "i", 0, false, false, append_ifindex },
+        { "Driver", "s", CHANGED_DRIVER, false, false, append_driver },
+        { "Muxes", "as", CHANGED_MEMBERS, false, false, append_muxes },
+        { "HardwareCapabilities", "ay", CHANGED_HW, false, false, append_hw },
+        { "CurrentConfig", "ay", CHANGED_CUR, false, false, append_cur },
+        { NULL, NULL, CHANGED_HW, false, true, NULL },  /* the hardware record's fields */
+        { "ChimneyCapable", "b", CHANGED_HW, false, false, append_chimney },
+        { "Sources", "a{ss}", CHANGED_HW, false, false, append_sources },
+        { 0 },
+};
+
+static const ServiceMethod methods[] = {
+        { 0 },
+};
+
+static const RecordValue *hardware(const Object *o) {
+        return &o->nic->pub_hw;
+}
+
+const ServiceInterface service_nic_interface = {
+        .name = BUS_IFACE_NIC,
+        .properties = properties,
+        .methods = methods,
+        .introspection = introspection_xml_nic_members,
+        .hardware = hardware,
+};

@@ -1,0 +1,217 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests of daemon/model.c: the NIC and MUX tables, membership and topology, fed with
+ * made-up rtnetlink links and a made-up ethtool, without a kernel or a bus */
+#undef NDEBUG
+#include <assert.h>
+#include <net/if_arp.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "model.h"
+#include "mux.h"
+#include "nic.h"
+#include "strv.h"
+
+static unsigned changes, losses;
+
+/* Every device can do TSO, TSO6, checksums and VLAN offloads, but "slow*" can do nothing. */
+static int fake_read_features(void *userdata, const char *name, NicFeatures *ret,
+                              char *driver, size_t size) {
+        uint32_t all = FEATURE_BIT(FEATURE_TX_TCP_SEGMENTATION) | FEATURE_BIT(FEATURE_TX_TCP6_SEGMENTATION) |
+                       FEATURE_BIT(FEATURE_RX_CHECKSUM) | FEATURE_BIT(FEATURE_TX_CHECKSUM_IP_GENERIC);
+
+        *ret = (NicFeatures) { .available = strncmp(name, "slow", 4) == 0 ? 0 : all };
+        ret->active = ret->available;
+        strncpy(driver, "fake", size);
+        return 0;
+}
+
+static void fake_changed(void *userdata) {
+        changes++;
+}
+
+static void fake_lost(void *userdata) {
+        losses++;
+}
+
+static const ModelOps ops = {
+        .read_features = fake_read_features,
+        .changed = fake_changed,
+        .lost = fake_lost,
+};
+
+static Model *model(Config **ret_config, const char *conf) {
+        char *msg = NULL;
+        Model *m;
+
+        assert(config_parse_string(conf, "test.conf", ret_config, &msg) == 0);
+        assert(model_new(&m, *ret_config, false, &ops, NULL) == 0);
+        return m;
+}
+
+static void add_link(Model *m, int ifindex, const char *name, const char *kind, int master) {
+        RtnlLink l = { .ifindex = ifindex, .name = name, .kind = kind, .master = master,
+                       .type = ARPHRD_ETHER };
+
+        model_link_new(m, &l);
+}
+
+static const Mux *mux(Model *m, const char *name) {
+        return model_find_mux(m, name);
+}
+
+/* The member names of @x, sorted, joined by spaces. */
+static const char *members(const Mux *x) {
+        static char buf[256];
+        char **v = mux_members_strv(x);
+
+        buf[0] = '\0';
+        for (size_t i = 0; v && v[i]; i++) {
+                strcat(buf, i ? " " : "");
+                strcat(buf, v[i]);
+        }
+        strv_free(v);
+        return buf;
+}
+
+static void recompute(Model *m) {
+        model_rebuild_topology(m);
+        model_reset_computation(m);
+        for (size_t i = 0; i < m->n_muxes; i++)
+                mux_compute(m->muxes[i]);
+}
+
+static void test_nesting_bond_under_bridge(void) {
+        Config *c;
+        Model *m = model(&c, "");
+        const Mux *br, *bond;
+
+        add_link(m, 1, "eth0", "veth", 3);
+        add_link(m, 2, "eth1", "veth", 3);
+        add_link(m, 3, "bond0", "bond", 4);
+        add_link(m, 4, "br0", "bridge", 0);
+        add_link(m, 5, "slow0", "veth", 4);
+        assert(changes >= 5);
+        recompute(m);
+        assert(m->n_muxes == 2);
+        bond = mux(m, "bond0");
+        br = mux(m, "br0");
+        assert(bond && br && !bond->declared && streq(bond->kind, "bond") && bond->ifindex == 3);
+        assert(streq(members(bond), "eth0 eth1"));
+        assert(streq(members(br), "bond0 slow0"));
+        /* The bond's aggregate is its record as the bridge's member: IPv4 from eth0/eth1, but
+         * slow0 has none, so the bridge has none either, and slow0 limits it. */
+        assert(value_get(&bond->hw, FIELD_SUPPORT_IPV4) == 1);
+        assert(value_get(&br->hw, FIELD_SUPPORT_IPV4) == 0);
+        assert(streq(mux_member_name(&br->members[br->hw_limits[FIELD_SUPPORT_IPV4].member]), "slow0"));
+        /* Each NIC knows its MUXes. */
+        assert(model_find_nic(m, 1)->pub_muxes && streq(model_find_nic(m, 1)->pub_muxes[0], "bond0"));
+        assert(streq(model_find_nic(m, 3)->pub_muxes[0], "br0"));
+        model_free(m);
+        config_free(c);
+}
+
+static void test_declared_mux_wins_over_kernel_mux_of_the_same_name(void) {
+        Config *c;
+        Model *m = model(&c, "[Mux br0]\nMembers=eth*\nCapacityPolicy=sum\n");
+        const Mux *x;
+
+        add_link(m, 1, "eth0", "veth", 2);
+        add_link(m, 2, "br0", "bridge", 0);
+        add_link(m, 3, "eth1", "veth", 0);
+        recompute(m);
+        assert(m->n_muxes == 1);
+        x = mux(m, "br0");
+        assert(x && x->declared && streq(x->kind, "declared") && x->ifindex == 0 && !x->nic);
+        assert(x->policy == CAPACITY_POLICY_SUM);
+        assert(streq(members(x), "eth0 eth1"));
+        assert(model_find_nic(m, 2)->mux == NULL);
+        model_free(m);
+        config_free(c);
+}
+
+static void test_rename_redoes_member_names(void) {
+        Config *c;
+        Model *m = model(&c, "");
+        Mux *x;
+
+        add_link(m, 1, "eth0", "veth", 2);
+        add_link(m, 2, "br0", "bridge", 0);
+        recompute(m);
+        x = model_find_mux(m, "br0");
+        assert(streq(members(x), "eth0"));
+        x->members_dirty = false;
+        add_link(m, 1, "lan0", "veth", 2);
+        assert(m->names_changed && m->topology_dirty);
+        recompute(m);
+        assert(streq(members(x), "lan0") && mux_members_differ(x));
+        assert(!m->names_changed && !m->topology_dirty);
+        model_free(m);
+        config_free(c);
+}
+
+static void test_member_moves_between_muxes(void) {
+        Config *c;
+        Model *m = model(&c, "");
+
+        add_link(m, 1, "eth0", "veth", 2);
+        add_link(m, 2, "br0", "bridge", 0);
+        add_link(m, 3, "br1", "bridge", 0);
+        recompute(m);
+        assert(streq(members(mux(m, "br0")), "eth0") && streq(members(mux(m, "br1")), ""));
+        add_link(m, 1, "eth0", "veth", 3);
+        recompute(m);
+        assert(streq(members(mux(m, "br0")), "") && streq(members(mux(m, "br1")), "eth0"));
+        assert(streq(model_find_nic(m, 1)->pub_muxes[0], "br1"));
+        /* A MUX without members has an all-zero record. */
+        assert(value_get(&mux(m, "br0")->hw, FIELD_ENCAPSULATION) == 0);
+        model_free(m);
+        config_free(c);
+}
+
+static void test_removal_goes_to_the_graveyard_first(void) {
+        Config *c;
+        Model *m = model(&c, "");
+        Mux *x;
+
+        add_link(m, 1, "eth0", "veth", 2);
+        add_link(m, 2, "br0", "bridge", 0);
+        recompute(m);
+        x = model_find_mux(m, "br0");
+        model_link_del(m, 1);
+        assert(m->n_nics == 1 && m->n_gone_nics == 1 && x->n_members == 0);
+        model_link_del(m, 2);
+        recompute(m);
+        assert(m->n_muxes == 0 && m->n_gone_muxes == 1 && m->gone_muxes[0] == x && !x->nic);
+        model_reap(m);
+        assert(m->n_gone_nics == 0 && m->n_gone_muxes == 0);
+        model_free(m);
+        config_free(c);
+}
+
+static void test_resync_sweeps_what_the_dump_missed(void) {
+        Config *c;
+        Model *m = model(&c, "");
+
+        add_link(m, 1, "eth0", "veth", 0);
+        add_link(m, 2, "eth1", "veth", 0);
+        model_resync_begin(m);
+        model_dump_start(m);
+        add_link(m, 2, "eth1", "veth", 0);
+        model_dump_done(m);
+        assert(m->n_nics == 1 && model_find_nic(m, 2) && !m->resyncing);
+        assert(losses == 0);
+        model_free(m);
+        config_free(c);
+}
+
+int main(void) {
+        test_nesting_bond_under_bridge();
+        test_declared_mux_wins_over_kernel_mux_of_the_same_name();
+        test_rename_redoes_member_names();
+        test_member_moves_between_muxes();
+        test_removal_goes_to_the_graveyard_first();
+        test_resync_sweeps_what_the_dump_missed();
+        return 0;
+}

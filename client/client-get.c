@@ -373,8 +373,9 @@ struct muxcap_explanation *muxcap_explanations_free(struct muxcap_explanation *e
         return NULL;
 }
 
-int muxcap_client_explain(struct muxcap_client *c, const char *name,
-                          struct muxcap_explanation **ret, size_t *ret_n) {
+/* Explain() when @code is NULL, else ExplainRecord(*code): both answer a(ssss). */
+static int explain(struct muxcap_client *c, const char *name, const uint32_t *code,
+                   struct muxcap_explanation **ret, size_t *ret_n) {
         _cleanup_message_ DBusMessage *reply = NULL;
         _cleanup_free_ char *path = NULL;
         struct muxcap_explanation *list = NULL;
@@ -389,9 +390,13 @@ int muxcap_client_explain(struct muxcap_client *c, const char *name,
         r = get_object_path(c, "GetMux", name, &path);
         if (r < 0)
                 return r;
-        r = bus_new_call(path, BUS_IFACE_MUX, "Explain", &m);
+        r = bus_new_call(path, BUS_IFACE_MUX, code ? "ExplainRecord" : "Explain", &m);
         if (r < 0)
                 return r;
+        if (code && !dbus_message_append_args(m, DBUS_TYPE_UINT32, code, DBUS_TYPE_INVALID)) {
+                dbus_message_unref(m);
+                return -ENOMEM;
+        }
         r = bus_call(c, m, &reply);
         if (r < 0)
                 return r;
@@ -439,5 +444,107 @@ int muxcap_client_explain(struct muxcap_client *c, const char *name,
         }
         *ret = list;
         *ret_n = n;
+        return 0;
+}
+
+int muxcap_client_explain(struct muxcap_client *c, const char *name,
+                          struct muxcap_explanation **ret, size_t *ret_n) {
+        return explain(c, name, NULL, ret, ret_n);
+}
+
+int muxcap_client_explain_record(struct muxcap_client *c, const char *name, uint32_t status_code,
+                                 struct muxcap_explanation **ret, size_t *ret_n) {
+        return explain(c, name, &status_code, ret, ret_n);
+}
+
+int muxcap_client_get_record(struct muxcap_client *c, const char *name, uint32_t status_code,
+                             uint64_t *ret_generation, uint8_t *buf, size_t size, size_t *ret_size) {
+        _cleanup_message_ DBusMessage *reply = NULL;
+        _cleanup_free_ char *path = NULL;
+        DBusMessage *m = NULL;
+        DBusMessageIter it, a;
+        const uint8_t *bytes = NULL;
+        dbus_uint32_t code = status_code;
+        uint64_t gen;
+        int r, n = 0;
+
+        if (!c || !name || !buf || !ret_size)
+                return -EINVAL;
+        r = get_object_path(c, "GetMux", name, &path);
+        if (r < 0)
+                return r;
+        r = bus_new_call(path, BUS_IFACE_MUX, "GetRecord", &m);
+        if (r < 0)
+                return r;
+        if (!dbus_message_append_args(m, DBUS_TYPE_UINT32, &code, DBUS_TYPE_INVALID)) {
+                dbus_message_unref(m);
+                return -ENOMEM;
+        }
+        r = bus_call(c, m, &reply);
+        if (r < 0)
+                return r;
+        if (!dbus_message_has_signature(reply, "tay"))
+                return -EBADMSG;
+        (void) dbus_message_iter_init(reply, &it);
+        dbus_message_iter_get_basic(&it, &gen);
+        dbus_message_iter_next(&it);
+        dbus_message_iter_recurse(&it, &a);
+        dbus_message_iter_get_fixed_array(&a, &bytes, &n);
+        if ((size_t) n > size)
+                return -ENOBUFS;
+        memcpy(buf, bytes, (size_t) n);
+        *ret_size = (size_t) n;
+        if (ret_generation)
+                *ret_generation = gen;
+        return 0;
+}
+
+int muxcap_client_get_nic_task(struct muxcap_client *c, const char *name,
+                               struct muxcap_task_record *ret_hw,
+                               struct muxcap_task_record *ret_current) {
+        _cleanup_message_ DBusMessage *reply = NULL;
+        _cleanup_free_ char *path = NULL;
+        struct muxcap_task_record hw, current;
+        DBusMessageIter it, entries;
+        bool have_hw = false, have_cur = false;
+        int r;
+
+        if (!c || !name)
+                return -EINVAL;
+        r = get_object_path(c, "GetNic", name, &path);
+        if (r < 0)
+                return r;
+        r = get_all(c, path, BUS_IFACE_NIC, &reply);
+        if (r < 0)
+                return r;
+        (void) dbus_message_iter_init(reply, &it);
+        dbus_message_iter_recurse(&it, &entries);
+        for (; dbus_message_iter_get_arg_type(&entries) == DBUS_TYPE_DICT_ENTRY;
+             dbus_message_iter_next(&entries)) {
+                DBusMessageIter entry, v, bytes;
+                const char *key;
+                const uint8_t *buf = NULL;
+                int n = 0;
+
+                dbus_message_iter_recurse(&entries, &entry);
+                dbus_message_iter_get_basic(&entry, &key);
+                dbus_message_iter_next(&entry);
+                dbus_message_iter_recurse(&entry, &v);
+                if (dbus_message_iter_get_arg_type(&v) != DBUS_TYPE_ARRAY ||
+                    dbus_message_iter_get_element_type(&v) != DBUS_TYPE_BYTE)
+                        continue;
+                dbus_message_iter_recurse(&v, &bytes);
+                dbus_message_iter_get_fixed_array(&bytes, &buf, &n);
+                if (streq(key, "TaskOffloadHardwareCapabilities"))
+                        have_hw = muxcap_task_record_decode(buf, (size_t) n, &hw, NULL) >= 0;
+                else if (streq(key, "TaskOffloadCurrentConfig"))
+                        have_cur = muxcap_task_record_decode(buf, (size_t) n, &current, NULL) >= 0;
+        }
+        if (!have_hw || !have_cur)
+                return -EBADMSG;
+        if (ret_hw)
+                *ret_hw = hw;
+        if (ret_current)
+                *ret_current = current;
         return 0;
 }

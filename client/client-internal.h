@@ -18,6 +18,7 @@ struct Subscription {
         char *mux_path;                 /* owned; NULL = every MUX */
         muxcap_event_cb callback;
         void *userdata;
+        unsigned flags;                 /* MUXCAP_SUBSCRIBE_* */
         char *match_status;             /* owned: the match rules, to remove them again */
         char *match_objects;
         char *match_owner;
@@ -66,6 +67,10 @@ typedef struct MuxProps {
         int hw_size;
         const uint8_t *current;
         int current_size;
+        const uint8_t *task_hw;         /* NULL when muxcapd does not publish them */
+        int task_hw_size;
+        const uint8_t *task_current;
+        int task_current_size;
         DBusMessageIter members;        /* as, valid if has_members */
         bool has_members;
         bool has_generation;

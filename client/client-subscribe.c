@@ -23,10 +23,18 @@ static void emit_simple(Subscription *s, enum muxcap_event_kind kind, const char
         emit(s, &(struct muxcap_event) { .kind = kind, .mux = mux });
 }
 
+static bool is_task_code(uint32_t status_code) {
+        return status_code == MUXCAP_STATUS_TASK_OFFLOAD_HARDWARE_CAPABILITIES ||
+               status_code == MUXCAP_STATUS_TASK_OFFLOAD_CURRENT_CONFIG;
+}
+
+/* A task-offload record is no struct muxcap_record: .record stays NULL and the subscriber
+ * decodes .buffer with muxcap_task_record_decode(). */
 static void emit_record(Subscription *s, enum muxcap_event_kind kind, const char *mux,
                         uint32_t status_code, uint64_t generation, const uint8_t *buf, int size) {
         struct muxcap_record rec;
-        bool ok = muxcap_record_decode(buf, (size_t) size, &rec, NULL) >= 0;
+        bool ok = !is_task_code(status_code) &&
+                  muxcap_record_decode(buf, (size_t) size, &rec, NULL) >= 0;
 
         emit(s, &(struct muxcap_event) {
                 .kind = kind,
@@ -154,6 +162,9 @@ static void handle_status_indication(Subscription *s, DBusMessage *m) {
         dbus_message_iter_next(&it);
         dbus_message_iter_recurse(&it, &a);
         dbus_message_iter_get_fixed_array(&a, &buf, &n);
+        /* Subscribers of libmuxcap 1.0 know two status codes, and get only those. */
+        if (is_task_code(code) && !(s->flags & MUXCAP_SUBSCRIBE_TASK_OFFLOAD))
+                return;
         if (gen_filter_admit(&s->filter, name, code, gen) <= 0)
                 return;
         emit_record(s, MUXCAP_EVENT_INDICATION, name, code, gen, buf, n);
@@ -284,6 +295,18 @@ static void subscription_deliver_state(Subscription *s) {
                         emit_record(s, MUXCAP_EVENT_STATE, entries[i].name,
                                     MUXCAP_STATUS_OFFLOAD_RESUME, p->generation, p->current,
                                     p->current_size);
+                if (!(s->flags & MUXCAP_SUBSCRIBE_TASK_OFFLOAD) || !p->task_hw || !p->task_current)
+                        continue;
+                if (gen_filter_admit(&s->filter, entries[i].name,
+                                     MUXCAP_STATUS_TASK_OFFLOAD_HARDWARE_CAPABILITIES, p->generation) > 0)
+                        emit_record(s, MUXCAP_EVENT_STATE, entries[i].name,
+                                    MUXCAP_STATUS_TASK_OFFLOAD_HARDWARE_CAPABILITIES, p->generation,
+                                    p->task_hw, p->task_hw_size);
+                if (gen_filter_admit(&s->filter, entries[i].name,
+                                     MUXCAP_STATUS_TASK_OFFLOAD_CURRENT_CONFIG, p->generation) > 0)
+                        emit_record(s, MUXCAP_EVENT_STATE, entries[i].name,
+                                    MUXCAP_STATUS_TASK_OFFLOAD_CURRENT_CONFIG, p->generation,
+                                    p->task_current, p->task_current_size);
         }
         /* The signals held until the GetManagedObjects answer were sent before it, so the
          * state delivered above covers the objects they add or remove: replaying an
@@ -454,10 +477,15 @@ static int add_match(Subscription *s, char **slot, int n, char *rule) {
 
 int muxcap_client_subscribe(struct muxcap_client *c, const char *mux, muxcap_event_cb callback,
                             void *userdata) {
+        return muxcap_client_subscribe_records(c, mux, 0, callback, userdata);
+}
+
+int muxcap_client_subscribe_records(struct muxcap_client *c, const char *mux, unsigned flags,
+                                    muxcap_event_cb callback, void *userdata) {
         Subscription *s;
         int r;
 
-        if (!c || !callback)
+        if (!c || !callback || (flags & ~MUXCAP_SUBSCRIBE_TASK_OFFLOAD))
                 return -EINVAL;
         if (c->disconnected)
                 return -ECONNRESET;
@@ -468,6 +496,7 @@ int muxcap_client_subscribe(struct muxcap_client *c, const char *mux, muxcap_eve
                 .client = c,
                 .callback = callback,
                 .userdata = userdata,
+                .flags = flags,
                 .filter = GEN_FILTER_INIT,
         };
         if (mux) {

@@ -346,6 +346,40 @@ struct muxcap_explanation *muxcap_explanations_free(struct muxcap_explanation *e
 int muxcap_client_explain(struct muxcap_client *c, const char *name,
                           struct muxcap_explanation **ret, size_t *ret_n);
 
+/*
+ * Since libmuxcap 1.1 (MUXCAP_1.1): the task-offload records.
+ */
+
+/* muxcap_client_subscribe_records() flag: deliver the task-offload records too (status codes
+ * MUXCAP_STATUS_TASK_OFFLOAD_*), in their state events and indications. Their events have
+ * .record NULL: decode .buffer with muxcap_task_record_decode(). muxcap_client_subscribe()
+ * never delivers them, so a program written for 1.0 sees the two codes it knows. */
+#define MUXCAP_SUBSCRIBE_TASK_OFFLOAD 0x1u
+
+/* muxcap_client_subscribe() with @flags (0 or MUXCAP_SUBSCRIBE_TASK_OFFLOAD). The state of a
+ * MUX comes as up to four MUXCAP_EVENT_STATE events, in indication order (0x4002000B,
+ * 0x40020003, 0x40020007, 0x40020006), all with its one generation. -EINVAL for unknown
+ * flags. */
+int muxcap_client_subscribe_records(struct muxcap_client *c, const char *mux, unsigned flags,
+                                    muxcap_event_cb callback, void *userdata);
+
+/* One of MUX @name's four records with its generation, from one answer (GetRecord): the raw
+ * bytes into @buf (256 bytes always do), their count in *ret_size. -EINVAL (the daemon's
+ * InvalidArgs, as -EIO) for another status code, -ENOBUFS when @size is too small. */
+int muxcap_client_get_record(struct muxcap_client *c, const char *name, uint32_t status_code,
+                             uint64_t *ret_generation, uint8_t *buf, size_t size, size_t *ret_size);
+
+/* NIC @name's two task-offload records. -ENOENT if there is no such NIC. */
+int muxcap_client_get_nic_task(struct muxcap_client *c, const char *name,
+                               struct muxcap_task_record *ret_hw,
+                               struct muxcap_task_record *ret_current);
+
+/* muxcap_client_explain() for the record of any status code: each field (the task-offload
+ * record's by dotted name), its aggregate, the member that limits it and that member's
+ * source. */
+int muxcap_client_explain_record(struct muxcap_client *c, const char *name, uint32_t status_code,
+                                 struct muxcap_explanation **ret, size_t *ret_n);
+
 #ifdef __cplusplus
 }
 #endif

@@ -141,11 +141,78 @@ const char *ctl_status_code_label(uint32_t status_code) {
         return strncmp(s, "NDIS_STATUS_", 12) == 0 ? s + 12 : s;
 }
 
+bool ctl_is_task_code(uint32_t status_code) {
+        return status_code == MUXCAP_STATUS_TASK_OFFLOAD_HARDWARE_CAPABILITIES ||
+               status_code == MUXCAP_STATUS_TASK_OFFLOAD_CURRENT_CONFIG;
+}
+
+static const char *yes_no(const struct muxcap_task_record *r, const char *key) {
+        uint32_t v = 0;
+
+        (void) muxcap_task_record_get(r, key, &v);
+        return v == 1 ? "yes" : "no";
+}
+
+static uint32_t task_value(const struct muxcap_task_record *r, const char *key) {
+        uint32_t v = 0;
+
+        (void) muxcap_task_record_get(r, key, &v);
+        return v;
+}
+
+/* One line for a task-offload record: checksums, LSO/USO sizes, tunnel masks, IPsec, RSC. */
+void ctl_format_task_summary(const struct muxcap_task_record *r, char *buf, size_t size) {
+        snprintf(buf, size,
+                 "csum4=%s/%s csum6=%s/%s lso4=%" PRIu32 " lso6=%" PRIu32 " uso=%" PRIu32
+                 " gre=0x%" PRIx32 " vxlan=0x%" PRIx32 " esp=%s rsc=%s",
+                 yes_no(r, "checksum_ipv4_transmit_tcp_checksum"),
+                 yes_no(r, "checksum_ipv4_receive_tcp_checksum"),
+                 yes_no(r, "checksum_ipv6_transmit_tcp_checksum"),
+                 yes_no(r, "checksum_ipv6_receive_tcp_checksum"),
+                 task_value(r, "lso_v2_ipv4_max_offload_size"),
+                 task_value(r, "lso_v2_ipv6_max_offload_size"),
+                 task_value(r, "udp_segmentation_ipv4_max_offload_size"),
+                 task_value(r, "encapsulated_packet_task_offload_gre_lso_v2_supported"),
+                 task_value(r, "encapsulated_packet_task_offload_vxlan_lso_v2_supported"),
+                 yes_no(r, "ipsec_v2_esp"), yes_no(r, "rsc_ipv4_enabled"));
+}
+
+/* An event carrying a task-offload record, as ctl_print_event() prints the others. */
+static void print_task_event(FILE *f, const struct muxcap_event *ev, const char *kind, bool json) {
+        struct muxcap_task_record rec;
+        bool ok = muxcap_task_record_decode(ev->buffer, ev->buffer_size, &rec, NULL) >= 0;
+        char summary[256];
+
+        if (json) {
+                fputs("{\"event\":", f);
+                ctl_print_json_string(f, kind);
+                fputs(",\"name\":", f);
+                ctl_print_json_string(f, ev->mux);
+                fprintf(f, ",\"generation\":%" PRIu64 ",\"status_code\":%" PRIu32 ",",
+                        ev->generation, ev->status_code);
+                if (ok)
+                        ctl_print_task_record(f, &rec, true);
+                else
+                        fputs("\"error\":\"malformed record\"", f);
+                fputs("}\n", f);
+                return;
+        }
+        if (ok)
+                ctl_format_task_summary(&rec, summary, sizeof(summary));
+        fprintf(f, "%-16s %-15s gen %-6" PRIu64 " %-47s %s\n", kind, ev->mux, ev->generation,
+                ctl_status_code_label(ev->status_code), ok ? summary : "malformed record");
+}
+
 /* One line (newline included) per event: aligned text, or one JSON object. */
 void ctl_print_event(FILE *f, const struct muxcap_event *ev, bool json) {
         const char *kind = muxcap_event_kind_to_string(ev->kind);
         char hex[2 * 64 + 1] = "";
         bool has_record = ev->kind == MUXCAP_EVENT_STATE || ev->kind == MUXCAP_EVENT_INDICATION;
+
+        if (has_record && ctl_is_task_code(ev->status_code)) {
+                print_task_event(f, ev, kind ? kind : "unknown", json);
+                return;
+        }
 
         for (size_t i = 0; has_record && !ev->record && i < ev->buffer_size && i < 64; i++)
                 sprintf(hex + 2 * i, "%02x", ev->buffer[i]);

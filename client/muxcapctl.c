@@ -170,7 +170,6 @@ static int verb_show(Ctl *ctl, int argc, char **argv) {
                         return daemon_error(ctl, "show", "member", argv[1], r);
                 }
         }
-        c = muxcap_client_unref(c);
 
         if (ctl->json) {
                 fputc('{', stdout);
@@ -191,7 +190,10 @@ static int verb_show(Ctl *ctl, int argc, char **argv) {
                         ctl_print_record(stdout, &members[i].current, true);
                         fputs("}}", stdout);
                 }
-                fputs("]}\n", stdout);
+                fputc(']', stdout);
+                if (ctl->records & RECORDS_TASK)
+                        r = ctl_show_task(ctl, c, info->name, info->members, n);
+                fputs("}\n", stdout);
         } else {
                 printf("%s\n", info->name);
                 printf("  %-32s %s\n", "kind", info->kind);
@@ -221,6 +223,14 @@ static int verb_show(Ctl *ctl, int argc, char **argv) {
                         ctl_format_summary(&members[i].current, summary, sizeof(summary));
                         printf("  %-9s %s\n", "current", summary);
                 }
+                if (ctl->records & RECORDS_TASK)
+                        r = ctl_show_task(ctl, c, info->name, info->members, n);
+        }
+        c = muxcap_client_unref(c);
+        if (r < 0) {
+                free(members);
+                info = muxcap_mux_info_free(info);
+                return daemon_error(ctl, "show", "MUX", argv[1], r);
         }
         free(members);
         info = muxcap_mux_info_free(info);
@@ -238,10 +248,12 @@ static int verb_explain(Ctl *ctl, int argc, char **argv) {
         r = connect_bus(ctl, "explain", &c);
         if (r != 0)
                 return r;
-        r = muxcap_client_explain(c, argv[1], &e, &n);
-        c = muxcap_client_unref(c);
-        if (r < 0)
+        if (ctl->records & RECORDS_CONNECTION)
+                r = muxcap_client_explain(c, argv[1], &e, &n);
+        if (r < 0) {
+                c = muxcap_client_unref(c);
                 return daemon_error(ctl, "explain", "MUX", argv[1], r);
+        }
         if (ctl->json) {
                 fputs("{\"name\":", stdout);
                 ctl_print_json_string(stdout, argv[1]);
@@ -257,8 +269,10 @@ static int verb_explain(Ctl *ctl, int argc, char **argv) {
                         ctl_print_json_string(stdout, e[i].source);
                         fputc('}', stdout);
                 }
+                if (ctl->records & RECORDS_TASK)
+                        r = ctl_explain_task(ctl, c, argv[1], n == 0);
                 fputs("]}\n", stdout);
-        } else {
+        } else if (ctl->records & RECORDS_CONNECTION) {
                 for (size_t i = 0; i < n; i++) {
                         wfield = max_size(wfield, strlen(e[i].field));
                         wvalue = max_size(wvalue, strlen(e[i].value));
@@ -271,7 +285,12 @@ static int verb_explain(Ctl *ctl, int argc, char **argv) {
                                e[i].value, (int) wmember, e[i].member[0] ? e[i].member : "-",
                                e[i].source[0] ? e[i].source : "-");
         }
+        if (!ctl->json && (ctl->records & RECORDS_TASK))
+                r = ctl_explain_task(ctl, c, argv[1], !(ctl->records & RECORDS_CONNECTION));
+        c = muxcap_client_unref(c);
         e = muxcap_explanations_free(e, n);
+        if (r < 0)
+                return daemon_error(ctl, "explain", "MUX", argv[1], r);
         return 0;
 }
 
@@ -283,6 +302,10 @@ typedef struct Monitor {
 static void monitor_event_cb(struct muxcap_client *c, const struct muxcap_event *ev, void *userdata) {
         Monitor *m = userdata;
 
+        /* --records=task: the connection record's indications are left out, not its events. */
+        if ((ev->kind == MUXCAP_EVENT_STATE || ev->kind == MUXCAP_EVENT_INDICATION) &&
+            !(m->ctl->records & (ctl_is_task_code(ev->status_code) ? RECORDS_TASK : RECORDS_CONNECTION)))
+                return;
         ctl_print_event(stdout, ev, m->ctl->json);
         fflush(stdout);
         if (ev->kind == MUXCAP_EVENT_DISCONNECTED)
@@ -312,7 +335,9 @@ static int verb_monitor(Ctl *ctl, int argc, char **argv) {
                 close(sfd);
                 return r;
         }
-        r = muxcap_client_subscribe(c, argc == 2 ? argv[1] : NULL, monitor_event_cb, &m);
+        r = muxcap_client_subscribe_records(c, argc == 2 ? argv[1] : NULL,
+                                            ctl->records & RECORDS_TASK ? MUXCAP_SUBSCRIBE_TASK_OFFLOAD : 0,
+                                            monitor_event_cb, &m);
         if (r < 0) {
                 status = daemon_error(ctl, "monitor", "MUX", argc == 2 ? argv[1] : NULL, r);
                 goto finish;
@@ -370,7 +395,8 @@ int ctl_usage_error(const char *verb, const char *message) {
 }
 
 static void help(void) {
-        printf("Usage: muxcapctl [--bus=system|session|ADDRESS] [--json] COMMAND [ARG...]\n\n"
+        printf("Usage: muxcapctl [--bus=system|session|ADDRESS] [--json] [--records=connection|task|all]\n"
+               "                 COMMAND [ARG...]\n\n"
                "Query muxcapd, watch its offload capability indications, and encode or\n"
                "decode NDIS_TCP_CONNECTION_OFFLOAD and NDIS_OFFLOAD records.\n\nCommands:\n");
         for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
@@ -378,6 +404,8 @@ static void help(void) {
         printf("\nOptions:\n"
                "  --bus=BUS    system (default), session, or a D-Bus address\n"
                "  --json       JSON output (JSON Lines for monitor)\n"
+               "  --records=connection|task|all\n"
+               "               the records show, explain and monitor cover (default connection)\n"
                "  -h --help    show this help\n"
                "  --version    show the version\n\n"
                "Exit status: 0 success, 1 daemon error or unknown name, 2 usage or malformed record.\n");
@@ -387,11 +415,12 @@ int main(int argc, char **argv) {
         static const struct option options[] = {
                 { "bus", required_argument, NULL, 'b' },
                 { "json", no_argument, NULL, 'j' },
+                { "records", required_argument, NULL, 'r' },
                 { "help", no_argument, NULL, 'h' },
                 { "version", no_argument, NULL, 'V' },
                 { 0 }
         };
-        Ctl ctl = { .bus = "system" };
+        Ctl ctl = { .bus = "system", .records = RECORDS_CONNECTION };
         int c;
 
         /* '+': stop at the first non-option, so "encode flags=1" is not taken for options. */
@@ -404,6 +433,16 @@ int main(int argc, char **argv) {
                         break;
                 case 'j':
                         ctl.json = true;
+                        break;
+                case 'r':
+                        if (strcmp(optarg, "connection") == 0)
+                                ctl.records = RECORDS_CONNECTION;
+                        else if (strcmp(optarg, "task") == 0)
+                                ctl.records = RECORDS_TASK;
+                        else if (strcmp(optarg, "all") == 0)
+                                ctl.records = RECORDS_CONNECTION | RECORDS_TASK;
+                        else
+                                return ctl_usage_error(NULL, "--records: expected connection, task or all");
                         break;
                 case 'h':
                         help();

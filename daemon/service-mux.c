@@ -174,8 +174,22 @@ static const RecordValue *explained_record(const Mux *x, uint32_t code,
         return NULL;
 }
 
+/* The reply to a call whose arguments were read already (service_begin_reply() checks that
+ * there are none). */
+static DBusMessage *begin_reply_after_args(DBusMessage *m, DBusMessageIter *it,
+                                           DBusHandlerResult *ret_result) {
+        DBusMessage *r = dbus_message_new_method_return(m);
+
+        if (!r) {
+                *ret_result = DBUS_HANDLER_RESULT_NEED_MEMORY;
+                return NULL;
+        }
+        dbus_message_iter_init_append(r, it);
+        return r;
+}
+
 static DBusHandlerResult reply_explanations(Service *s, const Mux *x, DBusMessage *m,
-                                            uint32_t code) {
+                                            uint32_t code, bool had_args) {
         _cleanup_message_ DBusMessage *r = NULL;
         const AggregateLimit *limits = NULL;
         const RecordValue *v = explained_record(x, code, &limits);
@@ -187,7 +201,7 @@ static DBusHandlerResult reply_explanations(Service *s, const Mux *x, DBusMessag
                                            "no record for status code 0x%08" PRIX32 " (expected "
                                            "0x4002000B, 0x40020003, 0x40020007 or 0x40020006)",
                                            code);
-        r = service_begin_reply(s, m, &it, &result);
+        r = had_args ? begin_reply_after_args(m, &it, &result) : service_begin_reply(s, m, &it, &result);
         if (!r)
                 return result;
         if (!dbus_message_iter_open_container(&it, DBUS_TYPE_ARRAY, "(ssss)", &a) ||
@@ -199,7 +213,7 @@ static DBusHandlerResult reply_explanations(Service *s, const Mux *x, DBusMessag
 /* Per field of the connection hardware record: its name, the aggregate, the limiting member,
  * the source (SPEC 5; ExplainRecord does any record). */
 static DBusHandlerResult handle_explain(Service *s, const Object *o, DBusMessage *m) {
-        return reply_explanations(s, o->mux, m, o->mux->hw.schema->status_hardware);
+        return reply_explanations(s, o->mux, m, o->mux->hw.schema->status_hardware, false);
 }
 
 /* ExplainRecord(u status_code) -> a(ssss): the same for any of the four records. */
@@ -208,7 +222,7 @@ static DBusHandlerResult handle_explain_record(Service *s, const Object *o, DBus
 
         if (!service_get_args(s, m, DBUS_TYPE_UINT32, &code, DBUS_TYPE_INVALID))
                 return DBUS_HANDLER_RESULT_HANDLED;
-        return reply_explanations(s, o->mux, m, code);
+        return reply_explanations(s, o->mux, m, code, true);
 }
 
 /* GetRecord(u status_code) -> (t generation, ay record): any of the four records with the
@@ -233,7 +247,7 @@ static DBusHandlerResult handle_get_record(Service *s, const Object *o, DBusMess
                                            "no record for status code 0x%08" PRIX32 " (expected "
                                            "0x4002000B, 0x40020003, 0x40020007 or 0x40020006)",
                                            (uint32_t) code);
-        r = service_begin_reply(s, m, &it, &result);
+        r = begin_reply_after_args(m, &it, &result);
         if (!r)
                 return result;
         if (!dbus_message_iter_append_basic(&it, DBUS_TYPE_UINT64, &g) ||

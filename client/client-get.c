@@ -373,9 +373,9 @@ struct muxcap_explanation *muxcap_explanations_free(struct muxcap_explanation *e
         return NULL;
 }
 
-/* Explain() when @code is NULL, else ExplainRecord(*code): both answer a(ssss). */
-static int explain(struct muxcap_client *c, const char *name, const uint32_t *code,
-                   struct muxcap_explanation **ret, size_t *ret_n) {
+/* @method (Explain, ExplainRecord with *@code, ExplainAdvertised): each answers a(ssss). */
+static int explain(struct muxcap_client *c, const char *name, const char *method,
+                   const uint32_t *code, struct muxcap_explanation **ret, size_t *ret_n) {
         _cleanup_message_ DBusMessage *reply = NULL;
         _cleanup_free_ char *path = NULL;
         struct muxcap_explanation *list = NULL;
@@ -390,7 +390,7 @@ static int explain(struct muxcap_client *c, const char *name, const uint32_t *co
         r = get_object_path(c, "GetMux", name, &path);
         if (r < 0)
                 return r;
-        r = bus_new_call(path, BUS_IFACE_MUX, code ? "ExplainRecord" : "Explain", &m);
+        r = bus_new_call(path, BUS_IFACE_MUX, method, &m);
         if (r < 0)
                 return r;
         if (code && !dbus_message_append_args(m, DBUS_TYPE_UINT32, code, DBUS_TYPE_INVALID)) {
@@ -449,12 +449,50 @@ static int explain(struct muxcap_client *c, const char *name, const uint32_t *co
 
 int muxcap_client_explain(struct muxcap_client *c, const char *name,
                           struct muxcap_explanation **ret, size_t *ret_n) {
-        return explain(c, name, NULL, ret, ret_n);
+        return explain(c, name, "Explain", NULL, ret, ret_n);
 }
 
 int muxcap_client_explain_record(struct muxcap_client *c, const char *name, uint32_t status_code,
                                  struct muxcap_explanation **ret, size_t *ret_n) {
-        return explain(c, name, &status_code, ret, ret_n);
+        return explain(c, name, "ExplainRecord", &status_code, ret, ret_n);
+}
+
+struct muxcap_advertised *muxcap_advertised_free(struct muxcap_advertised *a, size_t n) {
+        for (size_t i = 0; a && i < n; i++) {
+                free(a[i].field);
+                free(a[i].advertised);
+                free(a[i].aggregate);
+                free(a[i].member);
+        }
+        free(a);
+        return NULL;
+}
+
+/* ExplainAdvertised's rows come as (field, advertised, aggregate, member): parsed as
+ * explanations, then moved over. */
+int muxcap_client_explain_advertised(struct muxcap_client *c, const char *name,
+                                     struct muxcap_advertised **ret, size_t *ret_n) {
+        struct muxcap_explanation *e = NULL;
+        struct muxcap_advertised *a;
+        size_t n = 0;
+        int r;
+
+        if (!ret || !ret_n)
+                return -EINVAL;
+        r = explain(c, name, "ExplainAdvertised", NULL, &e, &n);
+        if (r < 0)
+                return r;
+        a = calloc(n + 1, sizeof(*a));
+        if (!a) {
+                (void) muxcap_explanations_free(e, n);
+                return -ENOMEM;
+        }
+        for (size_t i = 0; i < n; i++)
+                a[i] = (struct muxcap_advertised) { e[i].field, e[i].value, e[i].member, e[i].source };
+        free(e);
+        *ret = a;
+        *ret_n = n;
+        return 0;
 }
 
 int muxcap_client_get_record(struct muxcap_client *c, const char *name, uint32_t status_code,

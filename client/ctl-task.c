@@ -198,3 +198,44 @@ int ctl_explain_task(const Ctl *ctl, struct muxcap_client *c, const char *mux, b
         e = muxcap_explanations_free(e, n);
         return 0;
 }
+
+/* explain with --records=task|all, last: the fields where the MUX device advertises more than
+ * its members have, and the member that lacks each (text: a table after a title; JSON: the
+ * "advertised" array, after "fields"). */
+int ctl_explain_advertised(const Ctl *ctl, struct muxcap_client *c, const char *mux) {
+        struct muxcap_advertised *a = NULL;
+        size_t n = 0, wfield = 5, wadv = 10, wagg = 9;
+        int r = muxcap_client_explain_advertised(c, mux, &a, &n);
+
+        if (r < 0)
+                return r;
+        if (ctl->json) {
+                fputs("],\"advertised\":[", stdout);
+                for (size_t i = 0; i < n; i++) {
+                        fputs(i ? ",{\"field\":" : "{\"field\":", stdout);
+                        ctl_print_json_string(stdout, a[i].field);
+                        fputs(",\"advertised\":", stdout);
+                        ctl_print_json_string(stdout, a[i].advertised);
+                        fputs(",\"aggregate\":", stdout);
+                        ctl_print_json_string(stdout, a[i].aggregate);
+                        fputs(",\"member\":", stdout);
+                        ctl_print_json_string(stdout, a[i].member);
+                        fputc('}', stdout);
+                }
+        } else if (n > 0) {
+                for (size_t i = 0; i < n; i++) {
+                        wfield = strlen(a[i].field) > wfield ? strlen(a[i].field) : wfield;
+                        wadv = strlen(a[i].advertised) > wadv ? strlen(a[i].advertised) : wadv;
+                        wagg = strlen(a[i].aggregate) > wagg ? strlen(a[i].aggregate) : wagg;
+                }
+                printf("\n%s advertises more than its members have:\n", mux);
+                printf("%-*s  %-*s  %-*s  %s\n", (int) wfield, "FIELD", (int) wadv, "ADVERTISED",
+                       (int) wagg, "AGGREGATE", "LACKING MEMBER");
+                for (size_t i = 0; i < n; i++)
+                        printf("%-*s  %-*s  %-*s  %s\n", (int) wfield, a[i].field, (int) wadv,
+                               a[i].advertised, (int) wagg, a[i].aggregate,
+                               a[i].member[0] ? a[i].member : "- (no members)");
+        }
+        a = muxcap_advertised_free(a, n);
+        return 0;
+}

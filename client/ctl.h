@@ -33,6 +33,7 @@ int verb_encode(Ctl *ctl, int argc, char **argv);
 int ctl_show_task(const Ctl *ctl, struct muxcap_client *c, const char *mux,
                   char *const *members, size_t n_members);
 int ctl_explain_task(const Ctl *ctl, struct muxcap_client *c, const char *mux, bool first);
+int ctl_explain_advertised(const Ctl *ctl, struct muxcap_client *c, const char *mux);
 
 /* ctl-format.c */
 bool ctl_is_task_code(uint32_t status_code);

@@ -269,8 +269,11 @@ static int verb_explain(Ctl *ctl, int argc, char **argv) {
                         ctl_print_json_string(stdout, e[i].source);
                         fputc('}', stdout);
                 }
-                if (ctl->records & RECORDS_TASK)
+                if (ctl->records & RECORDS_TASK) {
                         r = ctl_explain_task(ctl, c, argv[1], n == 0);
+                        if (r >= 0)
+                                r = ctl_explain_advertised(ctl, c, argv[1]);
+                }
                 fputs("]}\n", stdout);
         } else if (ctl->records & RECORDS_CONNECTION) {
                 for (size_t i = 0; i < n; i++) {
@@ -285,8 +288,11 @@ static int verb_explain(Ctl *ctl, int argc, char **argv) {
                                e[i].value, (int) wmember, e[i].member[0] ? e[i].member : "-",
                                e[i].source[0] ? e[i].source : "-");
         }
-        if (!ctl->json && (ctl->records & RECORDS_TASK))
+        if (!ctl->json && (ctl->records & RECORDS_TASK)) {
                 r = ctl_explain_task(ctl, c, argv[1], !(ctl->records & RECORDS_CONNECTION));
+                if (r >= 0)
+                        r = ctl_explain_advertised(ctl, c, argv[1]);
+        }
         c = muxcap_client_unref(c);
         e = muxcap_explanations_free(e, n);
         if (r < 0)

@@ -5,10 +5,12 @@
 #include <dbus/dbus.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "aggregate.h"
 #include "introspection.h"
 #include "mux.h"
+#include "nic.h"
 #include "service-internal.h"
 
 static bool append_name(const Service *s, const Object *o, DBusMessageIter *v) {
@@ -225,6 +227,56 @@ static DBusHandlerResult handle_explain_record(Service *s, const Object *o, DBus
         return reply_explanations(s, o->mux, m, code, true);
 }
 
+/* ExplainAdvertised() -> a(ssss): per task-offload hardware field where a kernel MUX's own
+ * device advertises more than its members' aggregate has: (field, what the device advertises,
+ * the aggregate, the member that lacks it or "" when there is none). A declared MUX has no
+ * device: nothing. */
+static DBusHandlerResult handle_explain_advertised(Service *s, const Object *o, DBusMessage *m) {
+        const Mux *x = o->mux;
+        const RecordSchema *schema = x->task_hw.schema;
+        _cleanup_message_ DBusMessage *r = NULL;
+        _cleanup_free_ AggregateMember *am = calloc(x->n_members + 1, sizeof(AggregateMember));
+        DBusHandlerResult result;
+        DBusMessageIter it, a, e;
+        bool ok;
+
+        if (!am)
+                return DBUS_HANDLER_RESULT_NEED_MEMORY;
+        for (size_t i = 0; i < x->n_members; i++) {
+                const MuxMember *mm = &x->members[i];
+
+                am[i].name = mux_member_name(mm);
+                am[i].record = mm->mux ? &mm->mux->task_hw : &mm->nic->task_hw;
+        }
+        r = service_begin_reply(s, m, &it, &result);
+        if (!r)
+                return result;
+        ok = dbus_message_iter_open_container(&it, DBUS_TYPE_ARRAY, "(ssss)", &a);
+        for (size_t f = 0; ok && x->nic && f < schema->n_fields; f++) {
+                uint32_t adv = value_get(&x->nic->task_hw, f), agg = value_get(&x->task_hw, f);
+                char advertised[16], aggregate[16];
+                const char *name = schema->fields[f].name, *member = "";
+                const char *pa = advertised, *pg = aggregate;
+                int who = -1;
+
+                if (!aggregate_gap(schema, f, adv, agg, am, x->n_members, &who))
+                        continue;
+                if (who >= 0)
+                        member = am[who].name;
+                snprintf(advertised, sizeof(advertised), "%" PRIu32, adv);
+                snprintf(aggregate, sizeof(aggregate), "%" PRIu32, agg);
+                ok = dbus_message_iter_open_container(&a, DBUS_TYPE_STRUCT, NULL, &e) &&
+                     dbus_message_iter_append_basic(&e, DBUS_TYPE_STRING, &name) &&
+                     dbus_message_iter_append_basic(&e, DBUS_TYPE_STRING, &pa) &&
+                     dbus_message_iter_append_basic(&e, DBUS_TYPE_STRING, &pg) &&
+                     dbus_message_iter_append_basic(&e, DBUS_TYPE_STRING, &member) &&
+                     dbus_message_iter_close_container(&a, &e);
+        }
+        if (!ok || !dbus_message_iter_close_container(&it, &a))
+                return DBUS_HANDLER_RESULT_NEED_MEMORY;
+        return service_reply(s, steal_ptr(r));
+}
+
 /* GetRecord(u status_code) -> (t generation, ay record): any of the four records with the
  * generation, from one reading of the published state. */
 static DBusHandlerResult handle_get_record(Service *s, const Object *o, DBusMessage *m) {
@@ -276,6 +328,7 @@ static const ServiceMethod methods[] = {
         { "Explain", handle_explain },
         { "GetRecord", handle_get_record },
         { "ExplainRecord", handle_explain_record },
+        { "ExplainAdvertised", handle_explain_advertised },
         { 0 },
 };
 

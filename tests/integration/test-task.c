@@ -210,6 +210,20 @@ int main(void) {
         expect(c, br0, THW, 1, empty_task());
         expect(c, br0, TCUR, 1, empty_task());
 
+        /* The empty bridge advertises what software GSO can emulate (tx-udp-segmentation, its
+         * tso_max_size 65536), which no member has: explain says so, with no member to blame. */
+        {
+                char cmd[1024];
+                _cleanup_free_ char *explain = NULL;
+
+                snprintf(cmd, sizeof(cmd), "'%s' '%s' --records=task explain br0", ctl, bus_arg);
+                explain = util_run_output("%s", cmd);
+                expect_line("explain", explain, "br0 advertises more than its members have:");
+                expect_line("explain", explain, "UdpSegmentation.IPv4.MaxOffLoadSize 65536 0 - (no members)");
+                expect_line("explain", explain, "LsoV2.IPv6.MaxOffLoadSize 65536 0 - (no members)");
+                printf("ok: explain shows what the empty bridge advertises\n");
+        }
+
         /* A veth joins: hardware MaxOffLoadSize from its tso_max_size 524280 (0x7fff8), the
          * current config's from its gso_max_size 65536. udev declares SaOffloadCapacity 1024
          * (at 140) and XlatOffload 2 (at 180); the config GRE's MaxHeaderSizeSupported 128 (at
@@ -326,6 +340,17 @@ int main(void) {
         expect(c, br0, CUR, gen, "80021400" "02000000" "00000000" "00000000" "00000000");
         expect(c, br0, THW, gen, hw);
         expect(c, br0, TCUR, gen, NULL);
+        {
+                char cmd[1024];
+                _cleanup_free_ char *explain = NULL;
+
+                snprintf(cmd, sizeof(cmd), "'%s' '%s' --records=task explain br0", ctl, bus_arg);
+                explain = util_run_output("%s", cmd);
+                printf("explain with tA and vx0:\n%s", explain);
+                /* The bridge ORs the tunnel GSO features software can do; vx0 has none. */
+                expect_line("explain", explain, "EncapsulatedPacketTaskOffloadGre.LsoV2Supported 15 0 vx0");
+                expect_line("explain", explain, "EncapsulatedPacketTaskOffloadVxlan.VxlanUDPPortNumber 4789 0 vx0");
+        }
         util_run("ip link del vx0");
 
         /* monitor --records=all printed every task-offload change as it happened. */

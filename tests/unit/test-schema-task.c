@@ -550,7 +550,44 @@ static void test_aggregation(void) {
         assert(r.revision == 6);
 }
 
+/* What a MUX device advertises beyond its members' aggregate, and who lacks it. */
+static void test_gaps(void) {
+        static Source src[_TASK_FIELD_MAX];
+        RecordValue a, b;
+        int who = 7;
+
+        value_init(&a, TASK);
+        b = a;
+        a.v[TASK_ENCAPSULATED_PACKET_TASK_OFFLOAD_GRE_LSO_V2_SUPPORTED] = 0xf;
+        b.v[TASK_ENCAPSULATED_PACKET_TASK_OFFLOAD_GRE_LSO_V2_SUPPORTED] = 0xa;
+        a.v[TASK_LSO_V2_IPV4_MAX_OFFLOAD_SIZE] = 524280, b.v[TASK_LSO_V2_IPV4_MAX_OFFLOAD_SIZE] = 65536;
+        a.v[TASK_UDP_SEGMENTATION_IPV4_SUB_MSS_FINAL_SEGMENT_SUPPORTED] = 1;
+        a.v[TASK_LSO_V2_IPV4_MIN_SEGMENT_COUNT] = 2, b.v[TASK_LSO_V2_IPV4_MIN_SEGMENT_COUNT] = 4;
+        AggregateMember m[] = { { "a", &a, src }, { "b", &b, src } };
+
+        /* A mask bit the AND lost: b lacks it. */
+        assert(aggregate_gap(TASK, TASK_ENCAPSULATED_PACKET_TASK_OFFLOAD_GRE_LSO_V2_SUPPORTED, 0xf,
+                             0xa, m, 2, &who) && who == 1);
+        assert(!aggregate_gap(TASK, TASK_ENCAPSULATED_PACKET_TASK_OFFLOAD_GRE_LSO_V2_SUPPORTED, 0xa,
+                              0xa, m, 2, &who));
+        /* A larger size than the smallest member's. */
+        assert(aggregate_gap(TASK, TASK_LSO_V2_IPV4_MAX_OFFLOAD_SIZE, 524280, 65536, m, 2, &who) &&
+               who == 1);
+        assert(!aggregate_gap(TASK, TASK_LSO_V2_IPV4_MAX_OFFLOAD_SIZE, 65536, 65536, m, 2, &who));
+        /* A support value of 1 that not every member has. */
+        assert(aggregate_gap(TASK, TASK_UDP_SEGMENTATION_IPV4_SUB_MSS_FINAL_SEGMENT_SUPPORTED, 1, 0,
+                             m, 2, &who) && who == 1);
+        /* A looser minimum segment count than the strictest member's. */
+        assert(aggregate_gap(TASK, TASK_LSO_V2_IPV4_MIN_SEGMENT_COUNT, 2, 4, m, 2, &who) && who == 1);
+        /* Nothing advertised is never a gap; no members: nobody to name. */
+        assert(!aggregate_gap(TASK, TASK_IPSEC_V2_ESP, 0, 0, m, 2, &who));
+        assert(aggregate_gap(TASK, TASK_UDP_SEGMENTATION_IPV4_MAX_OFFLOAD_SIZE, 65536, 0, m, 0, &who) &&
+               who == -1);
+        assert(!aggregate_gap(TASK, _TASK_FIELD_MAX, 1, 0, m, 2, &who));
+}
+
 int main(void) {
+        test_gaps();
         test_table();
         test_golden_revision_6();
         test_every_revision();

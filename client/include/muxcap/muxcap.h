@@ -380,6 +380,25 @@ int muxcap_client_get_nic_task(struct muxcap_client *c, const char *name,
 int muxcap_client_explain_record(struct muxcap_client *c, const char *name, uint32_t status_code,
                                  struct muxcap_explanation **ret, size_t *ret_n);
 
+/* Where a kernel MUX's own device advertises more than its members have: the kernel ORs into
+ * a bridge or bond the offloads software GSO can emulate (an empty bridge has
+ * tx-udp-segmentation), so the device's features are not its members' hardware truth. */
+struct muxcap_advertised {
+        char *field;                    /* the task-offload field's dotted name */
+        char *advertised;               /* the MUX device's own value, decimal */
+        char *aggregate;                /* the members' aggregate, decimal */
+        char *member;                   /* the first member that lacks it; "" with no members */
+};
+
+/* Frees an array of @n entries. Accepts NULL; returns NULL. */
+struct muxcap_advertised *muxcap_advertised_free(struct muxcap_advertised *a, size_t n);
+
+/* Every task-offload hardware field where MUX @name's device advertises more than the
+ * aggregate of its members (none for a declared MUX). On success *ret is a new array of
+ * *ret_n entries; free it with muxcap_advertised_free(). */
+int muxcap_client_explain_advertised(struct muxcap_client *c, const char *name,
+                                     struct muxcap_advertised **ret, size_t *ret_n);
+
 #ifdef __cplusplus
 }
 #endif

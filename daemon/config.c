@@ -409,20 +409,15 @@ static int parse(Parser *p, Config **ret, char **reterr_message) {
 /* Loads @path. A missing file gives the defaults when @missing_ok. On a bad file returns
  * -EINVAL and a new "FILE:LINE: message" in @reterr_message; on I/O failure another -errno. */
 int config_load(const char *path, bool missing_ok, Config **ret, char **reterr_message) {
-        Parser p = { .path = path };
-        FILE *f;
-        int r;
+        _cleanup_fclose_ FILE *f = fopen(path, "re");
+        Parser p = { .path = path, .stream = f };
 
-        f = fopen(path, "re");
         if (!f) {
                 if (errno == ENOENT && missing_ok)
                         return config_new_default(ret);
                 return -errno;
         }
-        p.stream = f;
-        r = parse(&p, ret, reterr_message);
-        fclose(f);
-        return r;
+        return parse(&p, ret, reterr_message);
 }
 
 /* As config_load(), from a string; @path only names it in messages. */

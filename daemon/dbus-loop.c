@@ -211,7 +211,7 @@ static void wakeup_main_cb(void *userdata) {
  * A connection is attached to at most one loop at a time. On success stores a new DBusLoop
  * in @ret (free with dbus_loop_detach()) and returns 0; -ENOMEM on failure. */
 int dbus_loop_attach(DBusLoop **ret, DBusConnection *conn, struct event_base *base) {
-        DBusLoop *l;
+        _cleanup_(dbus_loop_detachp) DBusLoop *l = NULL;
 
         assert(ret);
         assert(conn);
@@ -220,22 +220,18 @@ int dbus_loop_attach(DBusLoop **ret, DBusConnection *conn, struct event_base *ba
         l = calloc(1, sizeof(*l));
         if (!l)
                 return -ENOMEM;
-
-        l->dispatch_event = event_new(base, -1, 0, dispatch_cb, l);
-        if (!l->dispatch_event) {
-                free(l);
-                return -ENOMEM;
-        }
+        /* From here on dbus_loop_detach() undoes whatever was done, on any return. */
         l->base = base;
         l->conn = dbus_connection_ref(conn);
+        l->dispatch_event = event_new(base, -1, 0, dispatch_cb, l);
+        if (!l->dispatch_event)
+                return -ENOMEM;
 
         if (!dbus_connection_set_watch_functions(conn, watch_add, watch_remove, watch_toggled,
                                                  l, NULL) ||
             !dbus_connection_set_timeout_functions(conn, timeout_add, timeout_remove,
-                                                   timeout_toggled, l, NULL)) {
-                (void) dbus_loop_detach(l);
+                                                   timeout_toggled, l, NULL))
                 return -ENOMEM;
-        }
         dbus_connection_set_wakeup_main_function(conn, wakeup_main_cb, l, NULL);
         dbus_connection_set_dispatch_status_function(conn, dispatch_status_cb, l, NULL);
 
@@ -243,7 +239,7 @@ int dbus_loop_attach(DBusLoop **ret, DBusConnection *conn, struct event_base *ba
          * status changes, so look once. */
         event_active(l->dispatch_event, EV_TIMEOUT, 0);
 
-        *ret = l;
+        *ret = steal_ptr(l);
         return 0;
 }
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* D-Bus service (SPEC 5): the connection, dispatch, and the generic Properties, ObjectManager
- * and Introspectable, all over the object files' tables (service-manager.c, service-mux.c,
- * service-nic.c). It reads the model's published state and never the kernel. */
+/* D-Bus service (SPEC 5): the connection, dispatch, ObjectManager and emission, over the
+ * object files' tables (service-manager.c, service-mux.c, service-nic.c); Properties is
+ * service-properties.c, Introspectable service-introspect.c. It reads the model's published
+ * state and never the kernel. */
 
 #include <dbus/dbus.h>
 #include <errno.h>

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* D-Bus object paths of MUX and NIC objects: escaping of names (SPEC 5) */
+/* D-Bus object paths of MUX and NIC objects: escaping of names (SPEC 5), the one copy the
+ * daemon, libmuxcap, tests and bench use */
 
 #include <errno.h>
 #include <stdlib.h>

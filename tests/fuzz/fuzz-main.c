@@ -16,11 +16,6 @@ static void closedirp(DIR **d) {
                 (void) closedir(*d);
 }
 
-static void fclosep(FILE **f) {
-        if (*f)
-                (void) fclose(*f);
-}
-
 /* Reads @path whole into a buffer of exactly its size, so ASan sees any read past the end. */
 static int run_file(const char *path) {
         _cleanup_(fclosep) FILE *f = fopen(path, "re");

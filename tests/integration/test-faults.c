@@ -186,29 +186,17 @@ static char *published_state(DBusConnection *c) {
         assert(dbus_message_iter_init(m, &it));
         dbus_message_iter_recurse(&it, &objs);
         for (; dbus_message_iter_get_arg_type(&objs) == DBUS_TYPE_DICT_ENTRY; dbus_message_iter_next(&objs)) {
-                DBusMessageIter e, ifaces, ie, props;
-                const char *path, *name = NULL;
+                DBusMessageIter props, v;
+                const char *path, *prop, *name = NULL;
                 char *members[MAX_NAMES];
                 size_t n_members = 0;
                 bool is_mux;
 
-                dbus_message_iter_recurse(&objs, &e);
-                dbus_message_iter_get_basic(&e, &path);
+                util_managed_object(&objs, &path, &props);
                 is_mux = strncmp(path, BUS_ROOT_PATH "/mux/", strlen(BUS_ROOT_PATH "/mux/")) == 0;
-                dbus_message_iter_next(&e);
-                dbus_message_iter_recurse(&e, &ifaces);
-                dbus_message_iter_recurse(&ifaces, &ie);
-                dbus_message_iter_next(&ie);
-                dbus_message_iter_recurse(&ie, &props);
-                for (; dbus_message_iter_get_arg_type(&props) == DBUS_TYPE_DICT_ENTRY;
-                     dbus_message_iter_next(&props)) {
-                        DBusMessageIter pe, v, a;
-                        const char *prop;
+                while (util_next_property(&props, &prop, &v)) {
+                        DBusMessageIter a;
 
-                        dbus_message_iter_recurse(&props, &pe);
-                        dbus_message_iter_get_basic(&pe, &prop);
-                        dbus_message_iter_next(&pe);
-                        dbus_message_iter_recurse(&pe, &v);
                         if (streq(prop, "Name"))
                                 dbus_message_iter_get_basic(&v, &name);
                         else if (streq(prop, "Members"))

@@ -164,30 +164,18 @@ static unsigned check_managed_objects(DBusConnection *c, const char *mux, const 
         dbus_message_iter_recurse(&it, &objs);
         for (; dbus_message_iter_get_arg_type(&objs) == DBUS_TYPE_DICT_ENTRY;
              dbus_message_iter_next(&objs)) {
-                DBusMessageIter e, ifaces, ie, props;
-                const char *path;
+                DBusMessageIter props, v;
+                const char *path, *prop;
 
-                dbus_message_iter_recurse(&objs, &e);
-                dbus_message_iter_get_basic(&e, &path);
+                util_managed_object(&objs, &path, &props);
                 if (strncmp(path, BUS_ROOT_PATH "/nic/", strlen(BUS_ROOT_PATH "/nic/")) == 0)
                         nics++;
                 if (!streq(path, mux_path))
                         continue;
                 found = true;
-                dbus_message_iter_next(&e);
-                dbus_message_iter_recurse(&e, &ifaces);
-                dbus_message_iter_recurse(&ifaces, &ie);
-                dbus_message_iter_next(&ie);
-                dbus_message_iter_recurse(&ie, &props);
-                for (; dbus_message_iter_get_arg_type(&props) == DBUS_TYPE_DICT_ENTRY;
-                     dbus_message_iter_next(&props)) {
-                        DBusMessageIter pe, v, a;
-                        const char *prop;
+                while (util_next_property(&props, &prop, &v)) {
+                        DBusMessageIter a;
 
-                        dbus_message_iter_recurse(&props, &pe);
-                        dbus_message_iter_get_basic(&pe, &prop);
-                        dbus_message_iter_next(&pe);
-                        dbus_message_iter_recurse(&pe, &v);
                         if (streq(prop, "Generation")) {
                                 uint64_t g;
                                 dbus_message_iter_get_basic(&v, &g);

@@ -421,6 +421,34 @@ static int get_variant(DBusConnection *c, const char *dest, const char *path, co
         return 0;
 }
 
+/* One entry of a GetManagedObjects reply, @objs at its dict entry: its path, and @ret_props
+ * at the a{sv} of its first (muxcap's objects: only) interface. */
+void util_managed_object(DBusMessageIter *objs, const char **ret_path, DBusMessageIter *ret_props) {
+        DBusMessageIter e, ifaces, ie;
+
+        dbus_message_iter_recurse(objs, &e);
+        dbus_message_iter_get_basic(&e, ret_path);
+        dbus_message_iter_next(&e);
+        dbus_message_iter_recurse(&e, &ifaces);
+        dbus_message_iter_recurse(&ifaces, &ie);
+        dbus_message_iter_next(&ie);
+        dbus_message_iter_recurse(&ie, ret_props);
+}
+
+/* Reads the {sv} at @props (a{sv} contents) and steps past it: false at the end. */
+bool util_next_property(DBusMessageIter *props, const char **ret_name, DBusMessageIter *ret_value) {
+        DBusMessageIter pe;
+
+        if (dbus_message_iter_get_arg_type(props) != DBUS_TYPE_DICT_ENTRY)
+                return false;
+        dbus_message_iter_recurse(props, &pe);
+        dbus_message_iter_get_basic(&pe, ret_name);
+        dbus_message_iter_next(&pe);
+        dbus_message_iter_recurse(&pe, ret_value);
+        dbus_message_iter_next(props);
+        return true;
+}
+
 /* Whether @name has an owner on @c's bus (NameHasOwner). */
 bool util_name_has_owner(DBusConnection *c, const char *name) {
         DBusMessage *m = util_call(c, DBUS_SERVICE_DBUS, DBUS_PATH_DBUS, DBUS_INTERFACE_DBUS,

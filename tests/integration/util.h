@@ -53,6 +53,8 @@ int util_wait_name(DBusConnection *c, const char *name, int timeout_ms);
 DBusMessage *util_call(DBusConnection *c, const char *dest, const char *path, const char *iface,
                        const char *method, int first_arg_type, ...);
 bool util_name_has_owner(DBusConnection *c, const char *name);
+void util_managed_object(DBusMessageIter *objs, const char **ret_path, DBusMessageIter *ret_props);
+bool util_next_property(DBusMessageIter *props, const char **ret_name, DBusMessageIter *ret_value);
 int util_get_property(DBusConnection *c, const char *dest, const char *path, const char *iface,
                       const char *prop, int type, void *ret);
 int util_get_property_bytes(DBusConnection *c, const char *dest, const char *path,

@@ -145,13 +145,47 @@ int muxcap_client_get_mux(struct muxcap_client *c, const char *name,
         return 0;
 }
 
+/* The byte-array properties of a NIC's GetAll answer: its records of both types (NULL when
+ * absent). */
+static void read_nic_records(DBusMessage *reply, MuxProps *p) {
+        DBusMessageIter it, entries;
+
+        *p = (MuxProps) { .ifindex = 0 };
+        (void) dbus_message_iter_init(reply, &it);
+        dbus_message_iter_recurse(&it, &entries);
+        for (; dbus_message_iter_get_arg_type(&entries) == DBUS_TYPE_DICT_ENTRY;
+             dbus_message_iter_next(&entries)) {
+                DBusMessageIter entry, v, bytes;
+                const char *key;
+                const uint8_t *buf = NULL;
+                int n = 0;
+
+                dbus_message_iter_recurse(&entries, &entry);
+                dbus_message_iter_get_basic(&entry, &key);
+                dbus_message_iter_next(&entry);
+                dbus_message_iter_recurse(&entry, &v);
+                if (dbus_message_iter_get_arg_type(&v) != DBUS_TYPE_ARRAY ||
+                    dbus_message_iter_get_element_type(&v) != DBUS_TYPE_BYTE)
+                        continue;
+                dbus_message_iter_recurse(&v, &bytes);
+                dbus_message_iter_get_fixed_array(&bytes, &buf, &n);
+                if (streq(key, "HardwareCapabilities"))
+                        p->hw = buf, p->hw_size = n;
+                else if (streq(key, "CurrentConfig"))
+                        p->current = buf, p->current_size = n;
+                else if (streq(key, "TaskOffloadHardwareCapabilities"))
+                        p->task_hw = buf, p->task_hw_size = n;
+                else if (streq(key, "TaskOffloadCurrentConfig"))
+                        p->task_current = buf, p->task_current_size = n;
+        }
+}
+
 int muxcap_client_get_nic(struct muxcap_client *c, const char *name,
                           struct muxcap_record *ret_hw, struct muxcap_record *ret_current) {
         _cleanup_message_ DBusMessage *reply = NULL;
         _cleanup_free_ char *path = NULL;
         struct muxcap_record hw, current;
         MuxProps p;
-        DBusMessageIter it;
         int r;
 
         if (!c || !name)
@@ -162,38 +196,8 @@ int muxcap_client_get_nic(struct muxcap_client *c, const char *name,
         r = get_all(c, path, BUS_IFACE_NIC, &reply);
         if (r < 0)
                 return r;
-        /* A NIC has no Generation: read the records the way a MUX's are read. */
-        (void) dbus_message_iter_init(reply, &it);
-        p = (MuxProps) { .ifindex = 0 };
-        {
-                DBusMessageIter entries;
-
-                dbus_message_iter_recurse(&it, &entries);
-                for (; dbus_message_iter_get_arg_type(&entries) == DBUS_TYPE_DICT_ENTRY;
-                     dbus_message_iter_next(&entries)) {
-                        DBusMessageIter entry, v, bytes;
-                        const char *key;
-                        const uint8_t *buf = NULL;
-                        int n = 0;
-
-                        dbus_message_iter_recurse(&entries, &entry);
-                        dbus_message_iter_get_basic(&entry, &key);
-                        dbus_message_iter_next(&entry);
-                        dbus_message_iter_recurse(&entry, &v);
-                        if (dbus_message_iter_get_arg_type(&v) != DBUS_TYPE_ARRAY ||
-                            dbus_message_iter_get_element_type(&v) != DBUS_TYPE_BYTE)
-                                continue;
-                        dbus_message_iter_recurse(&v, &bytes);
-                        dbus_message_iter_get_fixed_array(&bytes, &buf, &n);
-                        if (streq(key, "HardwareCapabilities")) {
-                                p.hw = buf;
-                                p.hw_size = n;
-                        } else if (streq(key, "CurrentConfig")) {
-                                p.current = buf;
-                                p.current_size = n;
-                        }
-                }
-        }
+        /* A NIC has no Generation: bus_read_mux_props() would refuse it. */
+        read_nic_records(reply, &p);
         if (!p.hw || !p.current || decode(p.hw, p.hw_size, &hw) < 0 ||
             decode(p.current, p.current_size, &current) < 0)
                 return -EBADMSG;
@@ -543,8 +547,7 @@ int muxcap_client_get_nic_task(struct muxcap_client *c, const char *name,
         _cleanup_message_ DBusMessage *reply = NULL;
         _cleanup_free_ char *path = NULL;
         struct muxcap_task_record hw, current;
-        DBusMessageIter it, entries;
-        bool have_hw = false, have_cur = false;
+        MuxProps p;
         int r;
 
         if (!c || !name)
@@ -555,30 +558,11 @@ int muxcap_client_get_nic_task(struct muxcap_client *c, const char *name,
         r = get_all(c, path, BUS_IFACE_NIC, &reply);
         if (r < 0)
                 return r;
-        (void) dbus_message_iter_init(reply, &it);
-        dbus_message_iter_recurse(&it, &entries);
-        for (; dbus_message_iter_get_arg_type(&entries) == DBUS_TYPE_DICT_ENTRY;
-             dbus_message_iter_next(&entries)) {
-                DBusMessageIter entry, v, bytes;
-                const char *key;
-                const uint8_t *buf = NULL;
-                int n = 0;
-
-                dbus_message_iter_recurse(&entries, &entry);
-                dbus_message_iter_get_basic(&entry, &key);
-                dbus_message_iter_next(&entry);
-                dbus_message_iter_recurse(&entry, &v);
-                if (dbus_message_iter_get_arg_type(&v) != DBUS_TYPE_ARRAY ||
-                    dbus_message_iter_get_element_type(&v) != DBUS_TYPE_BYTE)
-                        continue;
-                dbus_message_iter_recurse(&v, &bytes);
-                dbus_message_iter_get_fixed_array(&bytes, &buf, &n);
-                if (streq(key, "TaskOffloadHardwareCapabilities"))
-                        have_hw = muxcap_task_record_decode(buf, (size_t) n, &hw, NULL) >= 0;
-                else if (streq(key, "TaskOffloadCurrentConfig"))
-                        have_cur = muxcap_task_record_decode(buf, (size_t) n, &current, NULL) >= 0;
-        }
-        if (!have_hw || !have_cur)
+        read_nic_records(reply, &p);
+        if (!p.task_hw || !p.task_current ||
+            muxcap_task_record_decode(p.task_hw, (size_t) p.task_hw_size, &hw, NULL) < 0 ||
+            muxcap_task_record_decode(p.task_current, (size_t) p.task_current_size, &current,
+                                      NULL) < 0)
                 return -EBADMSG;
         if (ret_hw)
                 *ret_hw = hw;

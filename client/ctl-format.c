@@ -273,3 +273,36 @@ void ctl_print_mux_json(FILE *f, const struct muxcap_mux_info *info) {
         ctl_print_record(f, &info->current, true);
         fputc('}', f);
 }
+
+/* Explain's rows: the members of a JSON array ("fields"; a leading comma unless @first), or a
+ * table with a header line. */
+void ctl_print_explanations(FILE *f, const struct muxcap_explanation *e, size_t n, bool json,
+                            bool first) {
+        size_t wfield = 5, wvalue = 5, wmember = 6;
+
+        if (json) {
+                for (size_t i = 0; i < n; i++) {
+                        fputs(first && i == 0 ? "{\"field\":" : ",{\"field\":", f);
+                        ctl_print_json_string(f, e[i].field);
+                        fputs(",\"value\":", f);
+                        ctl_print_json_string(f, e[i].value);
+                        fputs(",\"member\":", f);
+                        ctl_print_json_string(f, e[i].member);
+                        fputs(",\"source\":", f);
+                        ctl_print_json_string(f, e[i].source);
+                        fputc('}', f);
+                }
+                return;
+        }
+        for (size_t i = 0; i < n; i++) {
+                wfield = strlen(e[i].field) > wfield ? strlen(e[i].field) : wfield;
+                wvalue = strlen(e[i].value) > wvalue ? strlen(e[i].value) : wvalue;
+                wmember = strlen(e[i].member) > wmember ? strlen(e[i].member) : wmember;
+        }
+        fprintf(f, "%-*s  %-*s  %-*s  %s\n", (int) wfield, "FIELD", (int) wvalue, "VALUE",
+                (int) wmember, "MEMBER", "SOURCE");
+        for (size_t i = 0; i < n; i++)
+                fprintf(f, "%-*s  %-*s  %-*s  %s\n", (int) wfield, e[i].field, (int) wvalue,
+                        e[i].value, (int) wmember, e[i].member[0] ? e[i].member : "-",
+                        e[i].source[0] ? e[i].source : "-");
+}

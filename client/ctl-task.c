@@ -165,36 +165,14 @@ int ctl_show_task(const Ctl *ctl, struct muxcap_client *c, const char *mux,
  * record's when @first is false (text: one table; JSON: more entries of "fields"). */
 int ctl_explain_task(const Ctl *ctl, struct muxcap_client *c, const char *mux, bool first) {
         struct muxcap_explanation *e = NULL;
-        size_t n = 0, wfield = 5, wvalue = 5, wmember = 6;
+        size_t n = 0;
         int r = muxcap_client_explain_record(c, mux, task_records[0].code, &e, &n);
 
         if (r < 0)
                 return r;
-        if (ctl->json) {
-                for (size_t i = 0; i < n; i++) {
-                        fputs(first && i == 0 ? "{\"field\":" : ",{\"field\":", stdout);
-                        ctl_print_json_string(stdout, e[i].field);
-                        fputs(",\"value\":", stdout);
-                        ctl_print_json_string(stdout, e[i].value);
-                        fputs(",\"member\":", stdout);
-                        ctl_print_json_string(stdout, e[i].member);
-                        fputs(",\"source\":", stdout);
-                        ctl_print_json_string(stdout, e[i].source);
-                        fputc('}', stdout);
-                }
-        } else {
-                for (size_t i = 0; i < n; i++) {
-                        wfield = strlen(e[i].field) > wfield ? strlen(e[i].field) : wfield;
-                        wvalue = strlen(e[i].value) > wvalue ? strlen(e[i].value) : wvalue;
-                        wmember = strlen(e[i].member) > wmember ? strlen(e[i].member) : wmember;
-                }
-                printf("%s%-*s  %-*s  %-*s  %s\n", first ? "" : "\n", (int) wfield, "FIELD",
-                       (int) wvalue, "VALUE", (int) wmember, "MEMBER", "SOURCE");
-                for (size_t i = 0; i < n; i++)
-                        printf("%-*s  %-*s  %-*s  %s\n", (int) wfield, e[i].field, (int) wvalue,
-                               e[i].value, (int) wmember, e[i].member[0] ? e[i].member : "-",
-                               e[i].source[0] ? e[i].source : "-");
-        }
+        if (!ctl->json && !first)
+                putchar('\n');
+        ctl_print_explanations(stdout, e, n, ctl->json, first);
         e = muxcap_explanations_free(e, n);
         return 0;
 }

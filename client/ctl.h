@@ -45,3 +45,5 @@ void ctl_format_summary(const struct muxcap_record *r, char *buf, size_t size);
 const char *ctl_status_code_label(uint32_t status_code);
 void ctl_print_event(FILE *f, const struct muxcap_event *ev, bool json);
 void ctl_print_mux_json(FILE *f, const struct muxcap_mux_info *info);
+void ctl_print_explanations(FILE *f, const struct muxcap_explanation *e, size_t n, bool json,
+                            bool first);

@@ -240,7 +240,7 @@ static int verb_show(Ctl *ctl, int argc, char **argv) {
 static int verb_explain(Ctl *ctl, int argc, char **argv) {
         struct muxcap_client *c = NULL;
         struct muxcap_explanation *e = NULL;
-        size_t n = 0, wfield = 5, wvalue = 5, wmember = 6;
+        size_t n = 0;
         int r;
 
         if (argc != 2)
@@ -258,36 +258,15 @@ static int verb_explain(Ctl *ctl, int argc, char **argv) {
                 fputs("{\"name\":", stdout);
                 ctl_print_json_string(stdout, argv[1]);
                 fputs(",\"fields\":[", stdout);
-                for (size_t i = 0; i < n; i++) {
-                        fputs(i ? ",{\"field\":" : "{\"field\":", stdout);
-                        ctl_print_json_string(stdout, e[i].field);
-                        fputs(",\"value\":", stdout);
-                        ctl_print_json_string(stdout, e[i].value);
-                        fputs(",\"member\":", stdout);
-                        ctl_print_json_string(stdout, e[i].member);
-                        fputs(",\"source\":", stdout);
-                        ctl_print_json_string(stdout, e[i].source);
-                        fputc('}', stdout);
-                }
+                ctl_print_explanations(stdout, e, n, true, true);
                 if (ctl->records & RECORDS_TASK) {
                         r = ctl_explain_task(ctl, c, argv[1], n == 0);
                         if (r >= 0)
                                 r = ctl_explain_advertised(ctl, c, argv[1]);
                 }
                 fputs("]}\n", stdout);
-        } else if (ctl->records & RECORDS_CONNECTION) {
-                for (size_t i = 0; i < n; i++) {
-                        wfield = max_size(wfield, strlen(e[i].field));
-                        wvalue = max_size(wvalue, strlen(e[i].value));
-                        wmember = max_size(wmember, strlen(e[i].member));
-                }
-                printf("%-*s  %-*s  %-*s  %s\n", (int) wfield, "FIELD", (int) wvalue, "VALUE",
-                       (int) wmember, "MEMBER", "SOURCE");
-                for (size_t i = 0; i < n; i++)
-                        printf("%-*s  %-*s  %-*s  %s\n", (int) wfield, e[i].field, (int) wvalue,
-                               e[i].value, (int) wmember, e[i].member[0] ? e[i].member : "-",
-                               e[i].source[0] ? e[i].source : "-");
-        }
+        } else if (ctl->records & RECORDS_CONNECTION)
+                ctl_print_explanations(stdout, e, n, false, true);
         if (!ctl->json && (ctl->records & RECORDS_TASK)) {
                 r = ctl_explain_task(ctl, c, argv[1], !(ctl->records & RECORDS_CONNECTION));
                 if (r >= 0)

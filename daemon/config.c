@@ -173,7 +173,10 @@ static int handle_nic(Parser *p, const char *name, const char *value) {
         uint32_t v;
 
         if (t >= 0) {
-                /* A task-offload key: the dotted NDIS member path (OFFLOAD.md). */
+                /* A task-offload key: the dotted NDIS member path (OFFLOAD.md). Each section
+                 * has its own NicRule, so a key set twice in it is set already. */
+                if (p->nic->task_set[t])
+                        return parser_error(p, "duplicate key '%s' in [Nic %s]", name, p->nic->glob);
                 if (schema_parse_value(&schema_task_offload, (size_t) t, value, &v, &reason) < 0)
                         return parser_error(p, "%s: '%s': %s", name, value, reason);
                 p->nic->task_set[t] = true;

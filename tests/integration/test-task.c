@@ -353,6 +353,25 @@ int main(void) {
         }
         util_run("ip link del vx0");
 
+        /* A bad task-offload udev value falls through to the kernel's (XlatOffload 0), logged
+         * once with the device, the property, the value and the reason. */
+        util_run("ip link add tbad0 type veth peer name tbad1 && udevadm settle && sleep 0.2");
+        util_run("ethtool -K tbad0 tso off; ethtool -K tbad0 tso on; sleep 0.2");
+        {
+                _cleanup_free_ char *n = util_run_output(
+                        "grep -c \"nic 'tbad0': udev property MUXCAP_RFC6877_XLAT_XLAT_OFFLOAD='9' is "
+                        "invalid (number out of range 0-3)\" '%s' || true", util_process_log(d));
+                uint8_t buf[256];
+                size_t len = 0;
+
+                assert(atoi(n) == 1);
+                assert(util_get_property_bytes(c, BUS_NAME, BUS_ROOT_PATH "/nic/tbad0", BUS_IFACE_NIC,
+                                               "TaskOffloadHardwareCapabilities", buf, sizeof(buf),
+                                               &len) == 0 && len == 216);
+                assert(buf[180] == 0 && buf[140] == 0x00 && buf[141] == 0x04);  /* SA: the t* rule */
+                printf("ok: a bad udev value is logged once and falls through\n");
+        }
+
         /* monitor --records=all printed every task-offload change as it happened. */
         {
                 _cleanup_free_ char *log = NULL;

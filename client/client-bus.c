@@ -131,6 +131,10 @@ int bus_read_mux_props(DBusMessageIter *dict, MuxProps *ret) {
                         r = read_bytes(&v, &p.hw, &p.hw_size);
                 else if (streq(key, "CurrentConfig"))
                         r = read_bytes(&v, &p.current, &p.current_size);
+                else if (streq(key, "TaskOffloadHardwareCapabilities"))
+                        r = read_bytes(&v, &p.task_hw, &p.task_hw_size);
+                else if (streq(key, "TaskOffloadCurrentConfig"))
+                        r = read_bytes(&v, &p.task_current, &p.task_current_size);
                 else if (streq(key, "Members")) {
                         if (dbus_message_iter_get_arg_type(&v) != DBUS_TYPE_ARRAY ||
                             dbus_message_iter_get_element_type(&v) != DBUS_TYPE_STRING)

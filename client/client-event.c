@@ -17,13 +17,21 @@ void subscription_emit_simple(Subscription *s, enum muxcap_event_kind kind, cons
         emit(s, &(struct muxcap_event) { .kind = kind, .mux = mux });
 }
 
+static bool is_task_code(uint32_t status_code) {
+        return status_code == MUXCAP_STATUS_TASK_OFFLOAD_HARDWARE_CAPABILITIES ||
+               status_code == MUXCAP_STATUS_TASK_OFFLOAD_CURRENT_CONFIG;
+}
+
 /* The same for an event that carries the record of @status_code: @buf as sent, and decoded
- * when it decodes (the event's record is NULL otherwise). */
+ * when it decodes (the event's record is NULL otherwise). A task-offload record is no struct
+ * muxcap_record: .record stays NULL and the subscriber decodes .buffer with
+ * muxcap_task_record_decode(). */
 void subscription_emit_record(Subscription *s, enum muxcap_event_kind kind, const char *mux,
                               uint32_t status_code, uint64_t generation, const uint8_t *buf,
                               int size) {
         struct muxcap_record rec;
-        bool ok = muxcap_record_decode(buf, (size_t) size, &rec, NULL) >= 0;
+        bool ok = !is_task_code(status_code) &&
+                  muxcap_record_decode(buf, (size_t) size, &rec, NULL) >= 0;
 
         emit(s, &(struct muxcap_event) {
                 .kind = kind,
@@ -64,6 +72,9 @@ static void handle_status_indication(Subscription *s, DBusMessage *m) {
         dbus_message_iter_next(&it);
         dbus_message_iter_recurse(&it, &a);
         dbus_message_iter_get_fixed_array(&a, &buf, &n);
+        /* Subscribers of libmuxcap 1.0 know two status codes, and get only those. */
+        if (is_task_code(code) && !(s->flags & MUXCAP_SUBSCRIBE_TASK_OFFLOAD))
+                return;
         if (gen_filter_admit(&s->filter, name, code, gen) <= 0)
                 return;
         subscription_emit_record(s, MUXCAP_EVENT_INDICATION, name, code, gen, buf, n);

@@ -129,6 +129,18 @@ static void subscription_deliver_state(Subscription *s) {
                         subscription_emit_record(s, MUXCAP_EVENT_STATE, entries[i].name,
                                     MUXCAP_STATUS_OFFLOAD_RESUME, p->generation, p->current,
                                     p->current_size);
+                if (!(s->flags & MUXCAP_SUBSCRIBE_TASK_OFFLOAD) || !p->task_hw || !p->task_current)
+                        continue;
+                if (gen_filter_admit(&s->filter, entries[i].name,
+                                     MUXCAP_STATUS_TASK_OFFLOAD_HARDWARE_CAPABILITIES, p->generation) > 0)
+                        subscription_emit_record(s, MUXCAP_EVENT_STATE, entries[i].name,
+                                    MUXCAP_STATUS_TASK_OFFLOAD_HARDWARE_CAPABILITIES, p->generation,
+                                    p->task_hw, p->task_hw_size);
+                if (gen_filter_admit(&s->filter, entries[i].name,
+                                     MUXCAP_STATUS_TASK_OFFLOAD_CURRENT_CONFIG, p->generation) > 0)
+                        subscription_emit_record(s, MUXCAP_EVENT_STATE, entries[i].name,
+                                    MUXCAP_STATUS_TASK_OFFLOAD_CURRENT_CONFIG, p->generation,
+                                    p->task_current, p->task_current_size);
         }
         /* The signals held until the GetManagedObjects answer were sent before it, so the
          * state delivered above covers the objects they add or remove: replaying an

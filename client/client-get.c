@@ -145,13 +145,47 @@ int muxcap_client_get_mux(struct muxcap_client *c, const char *name,
         return 0;
 }
 
+/* The byte-array properties of a NIC's GetAll answer: its records of both types (NULL when
+ * absent). */
+static void read_nic_records(DBusMessage *reply, MuxProps *p) {
+        DBusMessageIter it, entries;
+
+        *p = (MuxProps) { .ifindex = 0 };
+        (void) dbus_message_iter_init(reply, &it);
+        dbus_message_iter_recurse(&it, &entries);
+        for (; dbus_message_iter_get_arg_type(&entries) == DBUS_TYPE_DICT_ENTRY;
+             dbus_message_iter_next(&entries)) {
+                DBusMessageIter entry, v, bytes;
+                const char *key;
+                const uint8_t *buf = NULL;
+                int n = 0;
+
+                dbus_message_iter_recurse(&entries, &entry);
+                dbus_message_iter_get_basic(&entry, &key);
+                dbus_message_iter_next(&entry);
+                dbus_message_iter_recurse(&entry, &v);
+                if (dbus_message_iter_get_arg_type(&v) != DBUS_TYPE_ARRAY ||
+                    dbus_message_iter_get_element_type(&v) != DBUS_TYPE_BYTE)
+                        continue;
+                dbus_message_iter_recurse(&v, &bytes);
+                dbus_message_iter_get_fixed_array(&bytes, &buf, &n);
+                if (streq(key, "HardwareCapabilities"))
+                        p->hw = buf, p->hw_size = n;
+                else if (streq(key, "CurrentConfig"))
+                        p->current = buf, p->current_size = n;
+                else if (streq(key, "TaskOffloadHardwareCapabilities"))
+                        p->task_hw = buf, p->task_hw_size = n;
+                else if (streq(key, "TaskOffloadCurrentConfig"))
+                        p->task_current = buf, p->task_current_size = n;
+        }
+}
+
 int muxcap_client_get_nic(struct muxcap_client *c, const char *name,
                           struct muxcap_record *ret_hw, struct muxcap_record *ret_current) {
         _cleanup_message_ DBusMessage *reply = NULL;
         _cleanup_free_ char *path = NULL;
         struct muxcap_record hw, current;
         MuxProps p;
-        DBusMessageIter it;
         int r;
 
         if (!c || !name)
@@ -162,38 +196,8 @@ int muxcap_client_get_nic(struct muxcap_client *c, const char *name,
         r = get_all(c, path, BUS_IFACE_NIC, &reply);
         if (r < 0)
                 return r;
-        /* A NIC has no Generation: read the records the way a MUX's are read. */
-        (void) dbus_message_iter_init(reply, &it);
-        p = (MuxProps) { .ifindex = 0 };
-        {
-                DBusMessageIter entries;
-
-                dbus_message_iter_recurse(&it, &entries);
-                for (; dbus_message_iter_get_arg_type(&entries) == DBUS_TYPE_DICT_ENTRY;
-                     dbus_message_iter_next(&entries)) {
-                        DBusMessageIter entry, v, bytes;
-                        const char *key;
-                        const uint8_t *buf = NULL;
-                        int n = 0;
-
-                        dbus_message_iter_recurse(&entries, &entry);
-                        dbus_message_iter_get_basic(&entry, &key);
-                        dbus_message_iter_next(&entry);
-                        dbus_message_iter_recurse(&entry, &v);
-                        if (dbus_message_iter_get_arg_type(&v) != DBUS_TYPE_ARRAY ||
-                            dbus_message_iter_get_element_type(&v) != DBUS_TYPE_BYTE)
-                                continue;
-                        dbus_message_iter_recurse(&v, &bytes);
-                        dbus_message_iter_get_fixed_array(&bytes, &buf, &n);
-                        if (streq(key, "HardwareCapabilities")) {
-                                p.hw = buf;
-                                p.hw_size = n;
-                        } else if (streq(key, "CurrentConfig")) {
-                                p.current = buf;
-                                p.current_size = n;
-                        }
-                }
-        }
+        /* A NIC has no Generation: bus_read_mux_props() would refuse it. */
+        read_nic_records(reply, &p);
         if (!p.hw || !p.current || decode(p.hw, p.hw_size, &hw) < 0 ||
             decode(p.current, p.current_size, &current) < 0)
                 return -EBADMSG;
@@ -373,8 +377,9 @@ struct muxcap_explanation *muxcap_explanations_free(struct muxcap_explanation *e
         return NULL;
 }
 
-int muxcap_client_explain(struct muxcap_client *c, const char *name,
-                          struct muxcap_explanation **ret, size_t *ret_n) {
+/* @method (Explain, ExplainRecord with *@code, ExplainAdvertised): each answers a(ssss). */
+static int explain(struct muxcap_client *c, const char *name, const char *method,
+                   const uint32_t *code, struct muxcap_explanation **ret, size_t *ret_n) {
         _cleanup_message_ DBusMessage *reply = NULL;
         _cleanup_free_ char *path = NULL;
         struct muxcap_explanation *list = NULL;
@@ -389,9 +394,13 @@ int muxcap_client_explain(struct muxcap_client *c, const char *name,
         r = get_object_path(c, "GetMux", name, &path);
         if (r < 0)
                 return r;
-        r = bus_new_call(path, BUS_IFACE_MUX, "Explain", &m);
+        r = bus_new_call(path, BUS_IFACE_MUX, method, &m);
         if (r < 0)
                 return r;
+        if (code && !dbus_message_append_args(m, DBUS_TYPE_UINT32, code, DBUS_TYPE_INVALID)) {
+                dbus_message_unref(m);
+                return -ENOMEM;
+        }
         r = bus_call(c, m, &reply);
         if (r < 0)
                 return r;
@@ -439,5 +448,125 @@ int muxcap_client_explain(struct muxcap_client *c, const char *name,
         }
         *ret = list;
         *ret_n = n;
+        return 0;
+}
+
+int muxcap_client_explain(struct muxcap_client *c, const char *name,
+                          struct muxcap_explanation **ret, size_t *ret_n) {
+        return explain(c, name, "Explain", NULL, ret, ret_n);
+}
+
+int muxcap_client_explain_record(struct muxcap_client *c, const char *name, uint32_t status_code,
+                                 struct muxcap_explanation **ret, size_t *ret_n) {
+        return explain(c, name, "ExplainRecord", &status_code, ret, ret_n);
+}
+
+struct muxcap_advertised *muxcap_advertised_free(struct muxcap_advertised *a, size_t n) {
+        for (size_t i = 0; a && i < n; i++) {
+                free(a[i].field);
+                free(a[i].advertised);
+                free(a[i].aggregate);
+                free(a[i].member);
+        }
+        free(a);
+        return NULL;
+}
+
+/* ExplainAdvertised's rows come as (field, advertised, aggregate, member): parsed as
+ * explanations, then moved over. */
+int muxcap_client_explain_advertised(struct muxcap_client *c, const char *name,
+                                     struct muxcap_advertised **ret, size_t *ret_n) {
+        struct muxcap_explanation *e = NULL;
+        struct muxcap_advertised *a;
+        size_t n = 0;
+        int r;
+
+        if (!ret || !ret_n)
+                return -EINVAL;
+        r = explain(c, name, "ExplainAdvertised", NULL, &e, &n);
+        if (r < 0)
+                return r;
+        a = calloc(n + 1, sizeof(*a));
+        if (!a) {
+                (void) muxcap_explanations_free(e, n);
+                return -ENOMEM;
+        }
+        for (size_t i = 0; i < n; i++)
+                a[i] = (struct muxcap_advertised) { e[i].field, e[i].value, e[i].member, e[i].source };
+        free(e);
+        *ret = a;
+        *ret_n = n;
+        return 0;
+}
+
+int muxcap_client_get_record(struct muxcap_client *c, const char *name, uint32_t status_code,
+                             uint64_t *ret_generation, uint8_t *buf, size_t size, size_t *ret_size) {
+        _cleanup_message_ DBusMessage *reply = NULL;
+        _cleanup_free_ char *path = NULL;
+        DBusMessage *m = NULL;
+        DBusMessageIter it, a;
+        const uint8_t *bytes = NULL;
+        dbus_uint32_t code = status_code;
+        uint64_t gen;
+        int r, n = 0;
+
+        if (!c || !name || !buf || !ret_size)
+                return -EINVAL;
+        r = get_object_path(c, "GetMux", name, &path);
+        if (r < 0)
+                return r;
+        r = bus_new_call(path, BUS_IFACE_MUX, "GetRecord", &m);
+        if (r < 0)
+                return r;
+        if (!dbus_message_append_args(m, DBUS_TYPE_UINT32, &code, DBUS_TYPE_INVALID)) {
+                dbus_message_unref(m);
+                return -ENOMEM;
+        }
+        r = bus_call(c, m, &reply);
+        if (r < 0)
+                return r;
+        if (!dbus_message_has_signature(reply, "tay"))
+                return -EBADMSG;
+        (void) dbus_message_iter_init(reply, &it);
+        dbus_message_iter_get_basic(&it, &gen);
+        dbus_message_iter_next(&it);
+        dbus_message_iter_recurse(&it, &a);
+        dbus_message_iter_get_fixed_array(&a, &bytes, &n);
+        if ((size_t) n > size)
+                return -ENOBUFS;
+        memcpy(buf, bytes, (size_t) n);
+        *ret_size = (size_t) n;
+        if (ret_generation)
+                *ret_generation = gen;
+        return 0;
+}
+
+int muxcap_client_get_nic_task(struct muxcap_client *c, const char *name,
+                               struct muxcap_task_record *ret_hw,
+                               struct muxcap_task_record *ret_current) {
+        _cleanup_message_ DBusMessage *reply = NULL;
+        _cleanup_free_ char *path = NULL;
+        struct muxcap_task_record hw, current;
+        MuxProps p;
+        int r;
+
+        if (!c || !name)
+                return -EINVAL;
+        r = get_object_path(c, "GetNic", name, &path);
+        if (r < 0)
+                return r;
+        r = get_all(c, path, BUS_IFACE_NIC, &reply);
+        if (r < 0)
+                return r;
+        read_nic_records(reply, &p);
+        if (!p.task_hw || !p.task_current ||
+            muxcap_task_record_decode(p.task_hw, (size_t) p.task_hw_size, &hw, NULL) < 0 ||
+            muxcap_task_record_decode(p.task_current, (size_t) p.task_current_size, &current,
+                                      NULL) < 0)
+                return -EBADMSG;
+        if (ret_hw)
+                *ret_hw = hw;
+        if (ret_current)
+                *ret_current = current;
         return 0;
 }

@@ -68,6 +68,10 @@ typedef struct MuxProps {
         int hw_size;
         const uint8_t *current;
         int current_size;
+        const uint8_t *task_hw;         /* NULL when muxcapd does not publish them */
+        int task_hw_size;
+        const uint8_t *task_current;
+        int task_current_size;
         DBusMessageIter members;        /* as, valid if has_members */
         bool has_members;
         bool has_generation;

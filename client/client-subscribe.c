@@ -117,7 +117,8 @@ int muxcap_client_subscribe_flags(struct muxcap_client *c, const char *mux, uint
         Subscription *s;
         int r;
 
-        if (!c || !callback || (flags & ~(uint32_t) MUXCAP_SUBSCRIBE_MUX_CHANGES))
+        if (!c || !callback ||
+            (flags & ~(uint32_t) (MUXCAP_SUBSCRIBE_MUX_CHANGES | MUXCAP_SUBSCRIBE_TASK_OFFLOAD)))
                 return -EINVAL;
         if (c->disconnected)
                 return -ECONNRESET;

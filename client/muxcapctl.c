@@ -17,66 +17,6 @@
 #include "ctl.h"
 #include "muxcap/muxcap.h"
 
-static int verb_decode(Ctl *ctl, int argc, char **argv) {
-        struct muxcap_record rec;
-        const char *reason = "malformed record";
-        int r;
-
-        if (argc != 2)
-                return ctl_usage_error("decode", "expected exactly one HEX argument");
-        r = muxcap_record_decode_hex(argv[1], &rec, &reason);
-        if (r < 0) {
-                fprintf(stderr, "muxcapctl: decode: %s\n", reason);
-                return EXIT_USAGE;
-        }
-        if (ctl->json) {
-                fputc('{', stdout);
-                ctl_print_record(stdout, &rec, true);
-                fputs("}\n", stdout);
-        } else
-                ctl_print_record(stdout, &rec, false);
-        return 0;
-}
-
-static int verb_encode(Ctl *ctl, int argc, char **argv) {
-        struct muxcap_record rec;
-        uint8_t buf[MUXCAP_RECORD_SIZE];
-        const char *reason = NULL;
-        int r;
-
-        muxcap_record_init(&rec);
-        for (int i = 1; i < argc; i++) {
-                char *eq = strchr(argv[i], '=');
-
-                if (!eq || eq == argv[i]) {
-                        fprintf(stderr, "muxcapctl: encode: '%s': expected KEY=VALUE\n", argv[i]);
-                        return EXIT_USAGE;
-                }
-                *eq = '\0';
-                r = muxcap_record_set_field(&rec, argv[i], eq + 1, &reason);
-                if (r < 0) {
-                        fprintf(stderr, "muxcapctl: encode: %s: '%s': %s\n", argv[i], eq + 1,
-                                reason ? reason : strerror(-r));
-                        return EXIT_USAGE;
-                }
-        }
-        r = muxcap_record_encode(&rec, buf, &reason);
-        if (r < 0) {
-                fprintf(stderr, "muxcapctl: encode: %s\n", reason);
-                return EXIT_USAGE;
-        }
-        if (ctl->json) {
-                fputc('{', stdout);
-                ctl_print_record(stdout, &rec, true);
-                fputs("}\n", stdout);
-        } else {
-                for (size_t i = 0; i < sizeof(buf); i++)
-                        printf("%02x", buf[i]);
-                putchar('\n');
-        }
-        return 0;
-}
-
 /* "the system bus", "the session bus" or "the bus at ADDRESS", for messages. */
 static void print_bus(const Ctl *ctl) {
         if (!ctl->bus || strcmp(ctl->bus, "system") == 0 || strcmp(ctl->bus, "session") == 0)
@@ -230,7 +170,6 @@ static int verb_show(Ctl *ctl, int argc, char **argv) {
                         return daemon_error(ctl, "show", "member", argv[1], r);
                 }
         }
-        c = muxcap_client_unref(c);
 
         if (ctl->json) {
                 fputc('{', stdout);
@@ -251,7 +190,10 @@ static int verb_show(Ctl *ctl, int argc, char **argv) {
                         ctl_print_record(stdout, &members[i].current, true);
                         fputs("}}", stdout);
                 }
-                fputs("]}\n", stdout);
+                fputc(']', stdout);
+                if (ctl->records & RECORDS_TASK)
+                        r = ctl_show_task(ctl, c, info->name, info->members, n);
+                fputs("}\n", stdout);
         } else {
                 printf("%s\n", info->name);
                 printf("  %-32s %s\n", "kind", info->kind);
@@ -281,6 +223,14 @@ static int verb_show(Ctl *ctl, int argc, char **argv) {
                         ctl_format_summary(&members[i].current, summary, sizeof(summary));
                         printf("  %-9s %s\n", "current", summary);
                 }
+                if (ctl->records & RECORDS_TASK)
+                        r = ctl_show_task(ctl, c, info->name, info->members, n);
+        }
+        c = muxcap_client_unref(c);
+        if (r < 0) {
+                free(members);
+                info = muxcap_mux_info_free(info);
+                return daemon_error(ctl, "show", "MUX", argv[1], r);
         }
         free(members);
         info = muxcap_mux_info_free(info);
@@ -290,7 +240,7 @@ static int verb_show(Ctl *ctl, int argc, char **argv) {
 static int verb_explain(Ctl *ctl, int argc, char **argv) {
         struct muxcap_client *c = NULL;
         struct muxcap_explanation *e = NULL;
-        size_t n = 0, wfield = 5, wvalue = 5, wmember = 6;
+        size_t n = 0;
         int r;
 
         if (argc != 2)
@@ -298,40 +248,34 @@ static int verb_explain(Ctl *ctl, int argc, char **argv) {
         r = connect_bus(ctl, "explain", &c);
         if (r != 0)
                 return r;
-        r = muxcap_client_explain(c, argv[1], &e, &n);
-        c = muxcap_client_unref(c);
-        if (r < 0)
+        if (ctl->records & RECORDS_CONNECTION)
+                r = muxcap_client_explain(c, argv[1], &e, &n);
+        if (r < 0) {
+                c = muxcap_client_unref(c);
                 return daemon_error(ctl, "explain", "MUX", argv[1], r);
+        }
         if (ctl->json) {
                 fputs("{\"name\":", stdout);
                 ctl_print_json_string(stdout, argv[1]);
                 fputs(",\"fields\":[", stdout);
-                for (size_t i = 0; i < n; i++) {
-                        fputs(i ? ",{\"field\":" : "{\"field\":", stdout);
-                        ctl_print_json_string(stdout, e[i].field);
-                        fputs(",\"value\":", stdout);
-                        ctl_print_json_string(stdout, e[i].value);
-                        fputs(",\"member\":", stdout);
-                        ctl_print_json_string(stdout, e[i].member);
-                        fputs(",\"source\":", stdout);
-                        ctl_print_json_string(stdout, e[i].source);
-                        fputc('}', stdout);
+                ctl_print_explanations(stdout, e, n, true, true);
+                if (ctl->records & RECORDS_TASK) {
+                        r = ctl_explain_task(ctl, c, argv[1], n == 0);
+                        if (r >= 0)
+                                r = ctl_explain_advertised(ctl, c, argv[1]);
                 }
                 fputs("]}\n", stdout);
-        } else {
-                for (size_t i = 0; i < n; i++) {
-                        wfield = max_size(wfield, strlen(e[i].field));
-                        wvalue = max_size(wvalue, strlen(e[i].value));
-                        wmember = max_size(wmember, strlen(e[i].member));
-                }
-                printf("%-*s  %-*s  %-*s  %s\n", (int) wfield, "FIELD", (int) wvalue, "VALUE",
-                       (int) wmember, "MEMBER", "SOURCE");
-                for (size_t i = 0; i < n; i++)
-                        printf("%-*s  %-*s  %-*s  %s\n", (int) wfield, e[i].field, (int) wvalue,
-                               e[i].value, (int) wmember, e[i].member[0] ? e[i].member : "-",
-                               e[i].source[0] ? e[i].source : "-");
+        } else if (ctl->records & RECORDS_CONNECTION)
+                ctl_print_explanations(stdout, e, n, false, true);
+        if (!ctl->json && (ctl->records & RECORDS_TASK)) {
+                r = ctl_explain_task(ctl, c, argv[1], !(ctl->records & RECORDS_CONNECTION));
+                if (r >= 0)
+                        r = ctl_explain_advertised(ctl, c, argv[1]);
         }
+        c = muxcap_client_unref(c);
         e = muxcap_explanations_free(e, n);
+        if (r < 0)
+                return daemon_error(ctl, "explain", "MUX", argv[1], r);
         return 0;
 }
 
@@ -343,6 +287,10 @@ typedef struct Monitor {
 static void monitor_event_cb(struct muxcap_client *c, const struct muxcap_event *ev, void *userdata) {
         Monitor *m = userdata;
 
+        /* --records=task: the connection record's indications are left out, not its events. */
+        if ((ev->kind == MUXCAP_EVENT_STATE || ev->kind == MUXCAP_EVENT_INDICATION) &&
+            !(m->ctl->records & (ctl_is_task_code(ev->status_code) ? RECORDS_TASK : RECORDS_CONNECTION)))
+                return;
         ctl_print_event(stdout, ev, m->ctl->json);
         fflush(stdout);
         if (ev->kind == MUXCAP_EVENT_DISCONNECTED)
@@ -372,7 +320,9 @@ static int verb_monitor(Ctl *ctl, int argc, char **argv) {
                 close(sfd);
                 return r;
         }
-        r = muxcap_client_subscribe(c, argc == 2 ? argv[1] : NULL, monitor_event_cb, &m);
+        r = muxcap_client_subscribe_flags(c, argc == 2 ? argv[1] : NULL,
+                                          ctl->records & RECORDS_TASK ? MUXCAP_SUBSCRIBE_TASK_OFFLOAD : 0,
+                                          monitor_event_cb, &m);
         if (r < 0) {
                 status = daemon_error(ctl, "monitor", "MUX", argc == 2 ? argv[1] : NULL, r);
                 goto finish;
@@ -419,8 +369,8 @@ static const struct {
         { "show", verb_show, "NAME", "Show a MUX's records, generation, members and theirs" },
         { "explain", verb_explain, "NAME", "Show which member and source limit each field" },
         { "monitor", verb_monitor, "[NAME]", "Print each indication (of one MUX) until SIGINT" },
-        { "decode", verb_decode, "HEX", "Decode a record given as hex" },
-        { "encode", verb_encode, "KEY=VALUE...", "Print the hex of a record (revision defaults to 2)" },
+        { "decode", verb_decode, "HEX", "Decode a record (either type) given as hex" },
+        { "encode", verb_encode, "KEY=VALUE...", "Print the hex of a record; --type=connection|task" },
 };
 
 int ctl_usage_error(const char *verb, const char *message) {
@@ -430,14 +380,17 @@ int ctl_usage_error(const char *verb, const char *message) {
 }
 
 static void help(void) {
-        printf("Usage: muxcapctl [--bus=system|session|ADDRESS] [--json] COMMAND [ARG...]\n\n"
+        printf("Usage: muxcapctl [--bus=system|session|ADDRESS] [--json] [--records=connection|task|all]\n"
+               "                 COMMAND [ARG...]\n\n"
                "Query muxcapd, watch its offload capability indications, and encode or\n"
-               "decode NDIS_TCP_CONNECTION_OFFLOAD records.\n\nCommands:\n");
+               "decode NDIS_TCP_CONNECTION_OFFLOAD and NDIS_OFFLOAD records.\n\nCommands:\n");
         for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
                 printf("  %-8s %-16s %s\n", verbs[i].name, verbs[i].args, verbs[i].description);
         printf("\nOptions:\n"
                "  --bus=BUS    system (default), session, or a D-Bus address\n"
                "  --json       JSON output (JSON Lines for monitor)\n"
+               "  --records=connection|task|all\n"
+               "               the records show, explain and monitor cover (default connection)\n"
                "  -h --help    show this help\n"
                "  --version    show the version\n\n"
                "Exit status: 0 success, 1 daemon error or unknown name, 2 usage or malformed record.\n");
@@ -447,11 +400,12 @@ int main(int argc, char **argv) {
         static const struct option options[] = {
                 { "bus", required_argument, NULL, 'b' },
                 { "json", no_argument, NULL, 'j' },
+                { "records", required_argument, NULL, 'r' },
                 { "help", no_argument, NULL, 'h' },
                 { "version", no_argument, NULL, 'V' },
                 { 0 }
         };
-        Ctl ctl = { .bus = "system" };
+        Ctl ctl = { .bus = "system", .records = RECORDS_CONNECTION };
         int c;
 
         /* '+': stop at the first non-option, so "encode flags=1" is not taken for options. */
@@ -464,6 +418,16 @@ int main(int argc, char **argv) {
                         break;
                 case 'j':
                         ctl.json = true;
+                        break;
+                case 'r':
+                        if (strcmp(optarg, "connection") == 0)
+                                ctl.records = RECORDS_CONNECTION;
+                        else if (strcmp(optarg, "task") == 0)
+                                ctl.records = RECORDS_TASK;
+                        else if (strcmp(optarg, "all") == 0)
+                                ctl.records = RECORDS_CONNECTION | RECORDS_TASK;
+                        else
+                                return ctl_usage_error(NULL, "--records: expected connection, task or all");
                         break;
                 case 'h':
                         help();

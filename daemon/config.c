@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "schemas.h"
 #include "utf8.h"
 #include "strv.h"
 
@@ -168,8 +169,20 @@ static int handle_mux(Parser *p, const char *name, const char *value) {
 static int handle_nic(Parser *p, const char *name, const char *value) {
         const char *reason = NULL;
         Field f = field_from_name(name);
+        int t = f < 0 ? schema_field_from_name(&schema_task_offload, name) : -1;
         uint32_t v;
 
+        if (t >= 0) {
+                /* A task-offload key: the dotted NDIS member path (OFFLOAD.md). Each section
+                 * has its own NicRule, so a key set twice in it is set already. */
+                if (p->nic->task_set[t])
+                        return parser_error(p, "duplicate key '%s' in [Nic %s]", name, p->nic->glob);
+                if (schema_parse_value(&schema_task_offload, (size_t) t, value, &v, &reason) < 0)
+                        return parser_error(p, "%s: '%s': %s", name, value, reason);
+                p->nic->task_set[t] = true;
+                p->nic->task_value[t] = v;
+                return 1;
+        }
         if (f < 0)
                 return parser_error(p, "unknown key '%s' in [Nic %s] (expected a record field "
                                     "such as SupportIPv4 or TcpConnectionOffloadCapacity)",
@@ -468,6 +481,24 @@ void config_apply_nic_rules(const Config *c, const char *name, RecordValue *hw, 
                         if (rule->set[f]) {
                                 (void) value_set(hw, (size_t) f, rule->value[f]);
                                 (void) value_set(cur, (size_t) f, rule->value[f]);
+                                hw_src[f] = cur_src[f] = SOURCE_CONFIG;
+                        }
+        }
+}
+
+/* The same for the task-offload record's keys. */
+void config_apply_nic_task_rules(const Config *c, const char *name, RecordValue *hw,
+                                 RecordValue *cur, Source hw_src[static _TASK_FIELD_MAX],
+                                 Source cur_src[static _TASK_FIELD_MAX]) {
+        for (size_t i = 0; i < c->n_nics; i++) {
+                const NicRule *rule = &c->nics[i];
+
+                if (fnmatch(rule->glob, name, 0) != 0)
+                        continue;
+                for (size_t f = 0; f < _TASK_FIELD_MAX; f++)
+                        if (rule->task_set[f]) {
+                                (void) value_set(hw, f, rule->task_value[f]);
+                                (void) value_set(cur, f, rule->task_value[f]);
                                 hw_src[f] = cur_src[f] = SOURCE_CONFIG;
                         }
         }

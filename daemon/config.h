@@ -9,6 +9,7 @@
 #include "aggregate.h"
 #include "macro.h"
 #include "field.h"
+#include "schema-task.h"
 
 #define CONFIG_DEFAULT_COALESCE_MS 10u
 #define CONFIG_MAX_COALESCE_MS 60000u
@@ -18,6 +19,8 @@ typedef struct NicRule {
         char *glob;                     /* owned */
         bool set[_FIELD_MAX];
         uint32_t value[_FIELD_MAX];
+        bool task_set[_TASK_FIELD_MAX];         /* the task-offload record's keys (dotted) */
+        uint32_t task_value[_TASK_FIELD_MAX];
 } NicRule;
 
 /* [Mux NAME]: a declared MUX (Members= given), or the policy of a kernel MUX (no Members=). */
@@ -48,4 +51,7 @@ const MuxRule *config_find_mux(const Config *c, const char *name);
 bool config_mux_matches(const MuxRule *m, const char *name);
 void config_apply_nic_rules(const Config *c, const char *name, RecordValue *hw, RecordValue *cur,
                             Source hw_src[static _FIELD_MAX], Source cur_src[static _FIELD_MAX]);
+void config_apply_nic_task_rules(const Config *c, const char *name, RecordValue *hw,
+                                 RecordValue *cur, Source hw_src[static _TASK_FIELD_MAX],
+                                 Source cur_src[static _TASK_FIELD_MAX]);
 bool glob_is_valid(const char *glob);

@@ -21,6 +21,16 @@ typedef enum Feature {
         FEATURE_TX_CHECKSUM_IP_GENERIC,   /* "tx-checksum-ip-generic" */
         FEATURE_TX_VLAN_HW_INSERT,        /* "tx-vlan-hw-insert" (ethtool CLI: tx-vlan-offload) */
         FEATURE_RX_VLAN_HW_PARSE,         /* "rx-vlan-hw-parse" (ethtool CLI: rx-vlan-offload) */
+        FEATURE_TX_UDP_SEGMENTATION,      /* "tx-udp-segmentation" */
+        FEATURE_TX_GRE_SEGMENTATION,      /* "tx-gre-segmentation" */
+        FEATURE_TX_GRE_CSUM_SEGMENTATION, /* "tx-gre-csum-segmentation" */
+        FEATURE_TX_UDP_TNL_SEGMENTATION,  /* "tx-udp_tnl-segmentation" */
+        FEATURE_TX_UDP_TNL_CSUM_SEGMENTATION, /* "tx-udp_tnl-csum-segmentation" */
+        FEATURE_RX_UDP_TUNNEL_PORT_OFFLOAD, /* "rx-udp_tunnel-port-offload" */
+        FEATURE_ESP_HW_OFFLOAD,           /* "esp-hw-offload" */
+        FEATURE_TX_ESP_SEGMENTATION,      /* "tx-esp-segmentation" */
+        FEATURE_RX_GRO_HW,                /* "rx-gro-hw" */
+        FEATURE_RX_LRO,                   /* "rx-lro" (ethtool CLI: large-receive-offload) */
         _FEATURE_MAX,
         _FEATURE_INVALID = -EINVAL,
 } Feature;

@@ -211,6 +211,10 @@ void model_link_new(Model *m, const RtnlLink *link) {
                 m->topology_dirty = true;
         }
         n->type = link->type;
+        /* gso_max_size alone changes without an RTM_NEWLINK on this kernel: it is taken from
+         * whatever message about the link comes next (OFFLOAD.md). */
+        n->tso_max_size = link->tso_max_size;
+        n->gso_max_size = link->gso_max_size;
         if (fresh || link->features_changed || m->resyncing || r > 0) {
                 log_debug("nic '%s': %s, reading features", n->name,
                           fresh ? "new" : link->features_changed ? "features changed" : "re-read");
@@ -267,6 +271,7 @@ void model_udev_device(Model *m, const UdevEvent *ev) {
                 }
                 n->in_udev = false;
                 (void) nic_set_udev_props(n, (const char *[_FIELD_MAX]) { 0 });
+                (void) nic_set_task_udev_props(n, (const char *[_TASK_FIELD_MAX]) { 0 });
                 nic_update_records(n, m->config);
                 m->topology_dirty = true;
                 model_changed(m);
@@ -287,6 +292,8 @@ void model_udev_device(Model *m, const UdevEvent *ev) {
         if (!n->name && ev->name)
                 (void) nic_set_name(n, ev->name);
         r = nic_set_udev_props(n, ev->props);
+        if (r >= 0)
+                r = nic_set_task_udev_props(n, ev->task_props);
         if (r < 0)
                 log_error("nic '%s': out of memory storing udev properties", n->name ? n->name : "?");
         nic_update_records(n, m->config);

@@ -20,6 +20,8 @@ int mux_new(Mux **ret, const char *name, const char *kind, bool declared) {
         x->declared = declared;
         value_init(&x->hw, &schema_tcp_connection_offload);
         x->cur = x->pub_hw = x->pub_cur = x->hw;
+        value_init(&x->task_hw, &schema_task_offload);
+        x->task_cur = x->pub_task_hw = x->pub_task_cur = x->task_hw;
         x->name = strdup(name);
         x->kind = strdup(kind);
         if (!x->name || !x->kind)
@@ -49,19 +51,43 @@ const char *mux_member_name(const MuxMember *mm) {
         return mm->mux ? mm->mux->name : mm->nic->name;
 }
 
-/* Computes @x's records from its members, computing nested MUXes first. A MUX met again
- * while it is being computed (a cycle the kernel or config let through) counts as an
- * empty member, so the result stays defined. */
+/* One record of a NIC or MUX for aggregation: @task picks the record type, @cur the record. */
+typedef struct RecordRef {
+        RecordValue *value;
+        Source *sources;
+        AggregateLimit *limits;         /* a MUX's; NULL for a NIC */
+} RecordRef;
+
+static RecordRef nic_record(Nic *n, bool task, bool cur) {
+        if (task)
+                return (RecordRef) { cur ? &n->task_cur : &n->task_hw,
+                                     cur ? n->task_cur_src : n->task_hw_src, NULL };
+        return (RecordRef) { cur ? &n->cur : &n->hw, cur ? n->cur_src : n->hw_src, NULL };
+}
+
+static RecordRef mux_record(Mux *x, bool task, bool cur) {
+        if (task)
+                return (RecordRef) { cur ? &x->task_cur : &x->task_hw,
+                                     cur ? x->task_cur_src : x->task_hw_src,
+                                     cur ? x->task_cur_limits : x->task_hw_limits };
+        return (RecordRef) { cur ? &x->cur : &x->hw, cur ? x->cur_src : x->hw_src,
+                             cur ? x->cur_limits : x->hw_limits };
+}
+
+/* Computes @x's records (both types, hardware and current) from its members, computing nested
+ * MUXes first. A MUX met again while it is being computed (a cycle the kernel or config let
+ * through) counts as an empty member, so the result stays defined. */
 void mux_compute(Mux *x) {
         AggregateMember stack[16], *am = stack;
-        static const Source none[_FIELD_MAX] = { 0 };
-        static RecordValue empty;
+        static const Source none[SCHEMA_FIELDS_MAX] = { 0 };
+        static RecordValue empty[2];
         _cleanup_free_ AggregateMember *heap = NULL;
 
         if (x->state != 0)
                 return;
         x->state = 1;
-        value_init(&empty, &schema_tcp_connection_offload);
+        value_init(&empty[0], &schema_tcp_connection_offload);
+        value_init(&empty[1], &schema_task_offload);
         if (x->n_members > ELEMENTSOF(stack)) {
                 heap = calloc(x->n_members, sizeof(AggregateMember));
                 if (!heap) {
@@ -71,36 +97,31 @@ void mux_compute(Mux *x) {
                 }
                 am = heap;
         }
+        for (size_t pass = 0; pass < 4; pass++) {
+                bool task = pass >= 2, cur = pass % 2;
+                RecordRef mine = mux_record(x, task, cur);
 
-        for (size_t pass = 0; pass < 2; pass++) {
                 for (size_t i = 0; i < x->n_members; i++) {
                         MuxMember *mm = &x->members[i];
+                        RecordRef r;
 
                         am[i].name = mux_member_name(mm);
                         if (mm->mux) {
                                 mux_compute(mm->mux);
                                 if (mm->mux->state == 1) {
-                                        am[i].record = &empty;
+                                        am[i].record = &empty[task];
                                         am[i].sources = none;
-                                } else {
-                                        am[i].record = pass == 0 ? &mm->mux->hw : &mm->mux->cur;
-                                        am[i].sources = pass == 0 ? mm->mux->hw_src : mm->mux->cur_src;
+                                        continue;
                                 }
-                        } else {
-                                am[i].record = pass == 0 ? &mm->nic->hw : &mm->nic->cur;
-                                am[i].sources = pass == 0 ? mm->nic->hw_src : mm->nic->cur_src;
-                        }
+                                r = mux_record(mm->mux, task, cur);
+                        } else
+                                r = nic_record(mm->nic, task, cur);
+                        am[i].record = r.value;
+                        am[i].sources = r.sources;
                 }
-                if (pass == 0)
-                        aggregate(&schema_tcp_connection_offload, am, x->n_members, x->policy,
-                                  &x->hw, x->hw_limits);
-                else
-                        aggregate(&schema_tcp_connection_offload, am, x->n_members, x->policy,
-                                  &x->cur, x->cur_limits);
-        }
-        for (Field f = 0; f < _FIELD_MAX; f++) {
-                x->hw_src[f] = x->hw_limits[f].source;
-                x->cur_src[f] = x->cur_limits[f].source;
+                aggregate(mine.value->schema, am, x->n_members, x->policy, mine.value, mine.limits);
+                for (size_t f = 0; f < mine.value->schema->n_fields; f++)
+                        mine.sources[f] = mine.limits[f].source;
         }
         x->state = 2;
 }
@@ -165,5 +186,9 @@ void mux_forget_nic(Mux *x, const Nic *n) {
         for (Field f = 0; f < _FIELD_MAX; f++) {
                 x->hw_limits[f] = (AggregateLimit) { .member = -1, .source = SOURCE_NONE };
                 x->cur_limits[f] = (AggregateLimit) { .member = -1, .source = SOURCE_NONE };
+        }
+        for (size_t f = 0; f < _TASK_FIELD_MAX; f++) {
+                x->task_hw_limits[f] = (AggregateLimit) { .member = -1, .source = SOURCE_NONE };
+                x->task_cur_limits[f] = (AggregateLimit) { .member = -1, .source = SOURCE_NONE };
         }
 }

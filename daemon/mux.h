@@ -11,6 +11,7 @@
 #include "field.h"
 #include "macro.h"
 #include "record.h"
+#include "schema-task.h"
 
 typedef struct Publisher Publisher;
 typedef struct Nic Nic;
@@ -41,12 +42,16 @@ typedef struct Mux {
         RecordValue hw, cur;
         AggregateLimit hw_limits[_FIELD_MAX], cur_limits[_FIELD_MAX];
         Source hw_src[_FIELD_MAX], cur_src[_FIELD_MAX];  /* as a member of another MUX */
+        RecordValue task_hw, task_cur;  /* the task-offload record, the same way */
+        AggregateLimit task_hw_limits[_TASK_FIELD_MAX], task_cur_limits[_TASK_FIELD_MAX];
+        Source task_hw_src[_TASK_FIELD_MAX], task_cur_src[_TASK_FIELD_MAX];
 
         /* What D-Bus shows: written by publish.c only. */
         Publisher *publisher;           /* weak: the window timer's owner */
         bool published;
         uint64_t generation;
         RecordValue pub_hw, pub_cur;
+        RecordValue pub_task_hw, pub_task_cur;
         char **pub_members;             /* owned, NULL-terminated */
         CapacityPolicy pub_policy;
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "kernel-record.h"
 #include "log.h"
 #include "nic.h"
 #include "schemas.h"
@@ -21,6 +22,8 @@ int nic_new(Nic **ret, int ifindex) {
         n->ifindex = ifindex;
         value_init(&n->hw, &schema_tcp_connection_offload);
         n->cur = n->pub_hw = n->pub_cur = n->hw;
+        value_init(&n->task_hw, &schema_task_offload);
+        n->task_cur = n->pub_task_hw = n->pub_task_cur = n->task_hw;
         *ret = n;
         return 0;
 }
@@ -36,6 +39,10 @@ Nic *nic_free(Nic *n) {
         for (Field f = 0; f < _FIELD_MAX; f++) {
                 free(n->udev_props[f]);
                 free(n->bad_props[f]);
+        }
+        for (size_t f = 0; f < _TASK_FIELD_MAX; f++) {
+                free(n->task_udev_props[f]);
+                free(n->task_bad_props[f]);
         }
         free(n);
         return NULL;
@@ -70,12 +77,12 @@ int nic_set_kind(Nic *n, const char *kind) {
         return set_string(&n->kind, kind);
 }
 
-/* Replaces the udev properties (NULL entries: absent). Returns 1 if any changed. */
-int nic_set_udev_props(Nic *n, const char *const props[static _FIELD_MAX]) {
+/* Replaces the udev properties of @n fields (NULL entries: absent). Returns 1 if any changed. */
+static int set_props(char **dst, const char *const *props, size_t n) {
         int changed = 0;
 
-        for (Field f = 0; f < _FIELD_MAX; f++) {
-                int r = set_string(&n->udev_props[f], props[f]);
+        for (size_t f = 0; f < n; f++) {
+                int r = set_string(&dst[f], props[f]);
                 if (r < 0)
                         return r;
                 changed |= r;
@@ -83,61 +90,67 @@ int nic_set_udev_props(Nic *n, const char *const props[static _FIELD_MAX]) {
         return changed;
 }
 
-#define HAS(mask, feature) (((mask) >> (feature)) & 1u)
+int nic_set_udev_props(Nic *n, const char *const props[static _FIELD_MAX]) {
+        return set_props(n->udev_props, props, _FIELD_MAX);
+}
 
-static void kernel_record(uint32_t on, unsigned short type, RecordValue *ret) {
-        RecordValue r;
-
-        value_init(&r, &schema_tcp_connection_offload);
-        if (type == ARPHRD_ETHER) {
-                r.v[FIELD_ENCAPSULATION] = ENCAP_IEEE_802_3;
-                if (HAS(on, FEATURE_TX_VLAN_HW_INSERT) && HAS(on, FEATURE_RX_VLAN_HW_PARSE))
-                        r.v[FIELD_ENCAPSULATION] |= ENCAP_IEEE_802_3_P_AND_Q;
-        }
-        r.v[FIELD_SUPPORT_IPV4] = HAS(on, FEATURE_TX_TCP_SEGMENTATION) && HAS(on, FEATURE_RX_CHECKSUM) &&
-                (HAS(on, FEATURE_TX_CHECKSUM_IPV4) || HAS(on, FEATURE_TX_CHECKSUM_IP_GENERIC));
-        r.v[FIELD_SUPPORT_IPV6] = HAS(on, FEATURE_TX_TCP6_SEGMENTATION) && HAS(on, FEATURE_RX_CHECKSUM) &&
-                (HAS(on, FEATURE_TX_CHECKSUM_IPV6) || HAS(on, FEATURE_TX_CHECKSUM_IP_GENERIC));
-        *ret = r;
+int nic_set_task_udev_props(Nic *n, const char *const props[static _TASK_FIELD_MAX]) {
+        return set_props(n->task_udev_props, props, _TASK_FIELD_MAX);
 }
 
 /* SPEC 3, source 3: the hardware record from what the device can turn on (available or
- * active), the current config from what is on. Linux reports no more than that. */
+ * active), the current config from what is on, by the rules of kernel-record.c. */
 void kernel_records(const NicFeatures *features, unsigned short type, RecordValue *ret_hw,
                     RecordValue *ret_cur) {
-        kernel_record(features->available | features->active, type, ret_hw);
-        kernel_record(features->active, type, ret_cur);
+        kernel_derive_records(&schema_tcp_connection_offload, features, type, 0, 0, ret_hw, ret_cur);
 }
 
-/* Recomputes the effective records from the three sources, highest precedence last. A bad
- * udev value is logged once (until it changes) and falls through to the kernel's. */
-void nic_update_records(Nic *n, const Config *config) {
-        NicFeatures none = { 0 };
-
-        kernel_records(n->features_valid ? &n->features : &none, n->type, &n->hw, &n->cur);
-        for (Field f = 0; f < _FIELD_MAX; f++)
-                n->hw_src[f] = n->cur_src[f] = SOURCE_KERNEL;
-
-        for (Field f = 0; f < _FIELD_MAX; f++) {
-                const char *raw = n->udev_props[f], *reason = NULL;
+/* Source 2 for one record type: each valid MUXCAP_* value overrides the kernel's; a bad one
+ * is logged once (until it changes) and falls through. */
+static void apply_udev(Nic *n, const RecordSchema *s, char **props, char **bad, RecordValue *hw,
+                       RecordValue *cur, Source *hw_src, Source *cur_src) {
+        for (size_t f = 0; f < s->n_fields; f++) {
+                const char *raw = props[f], *reason = NULL;
                 uint32_t v;
 
                 if (!raw)
                         continue;
-                if (field_parse_value(f, raw, &v, &reason) < 0) {
-                        if (!n->bad_props[f] || !streq(n->bad_props[f], raw)) {
+                if (schema_parse_value(s, f, raw, &v, &reason) < 0) {
+                        if (!bad[f] || !streq(bad[f], raw)) {
                                 log_warning("nic '%s': udev property %s='%s' is invalid (%s), "
                                             "using the next source",
-                                            n->name ? n->name : "?", field_to_udev(f), raw, reason);
-                                (void) set_string(&n->bad_props[f], raw);
+                                            n->name ? n->name : "?", s->fields[f].udev, raw, reason);
+                                (void) set_string(&bad[f], raw);
                         }
                         continue;
                 }
-                (void) set_string(&n->bad_props[f], NULL);
-                (void) value_set(&n->hw, (size_t) f, v);
-                (void) value_set(&n->cur, (size_t) f, v);
-                n->hw_src[f] = n->cur_src[f] = SOURCE_UDEV;
+                (void) set_string(&bad[f], NULL);
+                (void) value_set(hw, f, v);
+                (void) value_set(cur, f, v);
+                hw_src[f] = cur_src[f] = SOURCE_UDEV;
         }
-        if (config && n->name)
+}
+
+/* Recomputes the effective records of both types from the three sources, highest precedence
+ * last. */
+void nic_update_records(Nic *n, const Config *config) {
+        const NicFeatures none = { 0 }, *features = n->features_valid ? &n->features : &none;
+
+        kernel_derive_records(&schema_tcp_connection_offload, features, n->type, n->tso_max_size,
+                              n->gso_max_size, &n->hw, &n->cur);
+        kernel_derive_records(&schema_task_offload, features, n->type, n->tso_max_size,
+                              n->gso_max_size, &n->task_hw, &n->task_cur);
+        for (Field f = 0; f < _FIELD_MAX; f++)
+                n->hw_src[f] = n->cur_src[f] = SOURCE_KERNEL;
+        for (size_t f = 0; f < _TASK_FIELD_MAX; f++)
+                n->task_hw_src[f] = n->task_cur_src[f] = SOURCE_KERNEL;
+        apply_udev(n, &schema_tcp_connection_offload, n->udev_props, n->bad_props, &n->hw, &n->cur,
+                   n->hw_src, n->cur_src);
+        apply_udev(n, &schema_task_offload, n->task_udev_props, n->task_bad_props, &n->task_hw,
+                   &n->task_cur, n->task_hw_src, n->task_cur_src);
+        if (config && n->name) {
                 config_apply_nic_rules(config, n->name, &n->hw, &n->cur, n->hw_src, n->cur_src);
+                config_apply_nic_task_rules(config, n->name, &n->task_hw, &n->task_cur,
+                                            n->task_hw_src, n->task_cur_src);
+        }
 }

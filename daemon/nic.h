@@ -10,6 +10,7 @@
 #include "field.h"
 #include "macro.h"
 #include "record.h"
+#include "schema-task.h"
 
 typedef struct Config Config;
 typedef struct Mux Mux;
@@ -22,6 +23,8 @@ typedef struct Nic {
         char driver[32];
         unsigned short type;            /* ARPHRD_* */
         int master;                     /* ifindex of the master device, 0 if none */
+        uint32_t tso_max_size;          /* IFLA_TSO_MAX_SIZE, 0 when not sent */
+        uint32_t gso_max_size;          /* IFLA_GSO_MAX_SIZE, 0 when not sent */
 
         bool in_rtnl;                   /* the kernel reported it */
         bool in_udev;                   /* udev reported it initialized */
@@ -35,12 +38,19 @@ typedef struct Nic {
         RecordValue hw, cur;            /* effective records */
         Source hw_src[_FIELD_MAX], cur_src[_FIELD_MAX];
 
+        /* The task-offload record (NDIS_OFFLOAD) from the same three sources. */
+        char *task_udev_props[_TASK_FIELD_MAX];    /* owned: raw MUXCAP_* values */
+        char *task_bad_props[_TASK_FIELD_MAX];     /* owned: last bad value logged */
+        RecordValue task_hw, task_cur;
+        Source task_hw_src[_TASK_FIELD_MAX], task_cur_src[_TASK_FIELD_MAX];
+
         Mux *mux;                       /* weak: the kernel MUX this NIC is, cleared by mux_free() */
 
         /* What D-Bus shows: written by publish.c, read by the service. */
         bool published;
         char *pub_name;                 /* owned: the name its object path was made from */
         RecordValue pub_hw, pub_cur;
+        RecordValue pub_task_hw, pub_task_cur;
         char pub_driver[32];
         char **pub_muxes;               /* owned, NULL-terminated: the MUXes it is a member of */
         bool muxes_changed;             /* pub_muxes changed in the last topology rebuild */
@@ -53,6 +63,7 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(Nic *, nic_free)
 int nic_set_name(Nic *n, const char *name);
 int nic_set_kind(Nic *n, const char *kind);
 int nic_set_udev_props(Nic *n, const char *const props[static _FIELD_MAX]);
+int nic_set_task_udev_props(Nic *n, const char *const props[static _TASK_FIELD_MAX]);
 void nic_update_records(Nic *n, const Config *config);
 
 void kernel_records(const NicFeatures *features, unsigned short type, RecordValue *ret_hw,

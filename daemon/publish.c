@@ -112,6 +112,8 @@ static void mux_open_window(Publisher *p, Mux *x) {
 /* Whether @x's computed state (records, members, policy) differs from what D-Bus shows. */
 static bool mux_differs(const Mux *x) {
         return !value_equal(&x->hw, &x->pub_hw) || !value_equal(&x->cur, &x->pub_cur) ||
+               !value_equal(&x->task_hw, &x->pub_task_hw) ||
+               !value_equal(&x->task_cur, &x->pub_task_cur) ||
                x->pub_policy != x->policy || mux_members_differ(x);
 }
 
@@ -140,13 +142,23 @@ static void mux_emit(Publisher *p, Mux *x) {
                 changed |= CHANGED_HW;
         if (!value_equal(&x->cur, &x->pub_cur))
                 changed |= CHANGED_CUR;
-        if (changed & (CHANGED_HW | CHANGED_CUR)) {
+        if (!value_equal(&x->task_hw, &x->pub_task_hw))
+                changed |= CHANGED_TASK_HW;
+        if (!value_equal(&x->task_cur, &x->pub_task_cur))
+                changed |= CHANGED_TASK_CUR;
+        /* One generation covers all four records (SPEC 12). */
+        if (changed & (CHANGED_HW | CHANGED_CUR | CHANGED_TASK_HW | CHANGED_TASK_CUR)) {
                 x->pub_hw = x->hw;
                 x->pub_cur = x->cur;
+                x->pub_task_hw = x->task_hw;
+                x->pub_task_cur = x->task_cur;
                 x->generation++;
                 changed |= CHANGED_GENERATION;
-                log_debug("mux '%s': emitting generation %" PRIu64 " (%s%s)", x->name, x->generation,
-                          changed & CHANGED_HW ? "hardware " : "", changed & CHANGED_CUR ? "current" : "");
+                log_debug("mux '%s': emitting generation %" PRIu64 " (%s%s%s%s)", x->name,
+                          x->generation, changed & CHANGED_HW ? "hardware " : "",
+                          changed & CHANGED_CUR ? "current " : "",
+                          changed & CHANGED_TASK_HW ? "task-hardware " : "",
+                          changed & CHANGED_TASK_CUR ? "task-current" : "");
         }
         if (changed)
                 service_mux_changed(p->service, x, changed);
@@ -165,6 +177,8 @@ static void mux_publish_new(Publisher *p, Mux *x) {
         x->members_dirty = false;
         x->pub_hw = x->hw;
         x->pub_cur = x->cur;
+        x->pub_task_hw = x->task_hw;
+        x->pub_task_cur = x->task_cur;
         x->pub_policy = x->policy;
         x->generation = 1;
         x->published = true;
@@ -222,6 +236,12 @@ static void nic_sync(Publisher *p, Nic *n) {
                 changed |= CHANGED_HW;
         if (!value_equal(&n->cur, &n->pub_cur))
                 changed |= CHANGED_CUR;
+        if (!value_equal(&n->task_hw, &n->pub_task_hw))
+                changed |= CHANGED_TASK_HW;
+        if (!value_equal(&n->task_cur, &n->pub_task_cur))
+                changed |= CHANGED_TASK_CUR;
+        if (changed & CHANGED_TASK_HW)
+                changed |= CHANGED_SOURCES;     /* Sources covers both records' fields */
         if (!streq(n->driver, n->pub_driver))
                 changed |= CHANGED_DRIVER;
         if (n->muxes_changed)
@@ -229,6 +249,8 @@ static void nic_sync(Publisher *p, Nic *n) {
         n->muxes_changed = false;
         n->pub_hw = n->hw;
         n->pub_cur = n->cur;
+        n->pub_task_hw = n->task_hw;
+        n->pub_task_cur = n->task_cur;
         memcpy(n->pub_driver, n->driver, sizeof(n->driver));
         if (!n->published) {
                 free(n->pub_name);

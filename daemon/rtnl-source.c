@@ -140,6 +140,8 @@ static int rtnl_link_attr_cb(const struct nlattr *attr, void *data) {
                 break;
         case IFLA_MASTER:
         case IFLA_EVENT:
+        case IFLA_GSO_MAX_SIZE:
+        case IFLA_TSO_MAX_SIZE:
                 want = MNL_TYPE_U32;
                 break;
         case IFLA_LINKINFO:
@@ -218,9 +220,12 @@ static void rtnl_source_handle_link(RtnlSource *s, const struct nlmsghdr *nlh) {
         }
         link.type = ifm->ifi_type;
         link.features_changed = tb[IFLA_EVENT] && mnl_attr_get_u32(tb[IFLA_EVENT]) == IFLA_EVENT_FEATURES;
+        link.tso_max_size = tb[IFLA_TSO_MAX_SIZE] ? mnl_attr_get_u32(tb[IFLA_TSO_MAX_SIZE]) : 0;
+        link.gso_max_size = tb[IFLA_GSO_MAX_SIZE] ? mnl_attr_get_u32(tb[IFLA_GSO_MAX_SIZE]) : 0;
 
-        log_debug("rtnl: link %d '%s' kind=%s master=%d%s", link.ifindex, link.name,
-                  link.kind ? link.kind : "-", link.master,
+        log_debug("rtnl: link %d '%s' kind=%s master=%d tso_max=%u gso_max=%u%s", link.ifindex,
+                  link.name, link.kind ? link.kind : "-", link.master, link.tso_max_size,
+                  link.gso_max_size,
                   link.features_changed ? " features changed" : "");
         if (s->ops->link_new)
                 s->ops->link_new(s->userdata, &link);

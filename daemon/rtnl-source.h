@@ -3,6 +3,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "macro.h"
 
@@ -19,6 +20,10 @@ typedef struct RtnlLink {
         int master;                /* IFLA_MASTER, 0 if none */
         unsigned short type;       /* ifi_type, ARPHRD_* */
         bool features_changed;     /* IFLA_EVENT present and == IFLA_EVENT_FEATURES */
+        uint32_t tso_max_size;     /* IFLA_TSO_MAX_SIZE: the largest TSO/GSO packet the device
+                                    * takes; 0 when the kernel does not say (before 5.19) */
+        uint32_t gso_max_size;     /* IFLA_GSO_MAX_SIZE: the largest the stack builds now; 0 when
+                                    * not sent */
 } RtnlLink;
 
 /* Callbacks get @userdata as given to rtnl_source_new(). They may call rtnl_source_dump(),

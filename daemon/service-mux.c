@@ -5,10 +5,12 @@
 #include <dbus/dbus.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "aggregate.h"
 #include "introspection.h"
 #include "mux.h"
+#include "nic.h"
 #include "service-internal.h"
 
 static bool append_name(const Service *s, const Object *o, DBusMessageIter *v) {
@@ -46,6 +48,14 @@ static bool append_cur(const Service *s, const Object *o, DBusMessageIter *v) {
         return service_append_record(v, &o->mux->pub_cur);
 }
 
+static bool append_task_hw(const Service *s, const Object *o, DBusMessageIter *v) {
+        return service_append_record(v, &o->mux->pub_task_hw);
+}
+
+static bool append_task_cur(const Service *s, const Object *o, DBusMessageIter *v) {
+        return service_append_record(v, &o->mux->pub_task_cur);
+}
+
 static bool append_chimney(const Service *s, const Object *o, DBusMessageIter *v) {
         dbus_bool_t b = value_chimney_capable(&o->mux->pub_hw);
         return service_append_basic(v, DBUS_TYPE_BOOLEAN, &b);
@@ -62,6 +72,8 @@ static const ServiceProperty properties[] = {
         { "CurrentConfig", "ay", CHANGED_CUR, false, false, append_cur },
         { NULL, NULL, CHANGED_HW, false, true, NULL },  /* the hardware record's fields */
         { "ChimneyCapable", "b", CHANGED_HW, false, false, append_chimney },
+        { "TaskOffloadHardwareCapabilities", "ay", CHANGED_TASK_HW, false, false, append_task_hw },
+        { "TaskOffloadCurrentConfig", "ay", CHANGED_TASK_CUR, false, false, append_task_cur },
         { 0 },
 };
 
@@ -85,48 +97,213 @@ static void emit_status_indication(Service *s, const char *path, uint32_t code, 
         service_send(s, NULL, "StatusIndication");
 }
 
-/* One StatusIndication per record that @changed touches: hardware, then current config,
- * each with its schema's status code and the MUX's one generation. */
-void service_mux_emit_status(Service *s, const Mux *x, const char *path, unsigned changed) {
-        if (changed & CHANGED_HW)
-                emit_status_indication(s, path, x->pub_hw.schema->status_hardware, x->generation,
-                                       &x->pub_hw);
-        if (changed & CHANGED_CUR)
-                emit_status_indication(s, path, x->pub_cur.schema->status_current, x->generation,
-                                       &x->pub_cur);
+/* A MUX's published records in indication order (SPEC 12): 0x4002000B, 0x40020003,
+ * 0x40020007, 0x40020006; each with the change bit that sends it and its status code. */
+typedef struct PublishedRecord {
+        unsigned changed;
+        uint32_t status_code;
+        const RecordValue *record;
+} PublishedRecord;
+
+static void published_records(const Mux *x, PublishedRecord ret[static 4]) {
+        ret[0] = (PublishedRecord) { CHANGED_HW, x->pub_hw.schema->status_hardware, &x->pub_hw };
+        ret[1] = (PublishedRecord) { CHANGED_CUR, x->pub_cur.schema->status_current, &x->pub_cur };
+        ret[2] = (PublishedRecord) { CHANGED_TASK_HW, x->pub_task_hw.schema->status_hardware,
+                                     &x->pub_task_hw };
+        ret[3] = (PublishedRecord) { CHANGED_TASK_CUR, x->pub_task_cur.schema->status_current,
+                                     &x->pub_task_cur };
 }
 
-/* Per field of the hardware record: its name, the aggregate, the limiting member, the source. */
-static DBusHandlerResult handle_explain(Service *s, const Object *o, DBusMessage *m) {
-        const Mux *x = o->mux;
-        const RecordSchema *schema = x->hw.schema;
-        _cleanup_message_ DBusMessage *r = NULL;
-        DBusHandlerResult result;
-        DBusMessageIter it, a, e;
-        bool ok;
+/* One StatusIndication per record that @changed touches, in indication order, each with its
+ * schema's status code and the MUX's one generation. */
+void service_mux_emit_status(Service *s, const Mux *x, const char *path, unsigned changed) {
+        PublishedRecord records[4];
 
-        r = service_begin_reply(s, m, &it, &result);
-        if (!r)
-                return result;
-        ok = dbus_message_iter_open_container(&it, DBUS_TYPE_ARRAY, "(ssss)", &a);
+        published_records(x, records);
+        for (size_t i = 0; i < ELEMENTSOF(records); i++)
+                if (changed & records[i].changed)
+                        emit_status_indication(s, path, records[i].status_code, x->generation,
+                                               records[i].record);
+}
+
+/* Appends one (field, aggregate, limiting member, source) per field of @v. */
+static bool append_explanations(const Mux *x, const RecordValue *v, const AggregateLimit *limits,
+                                DBusMessageIter *a) {
+        const RecordSchema *schema = v->schema;
+        DBusMessageIter e;
+        bool ok = true;
+
         for (size_t f = 0; ok && f < schema->n_fields; f++) {
                 char value[32];
                 const char *name = schema->fields[f].name, *member = "", *source;
-                const AggregateLimit *l = &x->hw_limits[f];
+                const AggregateLimit *l = &limits[f];
                 const char *vp = value;
 
-                snprintf(value, sizeof(value), "%" PRIu32, value_get(&x->hw, f));
+                snprintf(value, sizeof(value), "%" PRIu32, value_get(v, f));
                 if (l->member >= 0 && (size_t) l->member < x->n_members)
                         member = mux_member_name(&x->members[l->member]);
                 source = source_to_string(l->source);
-                ok = dbus_message_iter_open_container(&a, DBUS_TYPE_STRUCT, NULL, &e) &&
+                ok = dbus_message_iter_open_container(a, DBUS_TYPE_STRUCT, NULL, &e) &&
                      dbus_message_iter_append_basic(&e, DBUS_TYPE_STRING, &name) &&
                      dbus_message_iter_append_basic(&e, DBUS_TYPE_STRING, &vp) &&
                      dbus_message_iter_append_basic(&e, DBUS_TYPE_STRING, &member) &&
                      dbus_message_iter_append_basic(&e, DBUS_TYPE_STRING, &source) &&
+                     dbus_message_iter_close_container(a, &e);
+        }
+        return ok;
+}
+
+/* A MUX's computed records with their limits, by status code; NULL for another code. */
+static const RecordValue *explained_record(const Mux *x, uint32_t code,
+                                           const AggregateLimit **ret_limits) {
+        const struct {
+                const RecordValue *v;
+                const AggregateLimit *limits;
+        } records[] = {
+                { &x->hw, x->hw_limits }, { &x->cur, x->cur_limits },
+                { &x->task_hw, x->task_hw_limits }, { &x->task_cur, x->task_cur_limits },
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(records); i++) {
+                const RecordValue *v = records[i].v;
+                bool hw = i % 2 == 0;
+
+                if ((hw ? v->schema->status_hardware : v->schema->status_current) == code) {
+                        *ret_limits = records[i].limits;
+                        return v;
+                }
+        }
+        return NULL;
+}
+
+/* The reply to a call whose arguments were read already (service_begin_reply() checks that
+ * there are none). */
+static DBusMessage *begin_reply_after_args(DBusMessage *m, DBusMessageIter *it,
+                                           DBusHandlerResult *ret_result) {
+        DBusMessage *r = dbus_message_new_method_return(m);
+
+        if (!r) {
+                *ret_result = DBUS_HANDLER_RESULT_NEED_MEMORY;
+                return NULL;
+        }
+        dbus_message_iter_init_append(r, it);
+        return r;
+}
+
+static DBusHandlerResult reply_explanations(Service *s, const Mux *x, DBusMessage *m,
+                                            uint32_t code, bool had_args) {
+        _cleanup_message_ DBusMessage *r = NULL;
+        const AggregateLimit *limits = NULL;
+        const RecordValue *v = explained_record(x, code, &limits);
+        DBusHandlerResult result;
+        DBusMessageIter it, a;
+
+        if (!v)
+                return service_reply_error(s, m, DBUS_ERROR_INVALID_ARGS,
+                                           "no record for status code 0x%08" PRIX32 " (expected "
+                                           "0x4002000B, 0x40020003, 0x40020007 or 0x40020006)",
+                                           code);
+        r = had_args ? begin_reply_after_args(m, &it, &result) : service_begin_reply(s, m, &it, &result);
+        if (!r)
+                return result;
+        if (!dbus_message_iter_open_container(&it, DBUS_TYPE_ARRAY, "(ssss)", &a) ||
+            !append_explanations(x, v, limits, &a) || !dbus_message_iter_close_container(&it, &a))
+                return DBUS_HANDLER_RESULT_NEED_MEMORY;
+        return service_reply(s, steal_ptr(r));
+}
+
+/* Per field of the connection hardware record: its name, the aggregate, the limiting member,
+ * the source (SPEC 5; ExplainRecord does any record). */
+static DBusHandlerResult handle_explain(Service *s, const Object *o, DBusMessage *m) {
+        return reply_explanations(s, o->mux, m, o->mux->hw.schema->status_hardware, false);
+}
+
+/* ExplainRecord(u status_code) -> a(ssss): the same for any of the four records. */
+static DBusHandlerResult handle_explain_record(Service *s, const Object *o, DBusMessage *m) {
+        dbus_uint32_t code = 0;
+
+        if (!service_get_args(s, m, DBUS_TYPE_UINT32, &code, DBUS_TYPE_INVALID))
+                return DBUS_HANDLER_RESULT_HANDLED;
+        return reply_explanations(s, o->mux, m, code, true);
+}
+
+/* ExplainAdvertised() -> a(ssss): per task-offload hardware field where a kernel MUX's own
+ * device advertises more than its members' aggregate has: (field, what the device advertises,
+ * the aggregate, the member that lacks it or "" when there is none). A declared MUX has no
+ * device: nothing. */
+static DBusHandlerResult handle_explain_advertised(Service *s, const Object *o, DBusMessage *m) {
+        const Mux *x = o->mux;
+        const RecordSchema *schema = x->task_hw.schema;
+        _cleanup_message_ DBusMessage *r = NULL;
+        _cleanup_free_ AggregateMember *am = calloc(x->n_members + 1, sizeof(AggregateMember));
+        DBusHandlerResult result;
+        DBusMessageIter it, a, e;
+        bool ok;
+
+        if (!am)
+                return DBUS_HANDLER_RESULT_NEED_MEMORY;
+        for (size_t i = 0; i < x->n_members; i++) {
+                const MuxMember *mm = &x->members[i];
+
+                am[i].name = mux_member_name(mm);
+                am[i].record = mm->mux ? &mm->mux->task_hw : &mm->nic->task_hw;
+        }
+        r = service_begin_reply(s, m, &it, &result);
+        if (!r)
+                return result;
+        ok = dbus_message_iter_open_container(&it, DBUS_TYPE_ARRAY, "(ssss)", &a);
+        for (size_t f = 0; ok && x->nic && f < schema->n_fields; f++) {
+                uint32_t adv = value_get(&x->nic->task_hw, f), agg = value_get(&x->task_hw, f);
+                char advertised[16], aggregate[16];
+                const char *name = schema->fields[f].name, *member = "";
+                const char *pa = advertised, *pg = aggregate;
+                int who = -1;
+
+                if (!aggregate_gap(schema, f, adv, agg, am, x->n_members, &who))
+                        continue;
+                if (who >= 0)
+                        member = am[who].name;
+                snprintf(advertised, sizeof(advertised), "%" PRIu32, adv);
+                snprintf(aggregate, sizeof(aggregate), "%" PRIu32, agg);
+                ok = dbus_message_iter_open_container(&a, DBUS_TYPE_STRUCT, NULL, &e) &&
+                     dbus_message_iter_append_basic(&e, DBUS_TYPE_STRING, &name) &&
+                     dbus_message_iter_append_basic(&e, DBUS_TYPE_STRING, &pa) &&
+                     dbus_message_iter_append_basic(&e, DBUS_TYPE_STRING, &pg) &&
+                     dbus_message_iter_append_basic(&e, DBUS_TYPE_STRING, &member) &&
                      dbus_message_iter_close_container(&a, &e);
         }
         if (!ok || !dbus_message_iter_close_container(&it, &a))
+                return DBUS_HANDLER_RESULT_NEED_MEMORY;
+        return service_reply(s, steal_ptr(r));
+}
+
+/* GetRecord(u status_code) -> (t generation, ay record): any of the four records with the
+ * generation, from one reading of the published state. */
+static DBusHandlerResult handle_get_record(Service *s, const Object *o, DBusMessage *m) {
+        _cleanup_message_ DBusMessage *r = NULL;
+        DBusHandlerResult result;
+        dbus_uint64_t g = o->mux->generation;
+        dbus_uint32_t code = 0;
+        PublishedRecord records[4];
+        const RecordValue *rec = NULL;
+        DBusMessageIter it;
+
+        if (!service_get_args(s, m, DBUS_TYPE_UINT32, &code, DBUS_TYPE_INVALID))
+                return DBUS_HANDLER_RESULT_HANDLED;
+        published_records(o->mux, records);
+        for (size_t i = 0; i < ELEMENTSOF(records); i++)
+                if (records[i].status_code == code)
+                        rec = records[i].record;
+        if (!rec)
+                return service_reply_error(s, m, DBUS_ERROR_INVALID_ARGS,
+                                           "no record for status code 0x%08" PRIX32 " (expected "
+                                           "0x4002000B, 0x40020003, 0x40020007 or 0x40020006)",
+                                           (uint32_t) code);
+        r = begin_reply_after_args(m, &it, &result);
+        if (!r)
+                return result;
+        if (!dbus_message_iter_append_basic(&it, DBUS_TYPE_UINT64, &g) ||
+            !service_append_record(&it, rec))
                 return DBUS_HANDLER_RESULT_NEED_MEMORY;
         return service_reply(s, steal_ptr(r));
 }
@@ -149,6 +326,9 @@ static DBusHandlerResult handle_get_hw(Service *s, const Object *o, DBusMessage 
 static const ServiceMethod methods[] = {
         { "GetHardwareCapabilities", handle_get_hw },
         { "Explain", handle_explain },
+        { "GetRecord", handle_get_record },
+        { "ExplainRecord", handle_explain_record },
+        { "ExplainAdvertised", handle_explain_advertised },
         { 0 },
 };
 

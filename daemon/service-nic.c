@@ -40,20 +40,39 @@ static bool append_chimney(const Service *s, const Object *o, DBusMessageIter *v
 }
 
 /* Field name -> where the hardware value came from, for every field of the record. */
+static bool append_task_hw(const Service *s, const Object *o, DBusMessageIter *v) {
+        return service_append_record(v, &o->nic->pub_task_hw);
+}
+
+static bool append_task_cur(const Service *s, const Object *o, DBusMessageIter *v) {
+        return service_append_record(v, &o->nic->pub_task_cur);
+}
+
+/* Every field of both records: the connection record's names, then the task record's dotted
+ * ones (they never clash). */
 static bool append_sources(const Service *s, const Object *o, DBusMessageIter *v) {
-        const RecordSchema *schema = o->nic->hw.schema;
+        const struct {
+                const RecordSchema *schema;
+                const Source *src;
+        } records[] = {
+                { o->nic->hw.schema, o->nic->hw_src },
+                { o->nic->task_hw.schema, o->nic->task_hw_src },
+        };
         DBusMessageIter a, e;
 
         if (!dbus_message_iter_open_container(v, DBUS_TYPE_ARRAY, "{ss}", &a))
                 return false;
-        for (size_t f = 0; f < schema->n_fields; f++) {
-                const char *key = schema->fields[f].name, *val = source_to_string(o->nic->hw_src[f]);
-                if (!dbus_message_iter_open_container(&a, DBUS_TYPE_DICT_ENTRY, NULL, &e) ||
-                    !dbus_message_iter_append_basic(&e, DBUS_TYPE_STRING, &key) ||
-                    !dbus_message_iter_append_basic(&e, DBUS_TYPE_STRING, &val) ||
-                    !dbus_message_iter_close_container(&a, &e))
-                        return false;
-        }
+        for (size_t r = 0; r < ELEMENTSOF(records); r++)
+                for (size_t f = 0; f < records[r].schema->n_fields; f++) {
+                        const char *key = records[r].schema->fields[f].name;
+                        const char *val = source_to_string(records[r].src[f]);
+
+                        if (!dbus_message_iter_open_container(&a, DBUS_TYPE_DICT_ENTRY, NULL, &e) ||
+                            !dbus_message_iter_append_basic(&e, DBUS_TYPE_STRING, &key) ||
+                            !dbus_message_iter_append_basic(&e, DBUS_TYPE_STRING, &val) ||
+                            !dbus_message_iter_close_container(&a, &e))
+                                return false;
+                }
         return dbus_message_iter_close_container(v, &a);
 }
 
@@ -66,7 +85,9 @@ static const ServiceProperty properties[] = {
         { "CurrentConfig", "ay", CHANGED_CUR, false, false, append_cur },
         { NULL, NULL, CHANGED_HW, false, true, NULL },  /* the hardware record's fields */
         { "ChimneyCapable", "b", CHANGED_HW, false, false, append_chimney },
-        { "Sources", "a{ss}", CHANGED_HW, false, false, append_sources },
+        { "Sources", "a{ss}", CHANGED_HW | CHANGED_SOURCES, false, false, append_sources },
+        { "TaskOffloadHardwareCapabilities", "ay", CHANGED_TASK_HW, false, false, append_task_hw },
+        { "TaskOffloadCurrentConfig", "ay", CHANGED_TASK_CUR, false, false, append_task_cur },
         { 0 },
 };
 

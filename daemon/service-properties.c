@@ -114,13 +114,14 @@ typedef struct DictContext {
         const Object *object;
         DBusMessageIter *array;
         unsigned changed;               /* 0: every property; else those with one of the bits */
+        unsigned done;                  /* bits whose group went out already: not twice */
 } DictContext;
 
 static bool dict_cb(void *userdata, const char *name, const ServiceProperty *p, int field) {
         DictContext *c = userdata;
         DBusMessageIter e;
 
-        if (c->changed && !(p->changed & c->changed))
+        if (c->changed && (!(p->changed & c->changed) || (p->changed & c->done)))
                 return true;
         return dbus_message_iter_open_container(c->array, DBUS_TYPE_DICT_ENTRY, NULL, &e) &&
                dbus_message_iter_append_basic(&e, DBUS_TYPE_STRING, &name) &&
@@ -133,7 +134,8 @@ static bool dict_cb(void *userdata, const char *name, const ServiceProperty *p, 
  * hardware record, current record) and in table order within a bit. */
 bool service_append_properties(const Service *s, const Object *o, unsigned changed, DBusMessageIter *it) {
         static const unsigned order[] = { CHANGED_MEMBERS, CHANGED_POLICY, CHANGED_DRIVER,
-                                          CHANGED_GENERATION, CHANGED_HW, CHANGED_CUR };
+                                          CHANGED_GENERATION, CHANGED_HW, CHANGED_CUR,
+                                          CHANGED_TASK_HW, CHANGED_TASK_CUR, CHANGED_SOURCES };
         const ServiceInterface *iface = o->interface;
         DBusMessageIter a;
         DictContext c = { .service = s, .object = o, .array = &a };
@@ -150,6 +152,7 @@ bool service_append_properties(const Service *s, const Object *o, unsigned chang
                         c.changed = order[i];
                         if (!foreach_property(iface, o, dict_cb, &c))
                                 return false;
+                        c.done |= order[i];
                 }
         return dbus_message_iter_close_container(it, &a);
 }

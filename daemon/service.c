@@ -120,7 +120,7 @@ void service_nic_changed(Service *s, const Nic *n, unsigned changed) {
         object_changed(s, &NIC_OBJECT(n), changed);
 }
 
-/* A new MUX: InterfacesAdded, then both indications with generation 1. */
+/* A new MUX: InterfacesAdded, then the four indications with generation 1. */
 void service_mux_added(Service *s, const Mux *x) {
         Object o = MUX_OBJECT(x);
         _cleanup_free_ char *path = NULL;
@@ -130,7 +130,8 @@ void service_mux_added(Service *s, const Mux *x) {
                 return;
         }
         emit_object_manager_signal(s, &o, true);
-        service_mux_emit_status(s, x, path, CHANGED_HW | CHANGED_CUR);
+        service_mux_emit_status(s, x, path, CHANGED_HW | CHANGED_CUR | CHANGED_TASK_HW |
+                                                    CHANGED_TASK_CUR);
 }
 
 /* Properties first (one PropertiesChanged), then an indication per changed record,

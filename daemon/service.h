@@ -22,6 +22,9 @@ enum {
         CHANGED_POLICY = 1 << 3,
         CHANGED_DRIVER = 1 << 4,
         CHANGED_GENERATION = 1 << 5,
+        CHANGED_TASK_HW = 1 << 6,       /* the task-offload records (NDIS_OFFLOAD) */
+        CHANGED_TASK_CUR = 1 << 7,
+        CHANGED_SOURCES = 1 << 8,       /* a NIC's Sources, when only the task record moved */
 };
 
 /* The daemon's actions the bus may ask for; each gets the userdata given to service_new(). */

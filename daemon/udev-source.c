@@ -12,6 +12,7 @@
 
 #include "log.h"
 #include "macro.h"
+#include "schemas.h"
 #include "udev-source.h"
 
 /* Events read per wake-up, so the other sources of the loop are not starved. The event is
@@ -89,9 +90,13 @@ static void udev_source_dispatch(UdevSource *s, struct udev_device *dev, UdevAct
         }
 
         /* Raw kernel events carry no rule or hwdb properties, whatever they claim. */
-        if (s->mode == UDEV_SOURCE_UDEV)
+        if (s->mode == UDEV_SOURCE_UDEV) {
                 for (Field f = 0; f < _FIELD_MAX; f++)
                         ev.props[f] = udev_device_get_property_value(dev, field_to_udev(f));
+                for (size_t f = 0; f < _TASK_FIELD_MAX; f++)
+                        ev.task_props[f] = udev_device_get_property_value(
+                                dev, schema_task_offload.fields[f].udev);
+        }
 
         log_debug("udev: %s '%s' (%d)", udev_action_to_string(action), ev.name, ev.ifindex);
         if (s->ops->device)

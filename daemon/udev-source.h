@@ -6,6 +6,7 @@
 
 #include "field.h"
 #include "macro.h"
+#include "schema-task.h"
 
 struct event_base;
 
@@ -34,6 +35,8 @@ typedef struct UdevEvent {
         const char *name;                 /* INTERFACE (new name on move); borrowed */
         const char *props[_FIELD_MAX];    /* raw MUXCAP_* values by Field (field_to_udev()), NULL
                                            * when absent; all NULL in kernel mode; borrowed */
+        const char *task_props[_TASK_FIELD_MAX]; /* the same for the task-offload record's
+                                                  * fields, by TaskField */
 } UdevEvent;
 
 /* Callbacks get @userdata as given to udev_source_new(); everything they are handed is

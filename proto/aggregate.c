@@ -104,3 +104,38 @@ void aggregate(const RecordSchema *s, const AggregateMember *members, size_t n,
         }
         *ret = r;
 }
+
+/* Whether member value @v covers @advertised under @op. */
+static bool covers(AggregateOp op, uint32_t v, uint32_t advertised) {
+        switch (op) {
+        case AGGREGATE_AND:
+                return (v & advertised) == advertised;
+        case AGGREGATE_ALL:
+                return advertised != 1 || v == 1;
+        case AGGREGATE_MIN:
+        case AGGREGATE_CAPACITY:
+                return v >= advertised;
+        case AGGREGATE_MAX:
+                return v <= advertised;
+        default:
+                return v == advertised;
+        }
+}
+
+bool aggregate_gap(const RecordSchema *s, size_t field, uint32_t advertised, uint32_t aggregated,
+                   const AggregateMember *members, size_t n, int *ret_member) {
+        AggregateOp op;
+
+        if (field >= s->n_fields)
+                return false;
+        op = s->fields[field].op;
+        if (advertised == 0 || covers(op, aggregated, advertised))
+                return false;
+        *ret_member = -1;
+        for (size_t i = 0; i < n; i++)
+                if (!covers(op, value_get(members[i].record, field), advertised)) {
+                        *ret_member = (int) i;
+                        break;
+                }
+        return true;
+}

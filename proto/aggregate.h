@@ -42,6 +42,14 @@ typedef struct AggregateLimit {
 void aggregate(const RecordSchema *s, const AggregateMember *members, size_t n,
                CapacityPolicy policy, RecordValue *ret, AggregateLimit *ret_limits);
 
+/* Whether a MUX device's own value @advertised of field @field offers more than the members'
+ * aggregate @aggregated (a bit the AND lost, a support value of 1 the members lack, a larger
+ * size, a smaller minimum count, a different enumeration), and if so which member lacks it
+ * (-1: none, e.g. no members). The kernel's bridge and bond ORs what software GSO can emulate;
+ * this says where that differs from what every member's hardware has. */
+bool aggregate_gap(const RecordSchema *s, size_t field, uint32_t advertised, uint32_t aggregated,
+                   const AggregateMember *members, size_t n, int *ret_member);
+
 const char *source_to_string(Source s);
 Source source_from_string(const char *s);
 const char *capacity_policy_to_string(CapacityPolicy p);

@@ -7,6 +7,7 @@
 
 #include "field.h"
 #include "record.h"
+#include "schema-task.h"
 #include "schemas.h"
 
 /* Writes @r as 20 bytes into @ret_buf. Refuses (-ERANGE) a revision of 0 and any field
@@ -65,6 +66,10 @@ const char *status_code_to_string(uint32_t code) {
                 return "NDIS_STATUS_TCP_CONNECTION_OFFLOAD_HARDWARE_CAPABILITIES";
         case STATUS_OFFLOAD_RESUME:
                 return "NDIS_STATUS_OFFLOAD_RESUME";
+        case STATUS_TASK_OFFLOAD_HARDWARE_CAPABILITIES:
+                return "NDIS_STATUS_TASK_OFFLOAD_HARDWARE_CAPABILITIES";
+        case STATUS_TASK_OFFLOAD_CURRENT_CONFIG:
+                return "NDIS_STATUS_TASK_OFFLOAD_CURRENT_CONFIG";
         default:
                 return NULL;
         }

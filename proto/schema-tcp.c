@@ -28,7 +28,7 @@
 #include "record.h"
 #include "schemas.h"
 
-static const FlagName encapsulation_names[] = {
+const FlagName encapsulation_flag_names[ENCAPSULATION_FLAG_NAMES] = {
         { "null", ENCAP_NULL },
         { "802.3", ENCAP_IEEE_802_3 },
         { "802.3-pq", ENCAP_IEEE_802_3_P_AND_Q },
@@ -54,7 +54,7 @@ static const FieldDesc fields[_FIELD_MAX] = {
                 .offset = 4, .width = 4, .bits = 32,
                 .name = "Encapsulation", .json = "encapsulation", .udev = "MUXCAP_ENCAPSULATION",
                 .dbus_type = "u", .kind = VALUE_MASK, .max = UINT32_MAX,
-                .flags = encapsulation_names, .n_flags = ELEMENTSOF(encapsulation_names),
+                .flags = encapsulation_flag_names, .n_flags = ELEMENTSOF(encapsulation_flag_names),
                 .invalid = "unknown encapsulation (expected null, 802.3, 802.3-pq, "
                            "802.3-pq-oob, llc-snap-routed, or one number)",
                 .empty = "empty encapsulation list",

@@ -131,7 +131,7 @@ int schema_decode(const RecordSchema *s, const uint8_t *buf, size_t size, Record
         uint16_t header_size = 0;
         RecordValue v;
 
-        if (!buf || size < schema_min_size(s, 1))
+        if (!buf || size < (s->min_buffer ? s->min_buffer : schema_min_size(s, 1)))
                 reason = s->too_short ? s->too_short : "record is shorter than its first revision";
         else if (buf[0] != s->type)
                 reason = s->bad_type ? s->bad_type : "Header.Type does not match";
@@ -297,14 +297,21 @@ int schema_parse_value(const RecordSchema *s, size_t field, const char *text, ui
                        const char **reterr_reason) {
         const FieldDesc *d = field_desc(s, field);
         const char *reason = NULL;
+        uint32_t v;
         int r;
 
         if (!d || !text)
                 return -EINVAL;
         switch (d->kind) {
         case VALUE_MASK:
-                r = mask_parse(d->flags, d->n_flags, text, ret, &reason);
-                if (r < 0)
+                r = mask_parse(d->flags, d->n_flags, text, &v, &reason);
+                if (r == 0 && v > d->max) {
+                        set_reason(reterr_reason, d->range ? d->range : "flags out of range");
+                        return -ERANGE;
+                }
+                if (r == 0)
+                        *ret = v;
+                else
                         set_reason(reterr_reason,
                                    reason && streq(reason, "empty list") && d->empty ? d->empty
                                    : reason ? reason

@@ -17,7 +17,8 @@
  * adding a table (one .c file in proto/ defining a `const RecordSchema`), no new code path.
  *
  * Wire rules shared by every schema (SPEC 2, 12): little-endian, assembled byte by byte; a
- * buffer is accepted when it is at least the smallest revision's size, Type matches, Revision
+ * buffer is accepted when it is at least min_buffer bytes (the smallest revision's size unless
+ * the schema says less), Type matches, Revision
  * is not 0, and Size is at least the minimum of its revision and not larger than the buffer.
  * Fields that end past Size read as zero; bytes past the schema's size are ignored; bits of a
  * word that no row describes are written as zero and ignored on read.
@@ -85,6 +86,8 @@ typedef struct RecordSchema {
         uint8_t type;                   /* Header.Type */
         uint8_t revision;               /* Header.Revision muxcap writes */
         uint16_t size;                  /* Header.Size muxcap writes; also the bytes encoded */
+        uint16_t min_buffer;            /* bytes decode needs before it checks the header; 0:
+                                         * the first revision's size */
         const uint16_t *min_sizes;      /* [r - 1]: smallest Size of revision r; revisions past
                                          * the list take its last entry */
         size_t n_min_sizes;

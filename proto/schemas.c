@@ -6,6 +6,7 @@
 
 const RecordSchema *const record_schemas[] = {
         &schema_tcp_connection_offload,
+        &schema_task_offload,
 };
 const size_t n_record_schemas = ELEMENTSOF(record_schemas);
 

@@ -8,6 +8,14 @@
  * (field.h). */
 extern const RecordSchema schema_tcp_connection_offload;
 
+/* NDIS_OFFLOAD (SPEC 12), proto/schema-task.c; its rows are indexed by TaskField
+ * (schema-task.h). */
+extern const RecordSchema schema_task_offload;
+
+/* The NDIS_ENCAPSULATION_* names, shared by every Encapsulation field of every schema. */
+#define ENCAPSULATION_FLAG_NAMES 5
+extern const FlagName encapsulation_flag_names[ENCAPSULATION_FLAG_NAMES];
+
 /* Every schema, in the order their indications are sent (SPEC 12: 0x4002000B and 0x40020003
  * first). A new record type is a new file in proto/ and one entry here. */
 extern const RecordSchema *const record_schemas[];

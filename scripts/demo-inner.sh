@@ -16,8 +16,8 @@ for _ in $(seq 50); do
         sleep 0.1
 done
 
-step "muxcapctl monitor: one line per StatusIndication (0x4002000B hardware, 0x40020003 current config)"
-"${ctl[@]}" monitor &
+step "muxcapctl --records=all monitor: one line per StatusIndication (0x4002000B and 0x40020003: TCP connection offload; 0x40020007 and 0x40020006: task offloads, NDIS_OFFLOAD)"
+"${ctl[@]}" --records=all monitor &
 monitor=$!
 sleep 0.3
 
@@ -39,15 +39,24 @@ step "ethtool -K nic2 tso off   (current config changes; hardware capabilities d
 ethtool -K nic2 tso off
 sleep 0.3
 
+step "ethtool -K nic1 tx-udp-segmentation off   (the task-offload current config loses USO: uso=0)"
+ethtool -K nic1 tx-udp-segmentation off
+sleep 0.3
+
 step "ip link del nic2   (capacity min() rises to 2048)"
 ip link del nic2
 sleep 0.3
 
-step "muxcapctl show br-demo"
-"${ctl[@]}" show br-demo
+step "a vxlan device joins (tso_max_size 65536, a veth's is 524280): the hardware MaxOffLoadSize drops, lso4=65536"
+ip link add vx0 type vxlan id 42 dstport 4789 local 127.0.0.1
+ip link set vx0 master br-demo
+sleep 0.3
 
-step "muxcapctl explain br-demo"
-"${ctl[@]}" explain br-demo
+step "muxcapctl --records=all show br-demo   (both records, each field with its member and source)"
+"${ctl[@]}" --records=all show br-demo
+
+step "muxcapctl --records=all explain br-demo   (and what br-demo advertises that its members lack)"
+"${ctl[@]}" --records=all explain br-demo
 
 step "stopping: SIGINT to monitor, SIGTERM to muxcapd"
 kill -INT $monitor

@@ -42,6 +42,8 @@ test=(
         lintian                 # no error, no warning
         debootstrap             # scripts/debian-root.sh (once, for its cached tarball)
         systemd-container       # systemd-nspawn
+        # the NDIS layout check: Microsoft's header compiled with MSVC's bitfield layout
+        mingw-w64-common gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 xxd
 )
 
 job=${1:-test}

@@ -15,7 +15,7 @@ top=$PWD
 seconds=${1:-30}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(record hex config udev-value)
+[ ${#targets[@]} -gt 0 ] || targets=(record task hex config udev-value)
 dir=${FUZZ_BUILD_DIR:-$top/_build/fuzz}
 
 case $seconds in

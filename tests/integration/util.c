@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <time.h>
 
+#include "schema-task.h"
 #include "util.h"
 
 #define fail(...)                                               \
@@ -533,7 +534,14 @@ void util_add_status_match(DBusConnection *c) {
                 fail("AddMatch: %s", error.message);
 }
 
-/* Returns true and fills @ret if @m is a StatusIndication; aborts if one is malformed. */
+static bool watch_task_records;
+
+void util_watch_task_records(bool on) {
+        watch_task_records = on;
+}
+
+/* Returns true and fills @ret if @m is a StatusIndication of a watched code; aborts if one is
+ * malformed. */
 static bool parse_status(DBusMessage *m, UtilStatus *ret) {
         DBusError error = DBUS_ERROR_INIT;
         const uint8_t *bytes;
@@ -554,7 +562,8 @@ static bool parse_status(DBusMessage *m, UtilStatus *ret) {
         memcpy(ret->buffer, bytes, (size_t) n);
         ret->size = (size_t) n;
         (void) snprintf(ret->path, sizeof(ret->path), "%s", dbus_message_get_path(m));
-        return true;
+        return watch_task_records || (ret->status_code != STATUS_TASK_OFFLOAD_HARDWARE_CAPABILITIES &&
+                                      ret->status_code != STATUS_TASK_OFFLOAD_CURRENT_CONFIG);
 }
 
 /* Waits for the next StatusIndication for which @pred (NULL: any) returns true; every other

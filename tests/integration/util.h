@@ -74,6 +74,10 @@ typedef struct UtilStatus {
 typedef bool (*UtilStatusPredicate)(const UtilStatus *s, void *userdata);
 
 void util_add_status_match(DBusConnection *c);
+/* Whether the waits below see the task-offload indications (0x40020007, 0x40020006) too.
+ * Off by default: the tests written for the connection record alone watch its two codes, as a
+ * subscriber of one status code does (generations may then skip, never repeat). */
+void util_watch_task_records(bool on);
 int util_wait_status(DBusConnection *c, UtilStatusPredicate pred, void *userdata, int timeout_ms,
                      UtilStatus *ret);
 void util_assert_no_status(DBusConnection *c, int ms);

@@ -115,6 +115,41 @@ static void test_every_error_names_file_and_line(void) {
         expect_error("[Daemon]\nKernelMuxKinds=bond Bridge!\n", "test.conf:2: KernelMuxKinds: 'Bridge!' is not a link kind");
 }
 
+/* The task-offload record's keys are its dotted field names, applied like the others. */
+static void test_task_offload_keys(void) {
+        Config *c = parse_ok("[Nic eth*]\nIPsecV2.SaOffloadCapacity=1024\n"
+                             "EncapsulatedPacketTaskOffloadVxlan.RssSupported=inner-ipv4 outer-ipv4\n"
+                             "SupportSack=yes\n"
+                             "[Nic eth1]\nIPsecV2.SaOffloadCapacity=0x10\nOffloadFlags=7\n");
+        RecordValue hw, cur;
+        Source hs[_TASK_FIELD_MAX] = { 0 }, cs[_TASK_FIELD_MAX] = { 0 };
+
+        value_init(&hw, &schema_task_offload);
+        cur = hw;
+        config_apply_nic_task_rules(c, "eth1", &hw, &cur, hs, cs);
+        assert(hw.v[TASK_IPSEC_V2_SA_OFFLOAD_CAPACITY] == 16 && cur.v[TASK_IPSEC_V2_SA_OFFLOAD_CAPACITY] == 16);
+        assert(hw.v[TASK_ENCAPSULATED_PACKET_TASK_OFFLOAD_VXLAN_RSS_SUPPORTED] == 0x3);
+        assert(hw.v[TASK_OFFLOAD_FLAGS] == 7);
+        assert(hs[TASK_IPSEC_V2_SA_OFFLOAD_CAPACITY] == SOURCE_CONFIG);
+        assert(cs[TASK_OFFLOAD_FLAGS] == SOURCE_CONFIG);
+        assert(hs[TASK_LSO_V2_IPV4_MAX_OFFLOAD_SIZE] == SOURCE_NONE);   /* untouched */
+        value_init(&hw, &schema_task_offload);
+        config_apply_nic_task_rules(c, "eth0", &hw, &cur, hs, cs);
+        assert(hw.v[TASK_IPSEC_V2_SA_OFFLOAD_CAPACITY] == 1024 && hw.v[TASK_OFFLOAD_FLAGS] == 0);
+        config_free(c);
+
+        expect_error("[Nic eth0]\nLsoV2.IPv4.MaxOffLoadSize=big\n",
+                     "test.conf:2: LsoV2.IPv4.MaxOffLoadSize: 'big': not a decimal or 0x-hex number");
+        expect_error("[Nic eth0]\nUdpSegmentation.IPv4.MinSegmentCount=64\n",
+                     "test.conf:2: UdpSegmentation.IPv4.MinSegmentCount: '64': number out of range 0-63");
+        expect_error("[Nic eth0]\nEncapsulatedPacketTaskOffloadGre.LsoV2Supported=0x10\n",
+                     "test.conf:2: EncapsulatedPacketTaskOffloadGre.LsoV2Supported: '0x10': flags out of range 0-15");
+        expect_error("[Nic eth0]\nIPsecV2.Esp=yes\nIPsecV2.Esp=no\n",
+                     "test.conf:3: duplicate key 'IPsecV2.Esp' in [Nic eth0]");
+        expect_error("[Nic eth0]\nlso_v2_ipv4_max_offload_size=1\n",
+                     "test.conf:2: unknown key 'lso_v2_ipv4_max_offload_size' in [Nic eth0] (expected a record field such as SupportIPv4 or TcpConnectionOffloadCapacity)");
+}
+
 static void test_declared_mux_cycle_is_refused(void) {
         expect_error("[Mux a]\nMembers=b\n\n[Mux b]\nMembers=c x\n[Mux c]\nMembers=a*\n",
                      "test.conf:1: [Mux a]: its Members would contain itself (declared MUXes nest in a cycle)");
@@ -176,6 +211,7 @@ int main(void) {
         test_defaults();
         test_later_nic_section_wins();
         test_every_error_names_file_and_line();
+        test_task_offload_keys();
         test_declared_mux_cycle_is_refused();
         test_first_error_wins();
         test_long_line_is_refused();

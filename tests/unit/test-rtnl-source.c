@@ -23,6 +23,7 @@ typedef struct Seen {
         int master;
         unsigned short type;
         bool features_changed;
+        uint32_t tso_max_size, gso_max_size;
 } Seen;
 
 /* Everything the source reported, in order. */
@@ -54,6 +55,8 @@ static void on_link_new(void *userdata, const RtnlLink *link) {
                 .master = link->master,
                 .type = link->type,
                 .features_changed = link->features_changed,
+                .tso_max_size = link->tso_max_size,
+                .gso_max_size = link->gso_max_size,
         };
         snprintf(s->name, sizeof(s->name), "%s", link->name);
         snprintf(s->kind, sizeof(s->kind), "%s", link->kind ? link->kind : "");
@@ -163,6 +166,16 @@ static bool with_features_changed(const Seen *s, int unused) {
         return s->features_changed;
 }
 
+static bool with_gso_max_size(const Seen *s, int size) {
+        return s->gso_max_size == (uint32_t) size;
+}
+
+/* Asks for a dump and waits until it reports @name matching @pred. */
+static bool wait_new_after_dump(const char *name, bool (*pred)(const Seen *, int), int arg) {
+        assert(rtnl_source_dump(rec.source) == 0);
+        return wait_new(name, pred, arg);
+}
+
 /* Creates a throwaway bridge and waits for it: every event the kernel queued before it has
  * been handled by then. */
 static void sync_events(void) {
@@ -247,6 +260,21 @@ static void test_feature_change_is_flagged(void) {
         assert(wait_new("br0", with_features_changed, 0));
         sync_events();
         assert(rec.n_del == 1);         /* only the sync bridge */
+}
+
+/* veth: gso_max_size 65536 and tso_max_size 524280 by default; gso_max_size is settable up to
+ * tso_max_size. The kernel sends no RTM_NEWLINK for that change alone (do_setlink marks it
+ * modified, not notify), so the new value shows in the next message about the link: here a
+ * dump. */
+static void test_size_limits_are_reported(void) {
+        recorder_reset();
+        assert(wait_new_after_dump("vA", with_gso_max_size, 65536));
+        assert(find_new("vA", with_gso_max_size, 65536)->tso_max_size == 524280);
+        SHELL_OK("ip link set vA gso_max_size 32768");
+        recorder_reset();
+        assert(wait_new_after_dump("vA", with_gso_max_size, 32768));
+        assert(find_new("vA", with_gso_max_size, 32768)->tso_max_size == 524280);
+        SHELL_OK("ip link set vA gso_max_size 65536");
 }
 
 static void test_release_is_no_deletion(struct mnl_socket *witness) {
@@ -341,6 +369,7 @@ int main(void) {
         test_new_links_carry_kind();
         test_enslave_reports_master();
         test_feature_change_is_flagged();
+        test_size_limits_are_reported();
         test_release_is_no_deletion(witness);
         test_delete_reports_both_veth_ends();
         test_dump_during_dump_reruns_once();

@@ -84,6 +84,85 @@ int muxcap_record_decode_hex(const char *hex, struct muxcap_record *ret,
                              const char **reterr_reason);
 
 /*
+ * The task-offload record (since libmuxcap 1.1, version node MUXCAP_1.1): Windows' NDIS_OFFLOAD,
+ * little-endian, 216 bytes at revision 6. It has about a hundred fields (checksum, LSO v1/v2,
+ * IPsec v1/v2, RSC, GRE and VXLAN encapsulated offloads, 464XLAT, UDP segmentation), so they
+ * are held by index rather than by name: value[i] is field i, in the order of the NDIS layout,
+ * which later revisions only extend (an index never changes meaning). Each field has a name,
+ * the dotted NDIS member path ("LsoV2.IPv4.MaxOffLoadSize"), and a JSON key, its snake case
+ * ("lso_v2_ipv4_max_offload_size"); muxcap_task_field_*() list them.
+ */
+
+#define MUXCAP_RECORD_TYPE_CONNECTION 0x80u     /* Header.Type of NDIS_TCP_CONNECTION_OFFLOAD */
+#define MUXCAP_RECORD_TYPE_TASK 0xA7u           /* Header.Type of NDIS_OFFLOAD */
+
+#define MUXCAP_TASK_RECORD_SIZE 216
+#define MUXCAP_TASK_RECORD_REVISION 6
+#define MUXCAP_TASK_FIELDS_MAX 128              /* room in value[]; muxcap_task_field_count() used */
+
+#define MUXCAP_STATUS_TASK_OFFLOAD_HARDWARE_CAPABILITIES 0x40020007u /* NDIS_STATUS_TASK_OFFLOAD_HARDWARE_CAPABILITIES */
+#define MUXCAP_STATUS_TASK_OFFLOAD_CURRENT_CONFIG 0x40020006u        /* NDIS_STATUS_TASK_OFFLOAD_CURRENT_CONFIG */
+
+struct muxcap_task_record {
+        uint8_t revision;
+        uint32_t value[MUXCAP_TASK_FIELDS_MAX];  /* entries past muxcap_task_field_count() are 0 */
+};
+
+/* How many fields the record has, and field @i's names (NULL past the count). */
+size_t muxcap_task_field_count(void);
+const char *muxcap_task_field_name(size_t i);   /* "LsoV2.IPv4.MaxOffLoadSize" */
+const char *muxcap_task_field_json(size_t i);   /* "lso_v2_ipv4_max_offload_size" */
+
+/* The index of the field whose JSON key or dotted name is @key; -ENOENT if none. */
+int muxcap_task_field_lookup(const char *key);
+
+/* Sets @r to revision 6 with every field 0. */
+void muxcap_task_record_init(struct muxcap_task_record *r);
+
+/* Reads a record from @size bytes at @buf. Accepts it only if it holds at least the 4-byte
+ * header, Type is 0xA7, Revision is not 0, and Size is at least its revision's size (R1 112,
+ * R2 144, R3 156, R4 177, R5 188, R6 and later 216) and at most @size; fields past Size read
+ * as 0, bytes past 216 are ignored. -EBADMSG otherwise, with a reason naming the check. */
+int muxcap_task_record_decode(const void *buf, size_t size, struct muxcap_task_record *ret,
+                              const char **reterr_reason);
+
+/* Writes @r as 216 bytes (Size 216, @r's revision). -ERANGE, with a reason, when the revision
+ * is 0 or a value does not fit in its field's bits. */
+int muxcap_task_record_encode(const struct muxcap_task_record *r,
+                              uint8_t buf[MUXCAP_TASK_RECORD_SIZE], const char **reterr_reason);
+
+/* Sets one field from text. @key is "revision", a JSON key or a dotted name. Support values
+ * and booleans take yes|no|1|0|true|false; encapsulations take the names of
+ * muxcap_encapsulation_format(); tunnel masks inner-ipv4 outer-ipv4 inner-ipv6 outer-ipv6;
+ * EncapsulationTypes gre-mac vxlan; any mask also a number; numbers are decimal or 0x-hex.
+ * -ENOENT for an unknown key, -EINVAL or -ERANGE for a bad value, with a reason. */
+int muxcap_task_record_set_field(struct muxcap_task_record *r, const char *key,
+                                 const char *value, const char **reterr_reason);
+
+/* The value of the field named @key (JSON key or dotted name). -ENOENT if none. */
+int muxcap_task_record_get(const struct muxcap_task_record *r, const char *key, uint32_t *ret);
+
+/* Formats field @i's value as text ("yes", "802.3 802.3-pq", "outer-ipv4 outer-ipv6",
+ * "65536") into @buf. -EINVAL past the count, -ENOBUFS if it does not fit (128 bytes do). */
+int muxcap_task_record_format_field(const struct muxcap_task_record *r, size_t i, char *buf,
+                                    size_t size);
+
+/* Parses a task record given as hex (as muxcap_record_decode_hex()) and decodes it. */
+int muxcap_task_record_decode_hex(const char *hex, struct muxcap_task_record *ret,
+                                  const char **reterr_reason);
+
+/* Parses hex (optional 0x prefix; spaces or colons between bytes allowed) into at most @size
+ * bytes at @buf, their count in *ret_len. -EBADMSG with a reason for bad hex, -EMSGSIZE when
+ * it is longer than @size. */
+int muxcap_hex_decode(const char *hex, uint8_t *buf, size_t size, size_t *ret_len,
+                      const char **reterr_reason);
+
+/* Which record @buf holds, by Header.Type: MUXCAP_RECORD_TYPE_CONNECTION or
+ * MUXCAP_RECORD_TYPE_TASK (not yet validated: decode it). -EBADMSG for an empty buffer or
+ * another type. */
+int muxcap_record_type(const void *buf, size_t size);
+
+/*
  * The client: a connection to muxcapd over D-Bus (bus name org.muxcap.MuxCap1).
  *
  * A client is event-loop agnostic. Put muxcap_client_get_fd() into your poll set with the
@@ -204,6 +283,13 @@ int muxcap_client_subscribe(struct muxcap_client *c, const char *mux, muxcap_eve
 
 /* Flags of muxcap_client_subscribe_flags(). */
 #define MUXCAP_SUBSCRIBE_MUX_CHANGES 0x1u       /* also deliver MUXCAP_EVENT_MUX_CHANGED */
+/* Deliver the task-offload records too (status codes MUXCAP_STATUS_TASK_OFFLOAD_*), in their
+ * state events and indications. Their events have .record NULL: decode .buffer with
+ * muxcap_task_record_decode(). The state of a MUX then comes as up to four
+ * MUXCAP_EVENT_STATE events, in indication order (0x4002000B, 0x40020003, 0x40020007,
+ * 0x40020006), all with its one generation. muxcap_client_subscribe() never delivers them, so
+ * a program written for 1.0 sees the two codes it knows. */
+#define MUXCAP_SUBSCRIBE_TASK_OFFLOAD 0x2u
 
 /* muxcap_client_subscribe() with @flags (MUXCAP_SUBSCRIBE_*; unknown bits are -EINVAL).
  * Since MUXCAP_1.1. */
@@ -278,6 +364,46 @@ struct muxcap_explanation *muxcap_explanations_free(struct muxcap_explanation *e
  * success *ret is a new array of *ret_n entries; free it with muxcap_explanations_free(). */
 int muxcap_client_explain(struct muxcap_client *c, const char *name,
                           struct muxcap_explanation **ret, size_t *ret_n);
+
+/*
+ * Since libmuxcap 1.1 (MUXCAP_1.1): the task-offload records.
+ */
+
+/* One of MUX @name's four records with its generation, from one answer (GetRecord): the raw
+ * bytes into @buf (256 bytes always do), their count in *ret_size. -EINVAL (the daemon's
+ * InvalidArgs, as -EIO) for another status code, -ENOBUFS when @size is too small. */
+int muxcap_client_get_record(struct muxcap_client *c, const char *name, uint32_t status_code,
+                             uint64_t *ret_generation, uint8_t *buf, size_t size, size_t *ret_size);
+
+/* NIC @name's two task-offload records. -ENOENT if there is no such NIC. */
+int muxcap_client_get_nic_task(struct muxcap_client *c, const char *name,
+                               struct muxcap_task_record *ret_hw,
+                               struct muxcap_task_record *ret_current);
+
+/* muxcap_client_explain() for the record of any status code: each field (the task-offload
+ * record's by dotted name), its aggregate, the member that limits it and that member's
+ * source. */
+int muxcap_client_explain_record(struct muxcap_client *c, const char *name, uint32_t status_code,
+                                 struct muxcap_explanation **ret, size_t *ret_n);
+
+/* Where a kernel MUX's own device advertises more than its members have: the kernel ORs into
+ * a bridge or bond the offloads software GSO can emulate (an empty bridge has
+ * tx-udp-segmentation), so the device's features are not its members' hardware truth. */
+struct muxcap_advertised {
+        char *field;                    /* the task-offload field's dotted name */
+        char *advertised;               /* the MUX device's own value, decimal */
+        char *aggregate;                /* the members' aggregate, decimal */
+        char *member;                   /* the first member that lacks it; "" with no members */
+};
+
+/* Frees an array of @n entries. Accepts NULL; returns NULL. */
+struct muxcap_advertised *muxcap_advertised_free(struct muxcap_advertised *a, size_t n);
+
+/* Every task-offload hardware field where MUX @name's device advertises more than the
+ * aggregate of its members (none for a declared MUX). On success *ret is a new array of
+ * *ret_n entries; free it with muxcap_advertised_free(). */
+int muxcap_client_explain_advertised(struct muxcap_client *c, const char *name,
+                                     struct muxcap_advertised **ret, size_t *ret_n);
 
 #ifdef __cplusplus
 }

@@ -464,13 +464,110 @@ static void scenario_storm(Test *t) {
              (const Emission[]) { { "storm0", REC_W, REC_W }, { NULL } });
 }
 
-/*
- * TODO(SPEC 12, the task-offload record): "bond-task-offload": with `tso` and
- * `tx-udp-segmentation` off on every slave, the bond's task-offload hardware record
- * (0x40020007) is the AND of its slaves' hardware although bond0 itself still advertises both
- * features, and Explain names the slave. Add it to this table and to tests/vm/meson.build once
- * muxcapd emits that record; until then there is nothing to assert, so there is no test.
- */
+/* Offsets in the task-offload record (proto/OFFLOAD.md) of the two offloads turned off. */
+#define TASK_LSO_V2_IPV4_ENCAPSULATION 80
+#define TASK_UDP_SEGMENTATION_IPV4_ENCAPSULATION 188
+
+/* @path's task-offload record property @prop (216 bytes) into @buf. */
+static void task_property(Test *t, const char *path, const char *iface, const char *prop,
+                          uint8_t buf[static 216]) {
+        size_t n = 0;
+        int r;
+
+        r = util_get_property_bytes(t->bus, BUS_NAME, path, iface, prop, buf, 216, &n);
+        if (r < 0 || n != 216)
+                fail("%s %s: %s (%zu bytes)", path, prop, r < 0 ? strerror(-r) : "read", n);
+}
+
+static uint32_t le32_at(const uint8_t *b, size_t offset) {
+        return (uint32_t) b[offset] | (uint32_t) b[offset + 1] << 8 |
+               (uint32_t) b[offset + 2] << 16 | (uint32_t) b[offset + 3] << 24;
+}
+
+/* The member ExplainRecord(@code) names as limiting @field of @mux, "" when none. */
+static char *explain_member(Test *t, const char *mux, uint32_t code, const char *field) {
+        char path[128];
+        DBusMessage *m = util_call(t->bus, BUS_NAME, mux_path(mux, path), BUS_IFACE_MUX,
+                                   "ExplainRecord", DBUS_TYPE_UINT32, &code, DBUS_TYPE_INVALID);
+        DBusMessageIter it, a, row;
+        char *member = NULL;
+
+        if (dbus_message_get_type(m) != DBUS_MESSAGE_TYPE_METHOD_RETURN ||
+            !dbus_message_has_signature(m, "a(ssss)"))
+                fail("%s ExplainRecord(0x%08x): %s", mux, (unsigned) code,
+                     dbus_message_get_error_name(m) ? dbus_message_get_error_name(m) : "bad reply");
+        (void) dbus_message_iter_init(m, &it);
+        dbus_message_iter_recurse(&it, &a);
+        for (; dbus_message_iter_get_arg_type(&a) == DBUS_TYPE_STRUCT; dbus_message_iter_next(&a)) {
+                const char *name, *limiting;
+
+                dbus_message_iter_recurse(&a, &row);
+                dbus_message_iter_get_basic(&row, &name);
+                if (!streq(name, field))
+                        continue;
+                dbus_message_iter_next(&row);
+                dbus_message_iter_next(&row);
+                dbus_message_iter_get_basic(&row, &limiting);
+                member = strdup(limiting);
+                assert(member);
+        }
+        dbus_message_unref(m);
+        if (!member)
+                fail("%s ExplainRecord(0x%08x) has no row %s", mux, (unsigned) code, field);
+        return member;
+}
+
+/* SPEC 12 on a bond: with tso and tx-udp-segmentation off on every slave, the bond still
+ * advertises tso (it computes its own; Debian 12's bond does drop USO), but its task-offload
+ * current config is the AND of its slaves': no LSO, no USO, and Explain names the slave that
+ * lacks them. The hardware record keeps both: the slaves can still turn them on. */
+static void scenario_bond_task_offload(Test *t) {
+        uint8_t bond_hw[216], bond_cur[216], slave_hw[216], slave_cur[216];
+        char path[128], nic[128];
+        _cleanup_free_ char *lso = NULL, *uso = NULL;
+
+        step(t, "ip link add bond0 type bond mode active-backup",
+             (const Emission[]) { { "bond0", REC_EMPTY, REC_EMPTY }, { NULL } });
+        step(t, "ip link add uA type veth peer name uB && ip link add uC type veth peer name uD && "
+                "udevadm settle", NONE);
+        step(t, "ip link set uA master bond0",
+             (const Emission[]) { { "bond0", REC_U, REC_U }, { NULL } });
+        /* a second slave with the same records changes no record */
+        step(t, "ip link set uC master bond0", NONE);
+        expect_members(t, "bond0", "uA uC");
+
+        step(t, "ethtool -K uA tso off tx-udp-segmentation off",
+             (const Emission[]) { { "bond0", NULL, REC_U_TSO_OFF }, { NULL } });
+        step(t, "ethtool -K uC tso off tx-udp-segmentation off", NONE);
+        util_run("ethtool -k bond0 | grep -qxE '[[:space:]]*tx-tcp-segmentation: on'");
+        printf("ok: bond0 still advertises tx-tcp-segmentation\n");
+
+        task_property(t, mux_path("bond0", path), BUS_IFACE_MUX, "TaskOffloadHardwareCapabilities",
+                      bond_hw);
+        task_property(t, mux_path("bond0", path), BUS_IFACE_MUX, "TaskOffloadCurrentConfig",
+                      bond_cur);
+        task_property(t, object_path(BUS_NIC_PREFIX, "uA", nic), BUS_IFACE_NIC,
+                      "TaskOffloadHardwareCapabilities", slave_hw);
+        task_property(t, object_path(BUS_NIC_PREFIX, "uA", nic), BUS_IFACE_NIC,
+                      "TaskOffloadCurrentConfig", slave_cur);
+        /* two identical slaves: the AND is either one's record, byte for byte */
+        if (memcmp(bond_hw, slave_hw, 216) != 0 || memcmp(bond_cur, slave_cur, 216) != 0)
+                fail("bond0's task-offload records are not its slaves'");
+        if (le32_at(bond_cur, TASK_LSO_V2_IPV4_ENCAPSULATION) != 0 ||
+            le32_at(bond_cur, TASK_UDP_SEGMENTATION_IPV4_ENCAPSULATION) != 0)
+                fail("bond0's current config offers LSO or USO that no slave has on");
+        if (le32_at(bond_hw, TASK_LSO_V2_IPV4_ENCAPSULATION) != 0x6 ||
+            le32_at(bond_hw, TASK_UDP_SEGMENTATION_IPV4_ENCAPSULATION) != 0x6)
+                fail("bond0's hardware record lost LSO or USO, which the slaves can turn on");
+        printf("ok: bond0's task-offload current config has no LSO and no USO; hardware keeps both\n");
+
+        lso = explain_member(t, "bond0", 0x40020006, "LsoV2.IPv4.Encapsulation");
+        uso = explain_member(t, "bond0", 0x40020006, "UdpSegmentation.IPv4.Encapsulation");
+        if (!streq(lso, "uA") || !streq(uso, "uA"))
+                fail("Explain names '%s' and '%s' for LSO and USO, want the slave uA", lso, uso);
+        printf("ok: Explain names uA as lacking LSO and USO\n");
+}
+
 static const struct {
         const char *name;
         void (*run)(Test *t);
@@ -482,6 +579,7 @@ static const struct {
         { "team-activebackup", scenario_team_activebackup },
         { "nesting", scenario_nesting },
         { "storm", scenario_storm, .overrun = true },
+        { "bond-task-offload", scenario_bond_task_offload },
 };
 
 int main(int argc, char *argv[]) {

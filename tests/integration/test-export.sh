@@ -272,7 +272,8 @@ sleep 1
 [ "$(stat -c %i "$prom")" = "$inode_prom" ] || fail "Prometheus file rewritten without a change"
 [ "$(stat -c %i "$nfd")" = "$inode_nfd" ] || fail "NFD file rewritten without a change"
 kill -HUP "$export_pid"
-wait_for 5 "SIGHUP rewrites the Prometheus file" test "$(stat -c %i "$prom")" != "$inode_prom"
+wait_for 5 "SIGHUP rewrites the Prometheus file" \
+        bash -c 'test "$(stat -c %i "$1")" != "$2"' - "$prom" "$inode_prom"
 ok "no change, no write; SIGHUP rewrites"
 
 # --- the real node_exporter serves every muxcap metric ----------------------------------

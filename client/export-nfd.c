@@ -120,36 +120,51 @@ static void label_value_text(const char *s, char buf[static EXPORT_LABEL_SEGMENT
         buf[n + 2] = '\0';
 }
 
-static bool label_has_value(const ExportMux *x, const ExportLabel *l) {
-        switch (l->source) {
-        case EXPORT_LABEL_MEMBERS:
-        case EXPORT_LABEL_KIND:
-                return x->kind != NULL;
-        case EXPORT_LABEL_BOOL:
-        case EXPORT_LABEL_NUMBER:
-                return x->records[l->status].present;
-        }
-        return false;
+/* The value of @l's field @j in @x, into *ret; false when the field is unknown (a row naming a
+ * field the library does not have is not shown). */
+static bool label_field(const ExportMux *x, const ExportLabel *l, size_t j, uint64_t *ret) {
+        int k = export_field_lookup(export_statuses[l->status].type, l->fields[j]);
+
+        if (k < 0)
+                return false;
+        *ret = x->records[l->status].values[k];
+        return true;
 }
 
-static void label_value(const ExportMux *x, const ExportLabel *l,
+/* Whether @x has a value for @l, and if so, that value as text into @buf. */
+static bool label_value(const ExportMux *x, const ExportLabel *l,
                         char buf[static EXPORT_LABEL_SEGMENT_MAX + 1]) {
-        uint64_t v = l->source >= EXPORT_LABEL_BOOL ? x->records[l->status].values[l->field] : 0;
+        bool all = true;
+        uint64_t v = 0;
 
         switch (l->source) {
         case EXPORT_LABEL_MEMBERS:
+                if (!x->kind)
+                        return false;
                 (void) snprintf(buf, EXPORT_LABEL_SEGMENT_MAX + 1, "%u", x->n_members);
-                break;
+                return true;
         case EXPORT_LABEL_KIND:
+                if (!x->kind)
+                        return false;
                 label_value_text(x->kind, buf);
-                break;
+                return true;
         case EXPORT_LABEL_BOOL:
-                (void) snprintf(buf, EXPORT_LABEL_SEGMENT_MAX + 1, "%s", v ? "true" : "false");
-                break;
+                if (!x->records[l->status].present)
+                        return false;
+                for (size_t j = 0; j < EXPORT_LABEL_FIELDS_MAX && l->fields[j]; j++) {
+                        if (!label_field(x, l, j, &v))
+                                return false;
+                        all = all && v != 0;
+                }
+                (void) snprintf(buf, EXPORT_LABEL_SEGMENT_MAX + 1, "%s", all ? "true" : "false");
+                return true;
         case EXPORT_LABEL_NUMBER:
+                if (!x->records[l->status].present || !label_field(x, l, 0, &v))
+                        return false;
                 (void) snprintf(buf, EXPORT_LABEL_SEGMENT_MAX + 1, "%" PRIu64, v);
-                break;
+                return true;
         }
+        return false;
 }
 
 int export_render_nfd(FILE *f, const ExportState *s, const char *prefix, time_t expiry) {
@@ -170,12 +185,11 @@ int export_render_nfd(FILE *f, const ExportState *s, const char *prefix, time_t 
                         const ExportLabel *l = &export_labels[k];
                         char mux[EXPORT_LABEL_SEGMENT_MAX + 1], value[EXPORT_LABEL_SEGMENT_MAX + 1];
 
-                        if (!label_has_value(x, l))
+                        if (!label_value(x, l, value))
                                 continue;
                         export_label_mux_part(x->name,
                                               EXPORT_LABEL_SEGMENT_MAX - strlen(stem) - strlen(l->name) - 2,
                                               mux);
-                        label_value(x, l, value);
                         fprintf(f, "%s.%s.%s=%s\n", prefix, mux, l->name, value);
                         n_labels++;
                 }

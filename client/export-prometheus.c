@@ -30,6 +30,14 @@ static void prom_family(FILE *f, const char *name, const char *type, const char 
         fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
+/* Whether status @t is the first of its record type: each type is walked once, from there. */
+static bool first_of_type(size_t t) {
+        for (size_t e = 0; e < t; e++)
+                if (export_statuses[e].type == export_statuses[t].type)
+                        return false;
+        return true;
+}
+
 static void prom_mux_label(FILE *f, const char *name, const ExportMux *x) {
         fprintf(f, "%s{mux=", name);
         prom_string(f, x->name);
@@ -77,17 +85,16 @@ int export_render_prometheus(FILE *f, const ExportState *s) {
         /* One family per field of each record type, its samples over MUXes and statuses. */
         for (size_t t = 0; t < export_n_statuses; t++) {
                 const ExportRecordType *type = export_statuses[t].type;
-                bool first_of_type = true;
 
-                for (size_t e = 0; e < t; e++)
-                        first_of_type = first_of_type && export_statuses[e].type != type;
-                if (!first_of_type)
+                if (!first_of_type(t))
                         continue;
-                for (size_t k = 0; k < type->n_fields; k++) {
-                        char name[128];
+                for (size_t k = 0, n = export_type_n_fields(type); k < n; k++) {
+                        char name[EXPORT_METRIC_MAX], help[EXPORT_HELP_MAX];
                         bool any = false;
 
-                        (void) snprintf(name, sizeof(name), "muxcap_mux_%s", type->fields[k].metric);
+                        if (export_field_metric(type, k, name) < 0)
+                                continue;
+                        export_field_help(type, k, help);
                         for (size_t i = 0; i < s->n_muxes; i++)
                                 for (size_t st = 0; st < export_n_statuses; st++) {
                                         const ExportMux *x = s->muxes[i];
@@ -96,7 +103,7 @@ int export_render_prometheus(FILE *f, const ExportState *s) {
                                             !x->records[st].present)
                                                 continue;
                                         if (!any)
-                                                prom_family(f, name, "gauge", type->fields[k].help);
+                                                prom_family(f, name, "gauge", help);
                                         any = true;
                                         prom_mux_label(f, name, x);
                                         fprintf(f, ",record=\"%s\",type=\"%s\"} %" PRIu64 "\n",
@@ -109,12 +116,21 @@ int export_render_prometheus(FILE *f, const ExportState *s) {
         if (s->n_muxes > 0) {
                 prom_family(f, "muxcap_indications_total", "counter",
                             "StatusIndication signals received for the MUX, by status code.");
-                for (size_t i = 0; i < s->n_muxes; i++)
-                        for (size_t st = 0; st < export_n_statuses; st++) {
-                                prom_mux_label(f, "muxcap_indications_total", s->muxes[i]);
-                                fprintf(f, ",status=\"0x%08" PRIx32 "\"} %" PRIu64 "\n",
-                                        export_statuses[st].code, s->muxes[i]->indications[st]);
-                        }
+                /* By record type, then by MUX: the connection record's codes first, as they
+                 * were before the task-offload record came. */
+                for (size_t t = 0; t < export_n_statuses; t++) {
+                        if (!first_of_type(t))
+                                continue;
+                        for (size_t i = 0; i < s->n_muxes; i++)
+                                for (size_t st = t; st < export_n_statuses; st++) {
+                                        if (export_statuses[st].type != export_statuses[t].type)
+                                                continue;
+                                        prom_mux_label(f, "muxcap_indications_total", s->muxes[i]);
+                                        fprintf(f, ",status=\"0x%08" PRIx32 "\"} %" PRIu64 "\n",
+                                                export_statuses[st].code,
+                                                s->muxes[i]->indications[st]);
+                                }
+                }
         }
         prom_family(f, "muxcap_daemon_up", "gauge",
                     "Whether muxcapd runs and its state was read (1), or not (0).");

@@ -33,33 +33,6 @@ ExportMux *export_mux_free(ExportMux *x) {
         return NULL;
 }
 
-static uint64_t field_read(const ExportField *f, const void *record) {
-        const uint8_t *p = (const uint8_t *) record + f->offset;
-
-        if (f->derive)
-                return f->derive(record);
-        switch (f->size) {
-        case 1:
-                return *p;
-        case 2: {
-                uint16_t v;
-                memcpy(&v, p, sizeof(v));
-                return v;
-        }
-        case 4: {
-                uint32_t v;
-                memcpy(&v, p, sizeof(v));
-                return v;
-        }
-        case 8: {
-                uint64_t v;
-                memcpy(&v, p, sizeof(v));
-                return v;
-        }
-        }
-        return 0;
-}
-
 int export_mux_set_record(ExportMux *x, uint32_t code, uint64_t generation, const uint8_t *buf,
                           size_t size) {
         int i = export_status_index(code);
@@ -78,8 +51,8 @@ int export_mux_set_record(ExportMux *x, uint32_t code, uint64_t generation, cons
                 free(decoded);
                 return -EBADMSG;
         }
-        for (size_t k = 0; k < t->n_fields; k++)
-                rec.values[k] = field_read(&t->fields[k], decoded);
+        for (size_t k = 0, n = export_type_n_fields(t); k < n; k++)
+                rec.values[k] = export_field_value(t, k, decoded);
         free(decoded);
         changed = x->generation != generation ||
                   memcmp(&x->records[i], &rec, sizeof(rec)) != 0;

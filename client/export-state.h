@@ -17,7 +17,7 @@
 /* What the exporter knows of one record of a MUX. */
 typedef struct ExportRecord {
         bool present;
-        uint64_t values[EXPORT_FIELDS_MAX];     /* by the record type's field rows */
+        uint64_t values[EXPORT_FIELDS_MAX];     /* by the record type's field index */
 } ExportRecord;
 
 /* One MUX. Strings are owned. */

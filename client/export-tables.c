@@ -2,7 +2,10 @@
 /* muxcap-export: what is exported, as data: record types and their fields, statuses, labels */
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <string.h>
 
 #include "export-tables.h"
 #include "muxcap/muxcap.h"
@@ -67,17 +70,137 @@ static const ExportRecordType type_connection = {
         .n_fields = _CONN_MAX,
 };
 
-/* The task-offload record (SPEC 12, NDIS_OFFLOAD) joins as a second record type with its
- * own field rows, and two rows here (0x40020007 hardware, 0x40020006 current), once
- * libmuxcap decodes it. Its metric names must differ from the connection record's (one
- * family, one HELP: "task_flags", not "flags"); test-export-render checks the text format. */
+/*
+ * The task-offload record (SPEC 12, NDIS_OFFLOAD): its fields are libmuxcap's list, not rows
+ * here. A family is named by the field's JSON key (muxcap_mux_lso_v2_ipv4_max_offload_size
+ * ..._bytes): the library keeps an index's meaning and names for good, the keys are
+ * [a-z0-9_] snake case of the NDIS member path, documented (proto/OFFLOAD.md) and the same
+ * as muxcapctl's --json, and each begins with its NDIS member ("checksum_", "lso_v2_",
+ * "offload_flags"), so none clashes with a connection field. A table of a hundred rows would
+ * only copy that list and miss what a later libmuxcap adds.
+ */
+static int decode_task(const uint8_t *buf, size_t size, void *ret) {
+        return muxcap_task_record_decode(buf, size, ret, NULL);
+}
+
+static uint64_t task_value(const void *record, size_t i) {
+        return ((const struct muxcap_task_record *) record)->value[i];
+}
+
+static const ExportRecordType type_task = {
+        .name = "task",
+        .record_size = sizeof(struct muxcap_task_record),
+        .decode = decode_task,
+        .list_count = muxcap_task_field_count,
+        .list_json = muxcap_task_field_json,
+        .list_name = muxcap_task_field_name,
+        .list_value = task_value,
+};
+
+/* Sizes are in bytes (the NDIS maxima of LSO, USO and encapsulated headers), and named so. */
+static const char *const size_suffixes[] = { "_max_offload_size", "_max_header_size_supported" };
+
+static bool is_size(const char *key) {
+        size_t n = strlen(key);
+
+        for (size_t i = 0; i < sizeof(size_suffixes) / sizeof(size_suffixes[0]); i++) {
+                size_t m = strlen(size_suffixes[i]);
+
+                if (n >= m && strcmp(key + n - m, size_suffixes[i]) == 0)
+                        return true;
+        }
+        return false;
+}
+
+size_t export_type_n_fields(const ExportRecordType *t) {
+        size_t n;
+
+        if (t->fields)
+                return t->n_fields;
+        n = t->list_count();
+        return n < EXPORT_FIELDS_MAX ? n : EXPORT_FIELDS_MAX;
+}
+
+int export_field_metric(const ExportRecordType *t, size_t k, char buf[static EXPORT_METRIC_MAX]) {
+        const char *key = t->fields ? t->fields[k].metric : t->list_json(k);
+        int n;
+
+        if (!key || !*key)
+                return -EINVAL;
+        for (const char *p = key; *p; p++)
+                if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_'))
+                        return -EINVAL;
+        n = snprintf(buf, EXPORT_METRIC_MAX, "muxcap_mux_%s%s", key,
+                     !t->fields && is_size(key) ? "_bytes" : "");
+        return n > 0 && n < EXPORT_METRIC_MAX ? 0 : -ENOBUFS;
+}
+
+void export_field_help(const ExportRecordType *t, size_t k, char buf[static EXPORT_HELP_MAX]) {
+        const char *name;
+
+        if (t->fields) {
+                (void) snprintf(buf, EXPORT_HELP_MAX, "%s", t->fields[k].help);
+                return;
+        }
+        name = t->list_name(k);
+        (void) snprintf(buf, EXPORT_HELP_MAX, "Task offload (NDIS_OFFLOAD) field %s%s.",
+                        name ? name : "?", is_size(t->list_json(k)) ? ", in bytes" : "");
+}
+
+uint64_t export_field_value(const ExportRecordType *t, size_t k, const void *record) {
+        const ExportField *f;
+        const uint8_t *p;
+
+        if (!t->fields)
+                return t->list_value(record, k);
+        f = &t->fields[k];
+        if (f->derive)
+                return f->derive(record);
+        p = (const uint8_t *) record + f->offset;
+        switch (f->size) {
+        case 1:
+                return *p;
+        case 2: {
+                uint16_t v;
+                memcpy(&v, p, sizeof(v));
+                return v;
+        }
+        case 4: {
+                uint32_t v;
+                memcpy(&v, p, sizeof(v));
+                return v;
+        }
+        case 8: {
+                uint64_t v;
+                memcpy(&v, p, sizeof(v));
+                return v;
+        }
+        }
+        return 0;
+}
+
+int export_field_lookup(const ExportRecordType *t, const char *key) {
+        size_t n = export_type_n_fields(t);
+
+        for (size_t k = 0; k < n; k++) {
+                const char *m = t->fields ? t->fields[k].metric : t->list_json(k);
+
+                if (m && strcmp(m, key) == 0)
+                        return (int) k;
+        }
+        return -ENOENT;
+}
+
+/* In indication order (SPEC 12). */
 const ExportStatus export_statuses[] = {
         { MUXCAP_STATUS_HARDWARE_CAPABILITIES, "hardware", &type_connection },
         { MUXCAP_STATUS_OFFLOAD_RESUME, "current", &type_connection },
+        { MUXCAP_STATUS_TASK_OFFLOAD_HARDWARE_CAPABILITIES, "hardware", &type_task },
+        { MUXCAP_STATUS_TASK_OFFLOAD_CURRENT_CONFIG, "current", &type_task },
 };
 const size_t export_n_statuses = sizeof(export_statuses) / sizeof(export_statuses[0]);
 
-enum { STATUS_CONN_HW, STATUS_CONN_CUR };
+enum { STATUS_CONN_HW, STATUS_CONN_CUR, STATUS_TASK_HW, STATUS_TASK_CUR };
 
 /* A linear walk: there are a handful of rows. */
 int export_status_index(uint32_t code) {
@@ -87,16 +210,36 @@ int export_status_index(uint32_t code) {
         return -ENOENT;
 }
 
-/* The NFD labels (export-tables.h); a row names its field by the enums above. */
+/* The NFD labels (export-tables.h); a row names its fields by export_field_lookup() keys.
+ * An offload of the task record is on when its Encapsulation is (NDIS: 0 is "not
+ * supported"); a checksum when both TCP and UDP are; a tunnel's LSO when any of its inner or
+ * outer families is. */
+#define CONN(name, source, field) { name, source, STATUS_CONN_CUR, { field, NULL } }
+#define TASK(name, source, ...) { name, source, STATUS_TASK_CUR, { __VA_ARGS__ } }
 const ExportLabel export_labels[] = {
-        { "members", EXPORT_LABEL_MEMBERS, 0, 0 },
-        { "kind", EXPORT_LABEL_KIND, 0, 0 },
-        { "chimney-capable", EXPORT_LABEL_BOOL, STATUS_CONN_CUR, CONN_CHIMNEY_CAPABLE },
-        { "tcp-connection-capacity", EXPORT_LABEL_NUMBER, STATUS_CONN_CUR, CONN_CAPACITY },
-        { "tcp-offload-ipv4", EXPORT_LABEL_BOOL, STATUS_CONN_CUR, CONN_SUPPORT_IPV4 },
-        { "tcp-offload-ipv6", EXPORT_LABEL_BOOL, STATUS_CONN_CUR, CONN_SUPPORT_IPV6 },
-        /* Task record rows, once it exists: lso-v2-ipv4, lso-v2-ipv4-max-size, lso-v2-ipv6,
-         * lso-v2-ipv6-max-size, uso-ipv4, uso-ipv6, checksum-tx, checksum-rx, gre-lso,
-         * vxlan-lso, ipsec-esp. */
+        { "members", EXPORT_LABEL_MEMBERS, 0, { NULL, NULL } },
+        { "kind", EXPORT_LABEL_KIND, 0, { NULL, NULL } },
+        CONN("chimney-capable", EXPORT_LABEL_BOOL, "chimney_capable"),
+        CONN("tcp-connection-capacity", EXPORT_LABEL_NUMBER, "tcp_connection_offload_capacity"),
+        CONN("tcp-offload-ipv4", EXPORT_LABEL_BOOL, "support_ipv4"),
+        CONN("tcp-offload-ipv6", EXPORT_LABEL_BOOL, "support_ipv6"),
+        TASK("lso-v2-ipv4", EXPORT_LABEL_BOOL, "lso_v2_ipv4_encapsulation"),
+        TASK("lso-v2-ipv4-max-size", EXPORT_LABEL_NUMBER, "lso_v2_ipv4_max_offload_size"),
+        TASK("lso-v2-ipv6", EXPORT_LABEL_BOOL, "lso_v2_ipv6_encapsulation"),
+        TASK("lso-v2-ipv6-max-size", EXPORT_LABEL_NUMBER, "lso_v2_ipv6_max_offload_size"),
+        TASK("uso-ipv4", EXPORT_LABEL_BOOL, "udp_segmentation_ipv4_encapsulation"),
+        TASK("uso-ipv6", EXPORT_LABEL_BOOL, "udp_segmentation_ipv6_encapsulation"),
+        TASK("checksum-tx-ipv4", EXPORT_LABEL_BOOL, "checksum_ipv4_transmit_tcp_checksum",
+             "checksum_ipv4_transmit_udp_checksum"),
+        TASK("checksum-tx-ipv6", EXPORT_LABEL_BOOL, "checksum_ipv6_transmit_tcp_checksum",
+             "checksum_ipv6_transmit_udp_checksum"),
+        TASK("checksum-rx-ipv4", EXPORT_LABEL_BOOL, "checksum_ipv4_receive_tcp_checksum",
+             "checksum_ipv4_receive_udp_checksum"),
+        TASK("checksum-rx-ipv6", EXPORT_LABEL_BOOL, "checksum_ipv6_receive_tcp_checksum",
+             "checksum_ipv6_receive_udp_checksum"),
+        TASK("gre-lso", EXPORT_LABEL_BOOL, "encapsulated_packet_task_offload_gre_lso_v2_supported"),
+        TASK("vxlan-lso", EXPORT_LABEL_BOOL,
+             "encapsulated_packet_task_offload_vxlan_lso_v2_supported"),
+        TASK("ipsec-esp", EXPORT_LABEL_BOOL, "ipsec_v2_esp"),
 };
 const size_t export_n_labels = sizeof(export_labels) / sizeof(export_labels[0]);

@@ -9,7 +9,8 @@
  * What is exported is described by tables (export-tables.c): one row per record field
  * (a Prometheus gauge family each), one row per status code (which record, which type),
  * one row per NFD label. The state, the NFD file and the Prometheus text are written once
- * over them; the task-offload record (SPEC 12) becomes rows of those tables.
+ * over them. The connection record's fields are rows here; the task-offload record's (SPEC
+ * 12, about a hundred) are libmuxcap's list, named by their JSON keys.
  */
 
 #define EXPORT_FIELDS_MAX 128           /* numeric fields of the largest record type (NDIS_OFFLOAD
@@ -26,14 +27,40 @@ typedef struct ExportField {
         uint64_t (*derive)(const void *record);
 } ExportField;
 
-/* A record type: how to decode one, and its numeric fields. */
+/* A record type: how to decode one, and its numeric fields: either a table of rows
+ * (@fields), or, with @fields NULL, the library's own list of the record's fields (@list_*),
+ * so that a field libmuxcap adds is exported without a new row here. */
 typedef struct ExportRecordType {
         const char *name;       /* the type="" label */
         size_t record_size;     /* of the decoded struct */
         int (*decode)(const uint8_t *buf, size_t size, void *ret);
         const ExportField *fields;
         size_t n_fields;
+        size_t (*list_count)(void);
+        const char *(*list_json)(size_t i);     /* the metric, before any unit suffix */
+        const char *(*list_name)(size_t i);     /* for the HELP text */
+        uint64_t (*list_value)(const void *record, size_t i);
 } ExportRecordType;
+
+#define EXPORT_METRIC_MAX 128   /* a family name, "muxcap_mux_" included, and its NUL */
+#define EXPORT_HELP_MAX 256
+
+/* How many fields of @t are exported (at most EXPORT_FIELDS_MAX). */
+size_t export_type_n_fields(const ExportRecordType *t);
+
+/* Writes field @k's family name, muxcap_mux_<metric>, into @buf. -EINVAL when it would not be
+ * a valid Prometheus name of [a-z0-9_] (the field is then not exported), -ENOBUFS if too long. */
+int export_field_metric(const ExportRecordType *t, size_t k, char buf[static EXPORT_METRIC_MAX]);
+
+/* Writes field @k's HELP text into @buf. */
+void export_field_help(const ExportRecordType *t, size_t k, char buf[static EXPORT_HELP_MAX]);
+
+/* Field @k's value in the decoded record @record. */
+uint64_t export_field_value(const ExportRecordType *t, size_t k, const void *record);
+
+/* The index of the field whose metric (without muxcap_mux_ and unit suffix) is @key, or
+ * -ENOENT. */
+int export_field_lookup(const ExportRecordType *t, const char *key);
 
 /* One status code muxcapd indicates: which record it carries. */
 typedef struct ExportStatus {
@@ -55,11 +82,12 @@ int export_status_index(uint32_t code);
  */
 
 #define EXPORT_LABEL_FACT_MAX 24
+#define EXPORT_LABEL_FIELDS_MAX 2
 
 typedef enum ExportLabelSource {
         EXPORT_LABEL_MEMBERS,
         EXPORT_LABEL_KIND,
-        EXPORT_LABEL_BOOL,      /* a field, as true/false */
+        EXPORT_LABEL_BOOL,      /* fields, as true (every one non-zero) or false */
         EXPORT_LABEL_NUMBER,    /* a field, in decimal */
 } ExportLabelSource;
 
@@ -67,7 +95,8 @@ typedef struct ExportLabel {
         const char *name;       /* at most EXPORT_LABEL_FACT_MAX characters */
         ExportLabelSource source;
         unsigned status;        /* index into export_statuses, for fields */
-        unsigned field;         /* index into that record type's fields */
+        const char *fields[EXPORT_LABEL_FIELDS_MAX];    /* export_field_lookup() keys of that
+                                                         * record type; unused ones NULL */
 } ExportLabel;
 
 extern const ExportLabel export_labels[];

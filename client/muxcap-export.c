@@ -426,7 +426,8 @@ int main(int argc, char **argv) {
                 export_config_done(&e.config);
                 return EXPORT_EXIT_RUNTIME;
         }
-        r = muxcap_client_subscribe_flags(e.client, NULL, MUXCAP_SUBSCRIBE_MUX_CHANGES,
+        r = muxcap_client_subscribe_flags(e.client, NULL,
+                                          MUXCAP_SUBSCRIBE_MUX_CHANGES | MUXCAP_SUBSCRIBE_TASK_OFFLOAD,
                                           exporter_event_cb, &e);
         if (r < 0) {
                 log_msg(LOG_ERR, "subscribing to muxcapd failed: %s", strerror(-r));

@@ -50,6 +50,23 @@ static void set_record(ExportMux *x, uint32_t code, uint64_t gen, const char *fi
         assert(export_mux_set_record(x, code, gen, buf, sizeof(buf)) >= 0);
 }
 
+/* A task-offload record as the daemon sends it. */
+static void set_task_record(ExportMux *x, uint32_t code, uint64_t gen, const char *fields) {
+        struct muxcap_task_record r;
+        uint8_t buf[MUXCAP_TASK_RECORD_SIZE];
+        char *copy = strdup(fields), *save = NULL;
+
+        muxcap_task_record_init(&r);
+        for (char *kv = strtok_r(copy, " ", &save); kv; kv = strtok_r(NULL, " ", &save)) {
+                char *eq = strchr(kv, '=');
+                *eq = '\0';
+                assert(muxcap_task_record_set_field(&r, kv, eq + 1, NULL) == 0);
+        }
+        free(copy);
+        assert(muxcap_task_record_encode(&r, buf, NULL) == 0);
+        assert(export_mux_set_record(x, code, gen, buf, sizeof(buf)) >= 0);
+}
+
 static bool label_name_valid(const char *name) {
         const char *slash = strrchr(name, '/'), *seg = slash ? slash + 1 : name;
 
@@ -247,9 +264,8 @@ static void test_render_prometheus_exact(void) {
 
 /* Text format 0.0.4: every line a HELP, TYPE or sample; a family's HELP and TYPE once, before
  * its samples, which are contiguous; names from muxcap_; no timestamps. */
-static void test_render_prometheus_grammar(void) {
-        ExportState s = sample_state();
-        char *text = render(&s, false, NULL), *save = NULL, family[128] = "", seen[4096] = " ";
+static void check_prometheus_grammar(const ExportState *s) {
+        char *text = render(s, false, NULL), *save = NULL, family[128] = "", seen[32768] = " ";
         regex_t sample, help, type;
 
         assert(regcomp(&sample, "^(muxcap_[a-z0-9_]+)(\\{[a-z_]+=\"([^\"\\\\]|\\\\.)*\""
@@ -280,6 +296,25 @@ static void test_render_prometheus_grammar(void) {
         regfree(&help);
         regfree(&type);
         free(text);
+}
+
+static void test_render_prometheus_grammar(void) {
+        ExportState s = sample_state();
+
+        check_prometheus_grammar(&s);
+        export_state_done(&s);
+}
+
+/* The same with both records of both types: about a hundred task families more. */
+static void test_render_prometheus_grammar_with_task_records(void) {
+        ExportState s = sample_state();
+
+        set_task_record(s.muxes[1], MUXCAP_STATUS_TASK_OFFLOAD_HARDWARE_CAPABILITIES, 3,
+                        "lso_v2_ipv4_encapsulation=802.3 lso_v2_ipv4_max_offload_size=524280");
+        set_task_record(s.muxes[1], MUXCAP_STATUS_TASK_OFFLOAD_CURRENT_CONFIG, 3,
+                        "udp_segmentation_ipv4_encapsulation=802.3 offload_flags=1");
+        set_task_record(s.muxes[0], MUXCAP_STATUS_TASK_OFFLOAD_CURRENT_CONFIG, 1, "revision=1");
+        check_prometheus_grammar(&s);
         export_state_done(&s);
 }
 
@@ -306,7 +341,9 @@ static void test_set_record_reports_change_and_refuses_malformed(void) {
         assert(export_mux_set_record(x, MUXCAP_STATUS_HARDWARE_CAPABILITIES, 2, good, sizeof(good)) == 1);
         assert(export_mux_set_record(x, MUXCAP_STATUS_HARDWARE_CAPABILITIES, 3, bad, sizeof(bad)) == -EBADMSG);
         assert(x->generation == 2);
-        assert(export_mux_set_record(x, 0x40020007, 3, good, sizeof(good)) == -ENOENT);
+        /* a code the exporter does not know; 0x40020007 it knows, and wants a task record */
+        assert(export_mux_set_record(x, 0x40020099, 3, good, sizeof(good)) == -ENOENT);
+        assert(export_mux_set_record(x, 0x40020007, 3, good, sizeof(good)) == -EBADMSG);
         export_mux_free(x);
 }
 
@@ -401,6 +438,7 @@ int main(void) {
         test_render_nfd_labels_always_valid();
         test_render_prometheus_exact();
         test_render_prometheus_grammar();
+        test_render_prometheus_grammar_with_task_records();
         test_render_daemon_down_shows_only_up_0();
         test_set_record_reports_change_and_refuses_malformed();
         test_state_keeps_sorted_and_removes();

@@ -6,7 +6,9 @@
 # when something changed; a SIGKILLed muxcapd shows as muxcap_daemon_up 0 with the NFD file
 # left to expire, and its restart brings everything back; names that need escaping; the NFD
 # file against NFD's grammar; the real node_exporter (textfile collector only, on loopback)
-# serves every muxcap metric with its value and node_textfile_scrape_error 0; SIGTERM.
+# serves every muxcap metric with its value and node_textfile_scrape_error 0; SIGTERM. The
+# task-offload record too (type="task"): toggling tx-udp-segmentation on a member changes
+# the uso labels and the USO metrics within a coalescing window plus a write.
 #
 # Usage (inside ns-run.sh): test-export.sh MUXCAPCTL MUXCAP_EXPORT; $MUXCAPD is the daemon.
 set -euo pipefail
@@ -64,6 +66,9 @@ has_line() { grep -qxF -- "$2" "$1"; }
 lacks_line() { ! grep -qxF -- "$2" "$1"; }
 # One exact sample, or one NFD label line.
 want_prom() { wait_for 10 "$prom has '$1'" has_line "$prom" "$1"; }
+# A sample whose value matches an extended regex.
+has_sample_re() { grep -qE -- "^$(printf '%s' "$2" | sed 's/[][\\.^$*+?(){}|]/\\&/g') $3\$" "$1"; }
+want_prom_re() { wait_for 10 "$prom has '$1 $2'" has_sample_re "$prom" "$1" "$2"; }
 want_label() { wait_for 10 "$nfd has '$1'" has_line "$nfd" "$1"; }
 
 start_daemon() {
@@ -169,6 +174,21 @@ want_prom 'muxcap_mux_generation{mux="br0"} 2'
 # generation 1 (the bridge appeared) and 2 (it got a member), both records each time
 want_prom 'muxcap_indications_total{mux="br0",status="0x4002000b"} 2'
 want_prom 'muxcap_indications_total{mux="br0",status="0x40020003"} 2'
+# The task-offload record of a bridge over a veth: LSO, USO and checksums on.
+want_label "muxcap.br0.lso-v2-ipv4=true"
+want_label "muxcap.br0.lso-v2-ipv6=true"
+want_label "muxcap.br0.lso-v2-ipv4-max-size=65536"
+want_label "muxcap.br0.uso-ipv4=true"
+want_label "muxcap.br0.uso-ipv6=true"
+want_label "muxcap.br0.checksum-tx-ipv4=true"
+want_label "muxcap.br0.checksum-rx-ipv6=true"
+want_label "muxcap.br0.ipsec-esp=false"
+want_prom 'muxcap_mux_lso_v2_ipv4_max_offload_size_bytes{mux="br0",record="current",type="task"} 65536'
+want_prom_re 'muxcap_mux_lso_v2_ipv4_max_offload_size_bytes{mux="br0",record="hardware",type="task"}' '[1-9][0-9]*'
+want_prom_re 'muxcap_mux_udp_segmentation_ipv4_encapsulation{mux="br0",record="current",type="task"}' '[1-9][0-9]*'
+want_prom 'muxcap_mux_udp_segmentation_ipv4_max_offload_size_bytes{mux="br0",record="current",type="task"} 65536'
+want_prom 'muxcap_indications_total{mux="br0",status="0x40020007"} 2'
+want_prom 'muxcap_indications_total{mux="br0",status="0x40020006"} 2'
 ok "first member: labels and metrics"
 
 # A second identical member changes no record, so no indication: the members count still
@@ -196,6 +216,27 @@ ms=$(((t1 - t0) / 1000000))
 check_nfd_grammar || fail "NFD grammar after a toggle"
 ok "tx-tcp-segmentation off on a member: label and metric changed in $ms ms"
 
+# The acceptance scenario of issue 16: tx-udp-segmentation off on one member takes USO off
+# the bridge's current config (its hardware record keeps it), label and metric together.
+t0=$(date +%s%N)
+ethtool -K va tx-udp-segmentation off
+want_label "muxcap.br0.uso-ipv4=false"
+t1=$(date +%s%N)
+want_label "muxcap.br0.uso-ipv6=false"
+want_prom 'muxcap_mux_udp_segmentation_ipv4_encapsulation{mux="br0",record="current",type="task"} 0'
+want_prom 'muxcap_mux_udp_segmentation_ipv4_max_offload_size_bytes{mux="br0",record="current",type="task"} 0'
+want_prom_re 'muxcap_mux_udp_segmentation_ipv4_encapsulation{mux="br0",record="hardware",type="task"}' '[1-9][0-9]*'
+want_prom 'muxcap_mux_generation{mux="br0"} 4'
+want_prom 'muxcap_indications_total{mux="br0",status="0x40020006"} 4'
+has_line "$nfd" "muxcap.br0.lso-v2-ipv4=false" || fail "tx-tcp-segmentation off did not reach lso-v2-ipv4"
+ms=$(((t1 - t0) / 1000000))
+[ "$ms" -lt 2000 ] || fail "the uso label took $ms ms to change"
+ethtool -K va tx-udp-segmentation on
+want_label "muxcap.br0.uso-ipv4=true"
+want_prom 'muxcap_mux_udp_segmentation_ipv4_max_offload_size_bytes{mux="br0",record="current",type="task"} 65536'
+check_nfd_grammar || fail "NFD grammar after a USO toggle"
+ok "tx-udp-segmentation off on a member: uso label and USO metrics changed in $ms ms, and back"
+
 ip link set vc nomaster
 want_label "muxcap.br0.members=1"
 want_prom 'muxcap_mux_members{mux="br0"} 1'
@@ -216,7 +257,8 @@ mkdir -p "$dir/nfd2"
 export2_pid=$!
 wait_for 10 "the second exporter's labels" has_line "$dir/nfd2/muxcap" "example.com/mx.br_5fx_2e1.members=0"
 grep -q 'br0\|lbfo' "$dir/nfd2/muxcap" && fail "--mux='br_*' exported other MUXes: $(cat "$dir/nfd2/muxcap")"
-has_line "$dir/nfd2/muxcap" "# 6 labels" || fail "second exporter: $(cat "$dir/nfd2/muxcap")"
+# 6 labels of the connection record and the members, 13 of the task-offload record
+has_line "$dir/nfd2/muxcap" "# 19 labels" || fail "second exporter: $(cat "$dir/nfd2/muxcap")"
 nfd=$dir/nfd2/muxcap check_nfd_grammar || fail "NFD grammar with a namespaced prefix"
 kill -TERM "$export2_pid"
 wait "$export2_pid" || fail "the second exporter exited $? on SIGTERM"
@@ -272,7 +314,8 @@ sleep 1
 [ "$(stat -c %i "$prom")" = "$inode_prom" ] || fail "Prometheus file rewritten without a change"
 [ "$(stat -c %i "$nfd")" = "$inode_nfd" ] || fail "NFD file rewritten without a change"
 kill -HUP "$export_pid"
-wait_for 5 "SIGHUP rewrites the Prometheus file" test "$(stat -c %i "$prom")" != "$inode_prom"
+wait_for 5 "SIGHUP rewrites the Prometheus file" \
+        bash -c 'test "$(stat -c %i "$1")" != "$2"' - "$prom" "$inode_prom"
 ok "no change, no write; SIGHUP rewrites"
 
 # --- the real node_exporter serves every muxcap metric ----------------------------------
@@ -314,7 +357,17 @@ wait_for 10 "node_exporter serves the file: every sample, its value, no scrape e
 n=$(grep -c '^muxcap_' "$dir/scrape.txt")
 grep -qx 'muxcap_mux_support_ipv4{mux="br0",record="current",type="connection"} 0' "$dir/scrape.txt" ||
         fail "node_exporter lacks the current support_ipv4 of br0"
-ok "node_exporter 1.5 serves all $n muxcap samples with their values, node_textfile_scrape_error 0"
+grep -qx 'muxcap_mux_udp_segmentation_ipv4_max_offload_size_bytes{mux="br0",record="current",type="task"} 65536' \
+        "$dir/scrape.txt" || fail "node_exporter lacks the current USO max size of br0"
+grep -qE '^muxcap_mux_lso_v2_ipv4_max_offload_size_bytes\{mux="br0",record="hardware",type="task"\} [1-9]' \
+        "$dir/scrape.txt" || fail "node_exporter lacks the hardware LSO max size of br0 (the README's alert)"
+grep -qE '^muxcap_indications_total\{mux="br0",status="0x40020006"\} [1-9][0-9]*$' "$dir/scrape.txt" ||
+        fail "node_exporter lacks the task-offload current config indications of br0"
+n_task=$(grep -c '^# TYPE muxcap_mux_.* gauge$' "$dir/scrape.txt")
+[ "$n_task" -gt 100 ] || fail "node_exporter serves only $n_task muxcap_mux_ families"
+n_task=$(grep -c '^muxcap_mux_[a-z0-9_]*{mux="br0",record="current",type="task"} ' "$dir/scrape.txt")
+[ "$n_task" -gt 90 ] || fail "node_exporter serves only $n_task task samples of br0"
+ok "node_exporter 1.5 serves all $n muxcap samples ($n_task current task samples of br0) with their values, node_textfile_scrape_error 0"
 
 # --- muxcapd SIGKILLed: up 0, NFD left to expire; restarted: everything back ------------
 inode_nfd=$(stat -c %i "$nfd")

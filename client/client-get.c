@@ -180,16 +180,13 @@ static void read_nic_records(DBusMessage *reply, MuxProps *p) {
         }
 }
 
-int muxcap_client_get_nic(struct muxcap_client *c, const char *name,
-                          struct muxcap_record *ret_hw, struct muxcap_record *ret_current) {
+/* NIC @name's GetAll answer into *ret_reply, and its records (pointing into it) into *ret. */
+static int get_nic_records(struct muxcap_client *c, const char *name, DBusMessage **ret_reply,
+                           MuxProps *ret) {
         _cleanup_message_ DBusMessage *reply = NULL;
         _cleanup_free_ char *path = NULL;
-        struct muxcap_record hw, current;
-        MuxProps p;
         int r;
 
-        if (!c || !name)
-                return -EINVAL;
         r = get_object_path(c, "GetNic", name, &path);
         if (r < 0)
                 return r;
@@ -197,7 +194,23 @@ int muxcap_client_get_nic(struct muxcap_client *c, const char *name,
         if (r < 0)
                 return r;
         /* A NIC has no Generation: bus_read_mux_props() would refuse it. */
-        read_nic_records(reply, &p);
+        read_nic_records(reply, ret);
+        *ret_reply = steal_ptr(reply);
+        return 0;
+}
+
+int muxcap_client_get_nic(struct muxcap_client *c, const char *name,
+                          struct muxcap_record *ret_hw, struct muxcap_record *ret_current) {
+        _cleanup_message_ DBusMessage *reply = NULL;
+        struct muxcap_record hw, current;
+        MuxProps p;
+        int r;
+
+        if (!c || !name)
+                return -EINVAL;
+        r = get_nic_records(c, name, &reply, &p);
+        if (r < 0)
+                return r;
         if (!p.hw || !p.current || decode(p.hw, p.hw_size, &hw) < 0 ||
             decode(p.current, p.current_size, &current) < 0)
                 return -EBADMSG;
@@ -545,20 +558,15 @@ int muxcap_client_get_nic_task(struct muxcap_client *c, const char *name,
                                struct muxcap_task_record *ret_hw,
                                struct muxcap_task_record *ret_current) {
         _cleanup_message_ DBusMessage *reply = NULL;
-        _cleanup_free_ char *path = NULL;
         struct muxcap_task_record hw, current;
         MuxProps p;
         int r;
 
         if (!c || !name)
                 return -EINVAL;
-        r = get_object_path(c, "GetNic", name, &path);
+        r = get_nic_records(c, name, &reply, &p);
         if (r < 0)
                 return r;
-        r = get_all(c, path, BUS_IFACE_NIC, &reply);
-        if (r < 0)
-                return r;
-        read_nic_records(reply, &p);
         if (!p.task_hw || !p.task_current ||
             muxcap_task_record_decode(p.task_hw, (size_t) p.task_hw_size, &hw, NULL) < 0 ||
             muxcap_task_record_decode(p.task_current, (size_t) p.task_current_size, &current,

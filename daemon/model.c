@@ -377,7 +377,7 @@ void model_set_config(Model *m, const Config *config) {
 
 static Mux *ensure_mux(Model *m, const char *name, const char *kind, bool declared) {
         Mux *x = model_find_mux(m, name), **table;
-        size_t lo = 0, hi;
+        size_t lo;
 
         if (x && x->declared == declared && streq(x->kind, kind)) {
                 x->mark = true;
@@ -394,14 +394,7 @@ static Mux *ensure_mux(Model *m, const char *name, const char *kind, bool declar
         }
         m->muxes = table;
         /* Keep the table sorted by name: insert in place. */
-        hi = m->n_muxes;
-        while (lo < hi) {
-                size_t mid = lo + (hi - lo) / 2;
-                if (strcmp(m->muxes[mid]->name, name) < 0)
-                        lo = mid + 1;
-                else
-                        hi = mid;
-        }
+        lo = mux_slot(m, name);
         memmove(m->muxes + lo + 1, m->muxes + lo, (m->n_muxes - lo) * sizeof(Mux *));
         m->muxes[lo] = x;
         m->n_muxes++;

@@ -51,16 +51,6 @@ static const Sizes quick_sizes = { 10, 20, 2, 50, 50, 5, 2, 1, 20 };
 
 typedef enum Met { MET_NA, MET_YES, MET_NO } Met;
 
-typedef struct Row {
-        char name[48];
-        char unit[12];
-        double value;
-        double baseline;                /* < 0: none */
-        char baseline_what[40];
-        char target[24];
-        Met met;
-} Row;
-
 /* What the burst subscriber thread saw on br0 since the last arm. */
 typedef struct Watch {
         pthread_mutex_t lock;
@@ -93,28 +83,17 @@ typedef struct Bench {
         pthread_t watch_thread;
         bool watching;
         uint64_t rss_empty_kib, devices_empty;
-        Row rows[48];
-        size_t n_rows;
+        BenchTable table;
         bool failed;
 } Bench;
 
+/* Quick runs judge nothing: their sizes are too small. */
 static void add_row(Bench *b, const char *name, double value, const char *unit, double baseline,
                     const char *baseline_what, const char *target, Met met) {
-        Row *r;
-
-        if (b->n_rows >= sizeof(b->rows) / sizeof(b->rows[0]))
-                die("too many rows");
-        r = &b->rows[b->n_rows++];
-        snprintf(r->name, sizeof(r->name), "%s", name);
-        snprintf(r->unit, sizeof(r->unit), "%s", unit);
-        r->value = value;
-        r->baseline = baseline;
-        snprintf(r->baseline_what, sizeof(r->baseline_what), "%s", baseline_what);
-        snprintf(r->target, sizeof(r->target), "%s", target);
-        r->met = b->quick ? MET_NA : met;
-        if (r->met == MET_NO)
+        bench_table_add(&b->table, name, value, unit, baseline, baseline_what, target,
+                        b->quick || met == MET_NA ? BENCH_NO_TARGET : met == MET_YES ? BENCH_MET : BENCH_MISSED);
+        if (b->table.missed)
                 b->failed = true;
-        printf("  -> %s: %.3f %s (baseline %s: %.3f)\n", name, value, unit, baseline_what, baseline);
 }
 
 static Met met_if(bool ok) {
@@ -761,21 +740,6 @@ static void bench_callgrind(Bench *b, const char *out_dir) {
                                "head -25 | sed 's|/[^ ]*/||; s/^/      /'", out_d);
 }
 
-static void print_table(const Bench *b, FILE *f) {
-        fprintf(f, "\n%-32s %12s %-5s %12s  %-26s %8s  %-9s %s\n", "benchmark", "value", "unit",
-                "baseline", "(baseline: what)", "ratio", "target", "met");
-        for (size_t i = 0; i < b->n_rows; i++) {
-                const Row *r = &b->rows[i];
-                char ratio[16] = "-";
-
-                if (r->baseline > 0)
-                        snprintf(ratio, sizeof(ratio), "%.2fx", r->value / r->baseline);
-                fprintf(f, "%-32s %12.3f %-5s %12.3f  %-26s %8s  %-9s %s\n", r->name, r->value,
-                        r->unit, r->baseline, r->baseline_what, ratio, r->target,
-                        r->met == MET_YES ? "yes" : r->met == MET_NO ? "NO" : "-");
-        }
-}
-
 static void usage(void) {
         printf("bench-muxcap [--quick] [--out DIR]\n"
                "  Runs every muxcapd benchmark; needs root inside tests/integration/ns-run.sh and\n"
@@ -805,6 +769,8 @@ int main(int argc, char *argv[]) {
         if (!b)
                 return 1;
         b->sz = full_sizes;
+        b->table.words[BENCH_MISSED] = "NO";
+        b->table.words[BENCH_MET] = "yes";
         while ((c = getopt_long(argc, argv, "h", options, NULL)) >= 0)
                 switch (c) {
                 case 'q':
@@ -914,11 +880,11 @@ int main(int argc, char *argv[]) {
         b->bus = util_bus_close(b->bus);
         b->nl = bench_nl_free(b->nl);
 
-        print_table(b, stdout);
+        bench_table_print(&b->table, stdout);
         snprintf(results, sizeof(results), "%s/results.txt", out_dir);
         f = fopen(results, "we");
         if (f) {
-                print_table(b, f);
+                bench_table_print(&b->table, f);
                 fclose(f);
         }
         if (b->quick)

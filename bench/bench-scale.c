@@ -23,6 +23,7 @@
 #include "record.h"
 #include "util.h"
 
+#define NONE BENCH_NO_TARGET
 #define DECLARED "big"          /* the declared MUX: [Mux big] Members=sv* */
 
 typedef struct Sizes {
@@ -37,15 +38,6 @@ typedef struct Sizes {
 static const Sizes full_sizes = { 50, 100, 1000, 4000, 1000, 100, 3, 60, 5 };
 static const Sizes quick_sizes = { 4, 10, 50, 200, 100, 10, 1, 6, 1 };
 
-typedef struct Row {
-        char name[56];
-        char unit[8];
-        double value, baseline;         /* baseline < 0: none */
-        char baseline_what[40];
-        char target[28];
-        int met;                        /* -1: no target, 0 missed, 1 met */
-} Row;
-
 typedef struct Scale {
         Sizes sz;
         bool quick;
@@ -57,9 +49,7 @@ typedef struct Scale {
         int hop_fd;
         pid_t hop_pid;
         char out[PATH_MAX];
-        Row rows[40];
-        size_t n_rows;
-        bool missed;
+        BenchTable table;
 } Scale;
 
 /* One point of the scaling curve: churn on @mux, whose members are @n NICs. */
@@ -72,26 +62,6 @@ typedef struct Point {
         double cpu_us, cpu_bare_us;     /* per event (schedstat run time) */
         double bytes;                   /* D-Bus bytes the daemon emitted per event */
 } Point;
-
-static void add_row(Scale *s, const char *name, double value, const char *unit, double baseline,
-                    const char *baseline_what, const char *target, int met) {
-        Row *r;
-
-        if (s->n_rows >= sizeof(s->rows) / sizeof(s->rows[0]))
-                die("too many rows");
-        r = &s->rows[s->n_rows++];
-        snprintf(r->name, sizeof(r->name), "%s", name);
-        snprintf(r->unit, sizeof(r->unit), "%s", unit);
-        r->value = value;
-        r->baseline = baseline;
-        snprintf(r->baseline_what, sizeof(r->baseline_what), "%s", baseline_what);
-        snprintf(r->target, sizeof(r->target), "%s", target);
-        r->met = met;
-        if (met == 0)
-                s->missed = true;
-        printf("  -> %s: %.3f %s (baseline %s: %.3f)%s\n", name, value, unit, baseline_what,
-               baseline, met < 0 ? "" : met ? " met" : " missed");
-}
 
 static double ms(uint64_t ns) {
         return (double) ns / 1e6;
@@ -418,8 +388,8 @@ static void run_startup(Scale *s) {
         unsigned n = s->sz.startup_nics, m = s->sz.startup_muxes, base = count_links(s);
         int *masters = calloc(4 * m, sizeof(int)), netns = netns_new();
         uint64_t rss0, rss1, rss4, wake0, wake1, wake4;
-        double t0, t1, t4, per1, per4, lin;
-        char target[32];
+        double t0, t1, t4, rss_per_nic;
+        BenchTable *t = &s->table;
 
         if (!masters)
                 die("out of memory");
@@ -444,20 +414,16 @@ static void run_startup(Scale *s) {
         t4 = startup_median(s, &rss4, &wake4);
         printf("    READY=1: empty %.1f ms, %u NICs %.1f ms, %u NICs %.1f ms\n", t0, n, t1, 4 * n, t4);
 
-        snprintf(target, sizeof(target), "< 100 ms");
-        add_row(s, "start-up, N NICs in N/10 MUXes", t1, "ms", t0, "start-up, no NICs", target,
-                t1 < 100);
-        per1 = (t1 - t0) / n;
-        per4 = (t4 - t0) / (4.0 * n);
-        lin = per1 > 0 ? per4 / per1 : 0;
-        add_row(s, "start-up, 4N NICs in 4N/10 MUXes", t4, "ms", t1, "start-up, N NICs", "<= 4.4x (linear)",
-                t4 - t0 <= 4.4 * (t1 - t0));
-        (void) lin;
-        add_row(s, "RSS growth per NIC (4N NICs)", ((double) rss4 - (double) rss0) * 1024.0 / (4.0 * n + 4 * m),
-                "B", 1638, "today (issue 14)", "<= 1,638 B",
-                ((double) rss4 - (double) rss0) * 1024.0 / (4.0 * n + 4 * m) <= 1638);
-        add_row(s, "idle wake-ups (4N NICs)", (double) wake4, "", (double) wake0, "same, no NICs", "0",
-                wake4 == 0);
+        bench_table_add(t, "start-up, N NICs in N/10 MUXes", t1, "ms", t0, "start-up, no NICs",
+                        "< 100 ms", t1 < 100);
+        /* Linear: the 4N start costs at most 4.4 times the N start, over the empty one. */
+        bench_table_add(t, "start-up, 4N NICs in 4N/10 MUXes", t4, "ms", t1, "start-up, N NICs",
+                        "<= 4.4x (linear)", t4 - t0 <= 4.4 * (t1 - t0));
+        rss_per_nic = ((double) rss4 - (double) rss0) * 1024.0 / (4.0 * n + 4 * m);
+        bench_table_add(t, "RSS growth per NIC (4N NICs)", rss_per_nic, "B", 1638, "today (issue 14)",
+                        "<= 1,638 B", rss_per_nic <= 1638);
+        bench_table_add(t, "idle wake-ups (4N NICs)", (double) wake4, "", (double) wake0,
+                        "same, no NICs", "0", wake4 == 0);
 
         close(netns);
         for (unsigned k = 0; k < 4 * m; k++) {
@@ -468,21 +434,6 @@ static void run_startup(Scale *s) {
         }
         wait_links(s, base);
         free(masters);
-}
-
-static void print_table(const Scale *s, FILE *f) {
-        fprintf(f, "\n%-40s %12s %-5s %12s  %-26s %8s  %-18s %s\n", "figure", "value", "unit",
-                "baseline", "(baseline: what)", "ratio", "target", "met");
-        for (size_t i = 0; i < s->n_rows; i++) {
-                const Row *r = &s->rows[i];
-                char ratio[16] = "-";
-
-                if (r->baseline > 0)
-                        snprintf(ratio, sizeof(ratio), "%.2fx", r->value / r->baseline);
-                fprintf(f, "%-40s %12.1f %-5s %12.1f  %-26s %8s  %-18s %s\n", r->name, r->value,
-                        r->unit, r->baseline, r->baseline_what, ratio, r->target,
-                        r->met < 0 ? "-" : r->met ? "met" : "missed");
-        }
 }
 
 static void usage(void) {
@@ -499,7 +450,8 @@ int main(int argc, char *argv[]) {
                 { NULL, 0, NULL, 0 },
         };
         Scale *s;
-        char conf[PATH_MAX + 16], results[PATH_MAX + 16], label[3][48], target[40];
+        char conf[PATH_MAX + 16], results[PATH_MAX + 16], label[3][48];
+        BenchTable *t;
         int hop[2], c, br0, brs, brk, lat, netns_small, netns_bridge, netns_declared;
         Point p0, p_small, p_bridge, p_declared, p_elsewhere;
         double k0, d0, h0, k1, d1, h1, hops0, hops1;
@@ -512,6 +464,9 @@ int main(int argc, char *argv[]) {
         if (!s)
                 return 1;
         s->sz = full_sizes;
+        s->table.words[BENCH_MISSED] = "missed";
+        s->table.words[BENCH_MET] = "met";
+        t = &s->table;
         snprintf(s->out, sizeof(s->out), ".");
         while ((c = getopt_long(argc, argv, "h", options, NULL)) >= 0)
                 switch (c) {
@@ -604,40 +559,43 @@ int main(int argc, char *argv[]) {
         close(netns_small);
 
         printf("\n");
-        add_row(s, "Ir/event, N=0", p0.ir, "Ir", p0.ir_bare, "bare listener", "<= 6x",
-                p0.ir <= 6 * p0.ir_bare);
-        add_row(s, "Ir/event, N=small", p_small.ir, "Ir", p0.ir, "Ir/event, N=0", "-", -1);
-        add_row(s, "Ir/event, N=bridge", p_bridge.ir, "Ir", p0.ir, "Ir/event, N=0", "-", -1);
-        add_row(s, "Ir/event, N=declared", p_declared.ir, "Ir", p0.ir, "Ir/event, N=0", "<= 1.3x",
-                p_declared.ir <= 1.3 * p0.ir);
-        add_row(s, "Ir/event, empty MUX, declared elsewhere", p_elsewhere.ir, "Ir", p0.ir,
-                "Ir/event, N=0", "<= 1.1x", p_elsewhere.ir <= 1.1 * p0.ir);
-        add_row(s, "CPU/event, N=0", p0.cpu_us, "us", p0.cpu_bare_us, "bare listener", "-", -1);
-        add_row(s, "CPU/event, N=bridge", p_bridge.cpu_us, "us", p_bridge.cpu_bare_us, "bare listener", "-", -1);
-        add_row(s, "CPU/event, N=declared", p_declared.cpu_us, "us", p_declared.cpu_bare_us,
-                "bare listener", "-", -1);
-        add_row(s, "CPU/event, empty MUX, declared elsewhere", p_elsewhere.cpu_us, "us",
-                p_elsewhere.cpu_bare_us, "bare listener", "-", -1);
-        add_row(s, "D-Bus bytes/event, N=0", p0.bytes, "B", -1, "-", "-", -1);
-        add_row(s, "D-Bus bytes/event, N=bridge", p_bridge.bytes, "B", p0.bytes, "bytes/event, N=0",
-                "<= 1.1x (flat)", p_bridge.bytes <= 1.1 * p0.bytes);
-        add_row(s, "D-Bus bytes/event, N=declared", p_declared.bytes, "B", p0.bytes, "bytes/event, N=0",
-                "<= 1.1x (flat)", p_declared.bytes <= 1.1 * p0.bytes);
-        add_row(s, "latency: kernel delivery, N=0", k0, "ms", -1, "-", "-", -1);
-        add_row(s, "latency: daemon adds, N=0", d0, "ms", h0, "bare D-Bus hop", "<= 1.5 hops", hops0 <= 1.5);
-        add_row(s, "latency: kernel delivery, N=bridge", k1, "ms", -1, "-", "-", -1);
-        add_row(s, "latency: daemon adds, N=bridge", d1, "ms", h1, "bare D-Bus hop", "<= 1.5 hops", hops1 <= 1.5);
-        (void) target;
+        bench_table_add(t, "Ir/event, N=0", p0.ir, "Ir", p0.ir_bare, "bare listener", "<= 6x",
+                        p0.ir <= 6 * p0.ir_bare);
+        bench_table_add(t, "Ir/event, N=small", p_small.ir, "Ir", p0.ir, "Ir/event, N=0", "-", NONE);
+        bench_table_add(t, "Ir/event, N=bridge", p_bridge.ir, "Ir", p0.ir, "Ir/event, N=0", "-", NONE);
+        bench_table_add(t, "Ir/event, N=declared", p_declared.ir, "Ir", p0.ir, "Ir/event, N=0",
+                        "<= 1.3x", p_declared.ir <= 1.3 * p0.ir);
+        bench_table_add(t, "Ir/event, empty MUX, declared elsewhere", p_elsewhere.ir, "Ir", p0.ir,
+                        "Ir/event, N=0", "<= 1.1x", p_elsewhere.ir <= 1.1 * p0.ir);
+        bench_table_add(t, "CPU/event, N=0", p0.cpu_us, "us", p0.cpu_bare_us, "bare listener", "-",
+                        NONE);
+        bench_table_add(t, "CPU/event, N=bridge", p_bridge.cpu_us, "us", p_bridge.cpu_bare_us,
+                        "bare listener", "-", NONE);
+        bench_table_add(t, "CPU/event, N=declared", p_declared.cpu_us, "us", p_declared.cpu_bare_us,
+                        "bare listener", "-", NONE);
+        bench_table_add(t, "CPU/event, empty MUX, declared elsewhere", p_elsewhere.cpu_us, "us",
+                        p_elsewhere.cpu_bare_us, "bare listener", "-", NONE);
+        bench_table_add(t, "D-Bus bytes/event, N=0", p0.bytes, "B", -1, "-", "-", NONE);
+        bench_table_add(t, "D-Bus bytes/event, N=bridge", p_bridge.bytes, "B", p0.bytes,
+                        "bytes/event, N=0", "<= 1.1x (flat)", p_bridge.bytes <= 1.1 * p0.bytes);
+        bench_table_add(t, "D-Bus bytes/event, N=declared", p_declared.bytes, "B", p0.bytes,
+                        "bytes/event, N=0", "<= 1.1x (flat)", p_declared.bytes <= 1.1 * p0.bytes);
+        bench_table_add(t, "latency: kernel delivery, N=0", k0, "ms", -1, "-", "-", NONE);
+        bench_table_add(t, "latency: daemon adds, N=0", d0, "ms", h0, "bare D-Bus hop",
+                        "<= 1.5 hops", hops0 <= 1.5);
+        bench_table_add(t, "latency: kernel delivery, N=bridge", k1, "ms", -1, "-", "-", NONE);
+        bench_table_add(t, "latency: daemon adds, N=bridge", d1, "ms", h1, "bare D-Bus hop",
+                        "<= 1.5 hops", hops1 <= 1.5);
 
         close(s->hop_fd);
         (void) kill(s->hop_pid, SIGTERM);
         (void) waitpid(s->hop_pid, NULL, 0);
         s->nl = bench_nl_free(s->nl);
-        print_table(s, stdout);
+        bench_table_print(&s->table, stdout);
         snprintf(results, sizeof(results), "%s/scale.txt", s->out);
         f = fopen(results, "we");
         if (f) {
-                print_table(s, f);
+                bench_table_print(&s->table, f);
                 fclose(f);
         }
         printf("\nN=small %u, bridge %u, declared %u; start-up N=%u; %u churn operations per point\n",
@@ -645,7 +603,7 @@ int main(int argc, char *argv[]) {
         if (s->quick)
                 printf("quick smoke run: sizes are small, met/missed are not judged\n");
         else
-                printf("%s\n", s->missed ? "some targets are missed (see 'met')" : "every target is met");
+                printf("%s\n", s->table.missed ? "some targets are missed (see 'met')" : "every target is met");
         free(s);
         return 0;
 }

@@ -99,5 +99,26 @@ void drain(DBusConnection *c);
 bool is_hop(DBusMessage *m, void *userdata);
 uint64_t hop_sent_ns(DBusMessage *m);
 
+/* The results table: each figure, its same-run baseline, the target and whether it is met.
+ * @met: BENCH_MET, BENCH_MISSED, or BENCH_NO_TARGET; @words says how "met"/"missed" print. */
+enum { BENCH_NO_TARGET = -1, BENCH_MISSED = 0, BENCH_MET = 1 };
+typedef struct BenchRow {
+        char name[56];
+        char unit[12];
+        double value, baseline;         /* baseline <= 0: none */
+        char baseline_what[40];
+        char target[28];
+        int met;
+} BenchRow;
+typedef struct BenchTable {
+        const char *words[2];           /* printed for BENCH_MISSED, BENCH_MET */
+        BenchRow rows[48];
+        size_t n_rows;
+        bool missed;                    /* a row is BENCH_MISSED */
+} BenchTable;
+void bench_table_add(BenchTable *t, const char *name, double value, const char *unit,
+                     double baseline, const char *baseline_what, const char *target, int met);
+void bench_table_print(const BenchTable *t, FILE *f);
+
 /* callgrind: the total Ir of an output file */
 uint64_t callgrind_total(const char *path);

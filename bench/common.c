@@ -327,3 +327,38 @@ uint64_t callgrind_total(const char *path) {
                 fclose(f);
         return v;
 }
+
+void bench_table_add(BenchTable *t, const char *name, double value, const char *unit,
+                     double baseline, const char *baseline_what, const char *target, int met) {
+        BenchRow *r;
+
+        if (t->n_rows >= sizeof(t->rows) / sizeof(t->rows[0]))
+                die("too many rows");
+        r = &t->rows[t->n_rows++];
+        snprintf(r->name, sizeof(r->name), "%s", name);
+        snprintf(r->unit, sizeof(r->unit), "%s", unit);
+        r->value = value;
+        r->baseline = baseline;
+        snprintf(r->baseline_what, sizeof(r->baseline_what), "%s", baseline_what);
+        snprintf(r->target, sizeof(r->target), "%s", target);
+        r->met = met;
+        if (met == BENCH_MISSED)
+                t->missed = true;
+        printf("  -> %s: %.3f %s (baseline %s: %.3f)%s%s\n", name, value, unit, baseline_what,
+               baseline, met == BENCH_NO_TARGET ? "" : " ", met == BENCH_NO_TARGET ? "" : t->words[met]);
+}
+
+void bench_table_print(const BenchTable *t, FILE *f) {
+        fprintf(f, "\n%-40s %12s %-5s %12s  %-26s %8s  %-18s %s\n", "figure", "value", "unit",
+                "baseline", "(baseline: what)", "ratio", "target", "met");
+        for (size_t i = 0; i < t->n_rows; i++) {
+                const BenchRow *r = &t->rows[i];
+                char ratio[16] = "-";
+
+                if (r->baseline > 0)
+                        snprintf(ratio, sizeof(ratio), "%.2fx", r->value / r->baseline);
+                fprintf(f, "%-40s %12.3f %-5s %12.3f  %-26s %8s  %-18s %s\n", r->name, r->value,
+                        r->unit, r->baseline, r->baseline_what, ratio, r->target,
+                        r->met == BENCH_NO_TARGET ? "-" : t->words[r->met]);
+        }
+}

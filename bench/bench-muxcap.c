@@ -51,16 +51,6 @@ static const Sizes quick_sizes = { 10, 20, 2, 50, 50, 5, 2, 1, 20 };
 
 typedef enum Met { MET_NA, MET_YES, MET_NO } Met;
 
-typedef struct Row {
-        char name[48];
-        char unit[12];
-        double value;
-        double baseline;                /* < 0: none */
-        char baseline_what[40];
-        char target[24];
-        Met met;
-} Row;
-
 /* What the burst subscriber thread saw on br0 since the last arm. */
 typedef struct Watch {
         pthread_mutex_t lock;
@@ -93,178 +83,35 @@ typedef struct Bench {
         pthread_t watch_thread;
         bool watching;
         uint64_t rss_empty_kib, devices_empty;
-        Row rows[48];
-        size_t n_rows;
+        BenchTable table;
         bool failed;
 } Bench;
 
-#define die(...)                                                \
-        do {                                                    \
-                fprintf(stderr, "bench: " __VA_ARGS__);         \
-                fputc('\n', stderr);                            \
-                exit(1);                                        \
-        } while (0)
-
+/* Quick runs judge nothing: their sizes are too small. */
 static void add_row(Bench *b, const char *name, double value, const char *unit, double baseline,
                     const char *baseline_what, const char *target, Met met) {
-        Row *r;
-
-        if (b->n_rows >= sizeof(b->rows) / sizeof(b->rows[0]))
-                die("too many rows");
-        r = &b->rows[b->n_rows++];
-        snprintf(r->name, sizeof(r->name), "%s", name);
-        snprintf(r->unit, sizeof(r->unit), "%s", unit);
-        r->value = value;
-        r->baseline = baseline;
-        snprintf(r->baseline_what, sizeof(r->baseline_what), "%s", baseline_what);
-        snprintf(r->target, sizeof(r->target), "%s", target);
-        r->met = b->quick ? MET_NA : met;
-        if (r->met == MET_NO)
+        bench_table_add(&b->table, name, value, unit, baseline, baseline_what, target,
+                        b->quick || met == MET_NA ? BENCH_NO_TARGET : met == MET_YES ? BENCH_MET : BENCH_MISSED);
+        if (b->table.missed)
                 b->failed = true;
-        printf("  -> %s: %.3f %s (baseline %s: %.3f)\n", name, value, unit, baseline_what, baseline);
 }
 
 static Met met_if(bool ok) {
         return ok ? MET_YES : MET_NO;
 }
 
-static int cmp_double(const void *a, const void *b) {
-        double x = *(const double *) a, y = *(const double *) b;
 
-        return x < y ? -1 : x > y;
-}
 
-/* Sorts @v in place; returns the @p-quantile (nearest rank). */
-static double quantile(double *v, size_t n, double p) {
-        size_t k;
-
-        if (n == 0)
-                return 0;
-        qsort(v, n, sizeof(double), cmp_double);
-        k = (size_t) (p * (double) n + 0.999999);
-        if (k < 1)
-                k = 1;
-        return v[(k > n ? n : k) - 1];
-}
-
-static void sleep_ms(unsigned ms) {
-        (void) poll(NULL, 0, (int) ms);
-}
 
 /* /proc readings */
 
-/* utime + stime of @pid, in ns (clock ticks converted). */
-static uint64_t proc_cpu_ns(pid_t pid) {
-        char path[64], buf[2048], *p;
-        unsigned long long utime = 0, stime = 0;
-        FILE *f;
 
-        snprintf(path, sizeof(path), "/proc/%d/stat", (int) pid);
-        f = fopen(path, "re");
-        if (!f || !fgets(buf, sizeof(buf), f))
-                die("reading %s: %s", path, strerror(errno));
-        fclose(f);
-        p = strrchr(buf, ')');
-        /* fields after the comm: state(3) ... utime(14) stime(15) */
-        if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
-                         &utime, &stime) != 2)
-                die("parsing %s", path);
-        return (utime + stime) * (UINT64_C(1000000000) / (uint64_t) sysconf(_SC_CLK_TCK));
-}
 
-/* Sum over @pid's threads of /proc/.../schedstat: run time (ns) and times scheduled in. */
-static void proc_schedstat(pid_t pid, uint64_t *ret_run_ns, uint64_t *ret_slices) {
-        char path[64];
-        struct dirent *de;
-        DIR *d;
 
-        *ret_run_ns = *ret_slices = 0;
-        snprintf(path, sizeof(path), "/proc/%d/task", (int) pid);
-        d = opendir(path);
-        if (!d)
-                die("%s: %s", path, strerror(errno));
-        while ((de = readdir(d))) {
-                char p2[400];
-                unsigned long long run = 0, wait = 0, slices = 0;
-                FILE *f;
-
-                if (de->d_name[0] == '.')
-                        continue;
-                snprintf(p2, sizeof(p2), "%s/%s/schedstat", path, de->d_name);
-                f = fopen(p2, "re");
-                if (!f)
-                        continue;
-                if (fscanf(f, "%llu %llu %llu", &run, &wait, &slices) == 3) {
-                        *ret_run_ns += run;
-                        *ret_slices += slices;
-                }
-                fclose(f);
-        }
-        closedir(d);
-}
-
-static uint64_t proc_rss_kib(pid_t pid) {
-        char path[64], line[256];
-        unsigned long long kib = 0;
-        FILE *f;
-
-        snprintf(path, sizeof(path), "/proc/%d/status", (int) pid);
-        f = fopen(path, "re");
-        if (!f)
-                die("%s: %s", path, strerror(errno));
-        while (fgets(line, sizeof(line), f))
-                if (sscanf(line, "VmRSS: %llu kB", &kib) == 1)
-                        break;
-        fclose(f);
-        return kib;
-}
-
-static pid_t find_process(const char *comm) {
-        struct dirent *de;
-        DIR *d = opendir("/proc");
-        pid_t found = 0;
-
-        while (d && !found && (de = readdir(d))) {
-                char path[400], name[64] = "";
-                FILE *f;
-
-                if (de->d_name[0] < '0' || de->d_name[0] > '9')
-                        continue;
-                snprintf(path, sizeof(path), "/proc/%s/comm", de->d_name);
-                f = fopen(path, "re");
-                if (!f)
-                        continue;
-                if (fgets(name, sizeof(name), f) && strncmp(name, comm, strlen(comm)) == 0 &&
-                    name[strlen(comm)] == '\n')
-                        found = (pid_t) atoi(de->d_name);
-                fclose(f);
-        }
-        if (d)
-                closedir(d);
-        return found;
-}
 
 /* Children */
 
-static void pipe_or_die(int fds[2]) {
-        if (pipe2(fds, O_CLOEXEC) < 0)
-                die("pipe: %s", strerror(errno));
-}
 
-/* Forks a child that dies with us; returns its pid in the parent, never returns in the child
- * (it exits with @run's result). */
-static pid_t fork_child(int (*run)(void *), void *userdata) {
-        pid_t parent = getpid(), pid = fork();
-
-        if (pid < 0)
-                die("fork: %s", strerror(errno));
-        if (pid == 0) {
-                if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
-                        _exit(1);
-                _exit(run(userdata));
-        }
-        return pid;
-}
 
 static int hop_child(void *userdata) {
         return bench_hop_main(*(int *) userdata);
@@ -281,163 +128,21 @@ static int fanout_child(void *userdata) {
         return bench_fanout_main(a->n, a->uid, BR_PATH, a->ctrl_fd, a->report_fd);
 }
 
-static void read_exact(int fd, void *buf, size_t n, const char *what) {
-        uint8_t *p = buf;
 
-        while (n > 0) {
-                ssize_t k = read(fd, p, n);
 
-                if (k < 0 && errno == EINTR)
-                        continue;
-                if (k <= 0)
-                        die("%s: %s", what, k < 0 ? strerror(errno) : "unexpected EOF");
-                p += k;
-                n -= (size_t) k;
-        }
-}
 
-/* The bare listener, as its own process (optionally under valgrind: @prefix). */
-typedef struct Listener {
-        UtilProcess *proc;
-        int ctrl_fd, stats_fd;
-} Listener;
 
-static void listener_start(Bench *b, Listener *l, char *const *prefix) {
-        int ctrl[2], stats[2];
-        char ctrl_arg[16], stats_arg[16];
-        char *argv[24];
-        size_t n = 0;
-        ListenStats st;
 
-        pipe_or_die(ctrl);
-        pipe_or_die(stats);
-        /* The child's ends survive its exec; ours do not leak into later children. */
-        if (fcntl(ctrl[0], F_SETFD, 0) < 0 || fcntl(stats[1], F_SETFD, 0) < 0)
-                die("fcntl: %s", strerror(errno));
-        snprintf(ctrl_arg, sizeof(ctrl_arg), "%d", ctrl[0]);
-        snprintf(stats_arg, sizeof(stats_arg), "%d", stats[1]);
-        for (; prefix && prefix[n]; n++)
-                argv[n] = prefix[n];
-        argv[n++] = b->self;
-        argv[n++] = (char *) "listen";
-        argv[n++] = ctrl_arg;
-        argv[n++] = stats_arg;
-        argv[n] = NULL;
-        l->proc = util_spawn(prefix ? "listen-callgrind" : "listen", argv);
-        close(ctrl[0]);
-        close(stats[1]);
-        l->ctrl_fd = ctrl[1];
-        l->stats_fd = stats[0];
-        read_exact(l->stats_fd, &st, sizeof(st), "bare listener start");
-}
-
-static void listener_cmd(Listener *l, char c) {
-        if (write(l->ctrl_fd, &c, 1) != 1)
-                die("bare listener: %s", strerror(errno));
-}
-
-static ListenStats listener_stats(Listener *l) {
-        ListenStats st;
-
-        listener_cmd(l, 's');
-        read_exact(l->stats_fd, &st, sizeof(st), "bare listener stats");
-        return st;
-}
-
-static void listener_stop(Listener *l) {
-        int status;
-
-        close(l->ctrl_fd);
-        close(l->stats_fd);
-        if (util_process_wait(l->proc, 60000, &status) < 0)
-                fprintf(stderr, "bench: bare listener did not exit, killing it\n");
-        l->proc = util_process_free(l->proc);
-}
 
 /* The daemon */
 
-static UtilProcess *daemon_spawn(Bench *b, char *const *prefix, uint64_t *ret_ready_ns) {
-        char *argv[24];
-        size_t n = 0;
-        UtilProcess *p;
-        uint64_t t0;
 
-        for (; prefix && prefix[n]; n++)
-                argv[n] = prefix[n];
-        argv[n++] = (char *) b->muxcapd;
-        argv[n++] = b->bus_arg;
-        argv[n++] = (char *) "--config=/dev/null";
-        argv[n++] = (char *) "--udev-source=udev";
-        argv[n++] = (char *) "--log-level=warning";
-        argv[n] = NULL;
-        t0 = bench_now_ns();
-        p = util_spawn(prefix ? "muxcapd-callgrind" : "muxcapd", argv);
-        if (util_process_wait_ready(p, prefix ? 300000 : 30000) < 0) {
-                util_process_dump_log(p);
-                die("muxcapd did not get ready");
-        }
-        if (ret_ready_ns)
-                *ret_ready_ns = bench_now_ns() - t0;
-        return p;
-}
 
-static void daemon_stop(UtilProcess **p) {
-        int status = 0;
-
-        if (!*p)
-                return;
-        (void) util_process_signal(*p, SIGTERM);
-        if (util_process_wait(*p, 120000, &status) < 0 || !WIFEXITED(status) ||
-            WEXITSTATUS(status) != 0)
-                fprintf(stderr, "bench: muxcapd did not exit cleanly (status 0x%x)\n", status);
-        *p = util_process_free(*p);
-}
-
-static unsigned count_in_log(const char *path, const char *needle) {
-        char line[2048];
-        unsigned n = 0;
-        FILE *f = fopen(path, "re");
-
-        while (f && fgets(line, sizeof(line), f))
-                n += strstr(line, needle) != NULL;
-        if (f)
-                fclose(f);
-        return n;
-}
 
 /* D-Bus waits */
 
-typedef bool (*MessagePredicate)(DBusMessage *m, void *userdata);
 
-/* Waits for a message matching @pred; returns it (unref it) with its arrival time, or NULL. */
-static DBusMessage *wait_message(DBusConnection *c, MessagePredicate pred, void *userdata,
-                                 int timeout_ms, uint64_t *ret_ns) {
-        uint64_t deadline = util_now_ms() + (uint64_t) timeout_ms;
 
-        for (;;) {
-                DBusMessage *m;
-
-                while ((m = dbus_connection_pop_message(c))) {
-                        if (pred(m, userdata)) {
-                                *ret_ns = bench_now_ns();
-                                return m;
-                        }
-                        dbus_message_unref(m);
-                }
-                if (util_now_ms() >= deadline)
-                        return NULL;
-                if (!dbus_connection_read_write(c, (int) (deadline - util_now_ms())))
-                        return NULL;
-        }
-}
-
-static void drain(DBusConnection *c) {
-        DBusMessage *m;
-
-        (void) dbus_connection_read_write(c, 0);
-        while ((m = dbus_connection_pop_message(c)))
-                dbus_message_unref(m);
-}
 
 static bool is_status(DBusMessage *m, void *userdata) {
         dbus_uint32_t code = 0;
@@ -448,16 +153,7 @@ static bool is_status(DBusMessage *m, void *userdata) {
                code == *(const uint32_t *) userdata;
 }
 
-static bool is_hop(DBusMessage *m, void *userdata) {
-        return dbus_message_is_signal(m, BENCH_HOP_INTERFACE, "Hop");
-}
 
-static uint64_t hop_sent_ns(DBusMessage *m) {
-        dbus_uint64_t t = 0;
-
-        (void) dbus_message_get_args(m, NULL, DBUS_TYPE_UINT64, &t, DBUS_TYPE_INVALID);
-        return t;
-}
 
 /* The burst watcher: its own connection in its own thread, so arrival times are not delayed
  * by whatever the main thread is doing (sending 1,000 netlink requests). */
@@ -821,7 +517,7 @@ static void bench_burst(Bench *b) {
         unsigned bound, pc_bound;
 
         printf("[2] burst: %u veths into br0, then deleted\n", n);
-        listener_start(b, &l, NULL);
+        listener_start(b->self, &l, NULL);
         overruns0 = count_in_log(util_process_log(b->daemon), "overrun");
         d0 = proc_cpu_ns(util_process_pid(b->daemon));
         l0 = proc_cpu_ns(util_process_pid(l.proc));
@@ -929,7 +625,7 @@ static double startup_runs(Bench *b, bool keep_last) {
         for (unsigned i = 0; i < runs; i++) {
                 uint64_t ns;
 
-                b->daemon = daemon_spawn(b, NULL, &ns);
+                b->daemon = daemon_spawn(b->muxcapd, b->bus_arg, "--config=/dev/null", NULL, &ns);
                 t[i] = ms(ns);
                 if (i + 1 < runs || !keep_last)
                         daemon_stop(&b->daemon);
@@ -984,23 +680,6 @@ static void bench_startup_footprint(Bench *b, double startup_empty_ms) {
         drop_topology(b, nics, muxes);
 }
 
-static uint64_t callgrind_total(const char *path) {
-        char line[512];
-        unsigned long long v = 0;
-        FILE *f = fopen(path, "re");
-
-        /* "summary:" may say 0 when instrumentation started late; "totals:" is the sum. */
-        while (f && fgets(line, sizeof(line), f)) {
-                unsigned long long x;
-
-                if ((sscanf(line, "totals: %llu", &x) == 1 || sscanf(line, "summary: %llu", &x) == 1) &&
-                    x > v)
-                        v = x;
-        }
-        if (f)
-                fclose(f);
-        return v;
-}
 
 /* 6. Instructions per NIC event under callgrind, daemon and bare listener side by side;
  * instrumented only during the burst (callgrind_control -i switches it). */
@@ -1028,8 +707,8 @@ static void bench_callgrind(Bench *b, const char *out_dir) {
         snprintf(ol, sizeof(ol), "--callgrind-out-file=%s", out_l);
 
         daemon_stop(&b->daemon);
-        b->daemon = daemon_spawn(b, prefix_d, NULL);
-        listener_start(b, &l, prefix_l);
+        b->daemon = daemon_spawn(b->muxcapd, b->bus_arg, "--config=/dev/null", prefix_d, NULL);
+        listener_start(b->self, &l, prefix_l);
         util_run("callgrind_control %s -i on %d >/dev/null && callgrind_control %s -i on %d >/dev/null",
                  prefix_arg, (int) util_process_pid(b->daemon), prefix_arg, (int) util_process_pid(l.proc));
         add = burst(b, &l, n, true, 600);
@@ -1061,21 +740,6 @@ static void bench_callgrind(Bench *b, const char *out_dir) {
                                "head -25 | sed 's|/[^ ]*/||; s/^/      /'", out_d);
 }
 
-static void print_table(const Bench *b, FILE *f) {
-        fprintf(f, "\n%-32s %12s %-5s %12s  %-26s %8s  %-9s %s\n", "benchmark", "value", "unit",
-                "baseline", "(baseline: what)", "ratio", "target", "met");
-        for (size_t i = 0; i < b->n_rows; i++) {
-                const Row *r = &b->rows[i];
-                char ratio[16] = "-";
-
-                if (r->baseline > 0)
-                        snprintf(ratio, sizeof(ratio), "%.2fx", r->value / r->baseline);
-                fprintf(f, "%-32s %12.3f %-5s %12.3f  %-26s %8s  %-9s %s\n", r->name, r->value,
-                        r->unit, r->baseline, r->baseline_what, ratio, r->target,
-                        r->met == MET_YES ? "yes" : r->met == MET_NO ? "NO" : "-");
-        }
-}
-
 static void usage(void) {
         printf("bench-muxcap [--quick] [--out DIR]\n"
                "  Runs every muxcapd benchmark; needs root inside tests/integration/ns-run.sh and\n"
@@ -1105,6 +769,8 @@ int main(int argc, char *argv[]) {
         if (!b)
                 return 1;
         b->sz = full_sizes;
+        b->table.words[BENCH_MISSED] = "NO";
+        b->table.words[BENCH_MET] = "yes";
         while ((c = getopt_long(argc, argv, "h", options, NULL)) >= 0)
                 switch (c) {
                 case 'q':
@@ -1166,7 +832,7 @@ int main(int argc, char *argv[]) {
         b->lat_ifindex = (int) if_nametoindex(LAT);
         util_run("udevadm settle --timeout=60");
 
-        b->daemon = daemon_spawn(b, NULL, NULL);
+        b->daemon = daemon_spawn(b->muxcapd, b->bus_arg, "--config=/dev/null", NULL, NULL);
         b->bus = util_bus_connect();
         util_add_status_match(b->bus);
         {
@@ -1214,11 +880,11 @@ int main(int argc, char *argv[]) {
         b->bus = util_bus_close(b->bus);
         b->nl = bench_nl_free(b->nl);
 
-        print_table(b, stdout);
+        bench_table_print(&b->table, stdout);
         snprintf(results, sizeof(results), "%s/results.txt", out_dir);
         f = fopen(results, "we");
         if (f) {
-                print_table(b, f);
+                bench_table_print(&b->table, f);
                 fclose(f);
         }
         if (b->quick)

@@ -27,7 +27,9 @@ int model_new(Model **ret, const Config *config, bool udev_props, const ModelOps
 
         if (!m)
                 return -ENOMEM;
-        *m = (Model) { .config = config, .udev_props = udev_props, .ops = ops, .userdata = userdata };
+        /* Nothing is built yet: the first rebuild is a full one. */
+        *m = (Model) { .config = config, .udev_props = udev_props, .ops = ops, .userdata = userdata,
+                       .topology_dirty = true };
         *ret = m;
         return 0;
 }
@@ -44,6 +46,7 @@ Model *model_free(Model *m) {
         free(m->nics);
         free(m->gone_nics);
         free(m->gone_muxes);
+        free(m->touched);
         free(m);
         return NULL;
 }
@@ -97,11 +100,24 @@ Nic *model_find_published_nic(const Model *m, const char *name) {
         return NULL;
 }
 
+/* Binary search in the name-sorted MUX table; returns the slot where @name is or goes. */
+static size_t mux_slot(const Model *m, const char *name) {
+        size_t lo = 0, hi = m->n_muxes;
+
+        while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (strcmp(m->muxes[mid]->name, name) < 0)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        return lo;
+}
+
 Mux *model_find_mux(const Model *m, const char *name) {
-        for (size_t i = 0; i < m->n_muxes; i++)
-                if (streq(m->muxes[i]->name, name))
-                        return m->muxes[i];
-        return NULL;
+        size_t i = mux_slot(m, name);
+
+        return i < m->n_muxes && streq(m->muxes[i]->name, name) ? m->muxes[i] : NULL;
 }
 
 size_t model_count_published_nics(const Model *m) {
@@ -116,6 +132,33 @@ size_t model_count_published_nics(const Model *m) {
  * it up (renamed it, applied rules): so a half-made device is never published. */
 bool model_nic_is_visible(const Model *m, const Nic *n) {
         return n->in_rtnl && n->name && n->name_utf8 && (!m->udev_props || n->in_udev);
+}
+
+/* Past this many touched NICs before a sync, one full rebuild is cheaper (a burst). */
+#define TOUCHED_MAX 64
+
+/* @n's own memberships may have changed (its master, name or visibility): the next rebuild
+ * updates its places only. A NIC that is, or may become, a kernel MUX changes the MUX set,
+ * and that takes a full rebuild. */
+static void model_touch(Model *m, const Nic *n) {
+        int *t;
+
+        if (m->topology_dirty)
+                return;
+        if (n->mux || config_is_kernel_mux_kind(m->config, n->kind) || m->n_touched >= TOUCHED_MAX) {
+                m->topology_dirty = true;
+                return;
+        }
+        for (size_t i = 0; i < m->n_touched; i++)
+                if (m->touched[i] == n->ifindex)
+                        return;
+        t = realloc(m->touched, (m->n_touched + 1) * sizeof(int));
+        if (!t) {
+                m->topology_dirty = true;
+                return;
+        }
+        t[m->n_touched++] = n->ifindex;
+        m->touched = t;
 }
 
 static Nic *model_get_nic(Model *m, int ifindex) {
@@ -143,6 +186,7 @@ static Nic *model_get_nic(Model *m, int ifindex) {
  * its object before model_reap() frees it. */
 static void model_drop_nic(Model *m, Nic *n) {
         size_t i = nic_slot(m, n->ifindex);
+        bool was_mux = n->mux || config_is_kernel_mux_kind(m->config, n->kind);
 
         /* D-Bus calls (Explain) may run before the next sync rebuilds the member lists. */
         for (size_t k = 0; k < m->n_muxes; k++)
@@ -157,7 +201,9 @@ static void model_drop_nic(Model *m, Nic *n) {
                           n->name ? n->name : "?");
                 nic_free(n);
         }
-        m->topology_dirty = true;
+        /* Its memberships went with mux_forget_nic(); only a MUX device changes the MUX set. */
+        if (was_mux)
+                m->topology_dirty = true;
 }
 
 static void nic_read_features(Model *m, Nic *n) {
@@ -182,7 +228,7 @@ static void nic_read_features(Model *m, Nic *n) {
 /* rtnetlink: a link appeared or changed. Idempotent: dumps and events take this path. */
 void model_link_new(Model *m, const RtnlLink *link) {
         Nic *n = model_get_nic(m, link->ifindex);
-        bool fresh;
+        bool fresh, touch;
         int r;
 
         if (!n) {
@@ -191,6 +237,7 @@ void model_link_new(Model *m, const RtnlLink *link) {
                 return;
         }
         fresh = !n->in_rtnl;
+        touch = fresh;
         n->in_rtnl = true;
         n->rtnl_mark = true;
         r = nic_set_name(n, link->name);
@@ -201,15 +248,20 @@ void model_link_new(Model *m, const RtnlLink *link) {
         if (r > 0 && !n->name_utf8)
                 log_warning("nic %d: its name is not valid UTF-8, so D-Bus cannot carry it: "
                             "not published, and not a member of any MUX", n->ifindex);
-        if (r != 0)
+        /* A rename redoes the member names of every MUX: a full rebuild. */
+        if (r > 0 && !fresh)
                 m->topology_dirty = true;
+        else if (r != 0)
+                touch = true;
         if (nic_set_kind(n, link->kind) != 0)
-                m->topology_dirty = true;
+                touch = true;
         if (n->master != link->master) {
                 log_debug("nic '%s': master %d -> %d", n->name, n->master, link->master);
                 n->master = link->master;
-                m->topology_dirty = true;
+                touch = true;
         }
+        if (touch)
+                model_touch(m, n);
         n->type = link->type;
         /* gso_max_size alone changes without an RTM_NEWLINK on this kernel: it is taken from
          * whatever message about the link comes next (OFFLOAD.md). */
@@ -255,6 +307,7 @@ void model_dump_done(Model *m) {
 }
 
 void model_udev_device(Model *m, const UdevEvent *ev) {
+        bool touch;
         Nic *n;
         int r;
 
@@ -273,7 +326,7 @@ void model_udev_device(Model *m, const UdevEvent *ev) {
                 (void) nic_set_udev_props(n, (const char *[_FIELD_MAX]) { 0 });
                 (void) nic_set_task_udev_props(n, (const char *[_TASK_FIELD_MAX]) { 0 });
                 nic_update_records(n, m->config);
-                m->topology_dirty = true;
+                model_touch(m, n);
                 model_changed(m);
                 return;
         }
@@ -285,12 +338,13 @@ void model_udev_device(Model *m, const UdevEvent *ev) {
         }
         log_debug("nic %d '%s': udev %s", ev->ifindex, ev->name ? ev->name : "?",
                   ev->action == UDEV_ACTION_ADD ? "add" : ev->action == UDEV_ACTION_MOVE ? "move" : "change");
-        if (!n->in_udev)
-                m->topology_dirty = true;
+        touch = !n->in_udev;
         n->in_udev = true;
         n->udev_mark = true;
         if (!n->name && ev->name)
                 (void) nic_set_name(n, ev->name);
+        if (touch)
+                model_touch(m, n);
         r = nic_set_udev_props(n, ev->props);
         if (r >= 0)
                 r = nic_set_task_udev_props(n, ev->task_props);
@@ -330,7 +384,7 @@ void model_set_config(Model *m, const Config *config) {
 
 static Mux *ensure_mux(Model *m, const char *name, const char *kind, bool declared) {
         Mux *x = model_find_mux(m, name), **table;
-        size_t lo = 0, hi;
+        size_t lo;
 
         if (x && x->declared == declared && streq(x->kind, kind)) {
                 x->mark = true;
@@ -347,14 +401,7 @@ static Mux *ensure_mux(Model *m, const char *name, const char *kind, bool declar
         }
         m->muxes = table;
         /* Keep the table sorted by name: insert in place. */
-        hi = m->n_muxes;
-        while (lo < hi) {
-                size_t mid = lo + (hi - lo) / 2;
-                if (strcmp(m->muxes[mid]->name, name) < 0)
-                        lo = mid + 1;
-                else
-                        hi = mid;
-        }
+        lo = mux_slot(m, name);
         memmove(m->muxes + lo + 1, m->muxes + lo, (m->n_muxes - lo) * sizeof(Mux *));
         m->muxes[lo] = x;
         m->n_muxes++;
@@ -429,15 +476,157 @@ static void rebuild_nic_muxes(Model *m) {
                 log_error("out of memory, NIC Muxes properties not updated");
 }
 
+/* The explanation's member indexes no longer hold once the list moved: they say "none" until
+ * the next computation (as mux_forget_nic() does). */
+static void mux_forget_limits(Mux *x) {
+        for (Field f = 0; f < _FIELD_MAX; f++) {
+                x->hw_limits[f] = (AggregateLimit) { .member = -1, .source = SOURCE_NONE };
+                x->cur_limits[f] = (AggregateLimit) { .member = -1, .source = SOURCE_NONE };
+        }
+}
+
+/* Puts @n into @x's members where a full rebuild would: NIC members come first, in NIC table
+ * (ifindex) order, nested declared MUXes after them. Returns 0, or -ENOMEM. */
+static int mux_insert_nic(Mux *x, Nic *n) {
+        size_t lo = 0, hi = x->n_members, k;
+        MuxMember *a;
+
+        while (hi > 0 && !x->members[hi - 1].nic)
+                hi--;
+        k = hi;
+        while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (x->members[mid].nic->ifindex < n->ifindex)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        if (lo < k && x->members[lo].nic == n)
+                return 0;
+        a = realloc(x->members, (x->n_members + 1) * sizeof(MuxMember));
+        if (!a)
+                return -ENOMEM;
+        x->members = a;
+        memmove(a + lo + 1, a + lo, (x->n_members - lo) * sizeof(MuxMember));
+        a[lo] = (MuxMember) { .nic = n, .mux = n->mux };
+        x->n_members++;
+        x->members_dirty = true;
+        mux_forget_limits(x);
+        return 0;
+}
+
+static int strcmp_ptr(const void *a, const void *b) {
+        return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+/* The MUXes plain NIC @n belongs in, by the rules of the full rebuild: its master's kernel
+ * MUX, and every declared MUX whose globs match its name (matched here, once per change of
+ * the NIC, not per sync over all NICs). Writes at most 1 + the config's MUXes to @ret. */
+static size_t nic_wanted_muxes(const Model *m, const Nic *n, Mux **ret) {
+        size_t k = 0;
+
+        if (!model_nic_is_visible(m, n))
+                return 0;
+        if (n->master > 0) {
+                const Nic *master = model_find_nic(m, n->master);
+                if (master && master->mux && !master->mux->declared)
+                        ret[k++] = master->mux;
+        }
+        for (size_t i = 0; i < m->config->n_muxes; i++) {
+                const MuxRule *rule = &m->config->muxes[i];
+                Mux *x;
+
+                if (!rule->members || !config_mux_matches(rule, n->name))
+                        continue;
+                x = model_find_mux(m, rule->name);
+                if (x && x->declared && x != n->mux && (k == 0 || ret[k - 1] != x))
+                        ret[k++] = x;
+        }
+        return k;
+}
+
+/* Moves plain NIC @n to the member lists it belongs in now, and updates its Muxes. Returns 0,
+ * or -ENOMEM (then a full rebuild must follow). */
+static int update_nic_memberships(Model *m, Nic *n) {
+        _cleanup_free_ Mux **want = calloc(m->config->n_muxes + 2, sizeof(Mux *));
+        _cleanup_free_ char **names = NULL;
+        size_t n_want;
+        bool same;
+
+        if (!want)
+                return -ENOMEM;
+        n_want = nic_wanted_muxes(m, n, want);
+        /* Out of the lists it left: its Muxes say where it was. */
+        for (size_t i = 0; n->pub_muxes && n->pub_muxes[i]; i++) {
+                Mux *x = model_find_mux(m, n->pub_muxes[i]);
+                bool wanted = false;
+
+                for (size_t k = 0; k < n_want && !wanted; k++)
+                        wanted = want[k] == x;
+                if (x && !wanted)
+                        mux_forget_nic(x, n);
+        }
+        for (size_t k = 0; k < n_want; k++)
+                if (mux_insert_nic(want[k], n) < 0)
+                        return -ENOMEM;
+
+        /* Muxes, sorted as the MUX table is (by name). */
+        names = calloc(n_want + 1, sizeof(char *));
+        if (!names)
+                return -ENOMEM;
+        for (size_t k = 0; k < n_want; k++)
+                names[k] = want[k]->name;
+        qsort(names, n_want, sizeof(char *), strcmp_ptr);
+        /* An empty list and none are the same to the full rebuild. */
+        same = true;
+        for (size_t k = 0; same && k < n_want; k++)
+                same = n->pub_muxes && n->pub_muxes[k] && streq(names[k], n->pub_muxes[k]);
+        if (same && (n->pub_muxes ? !n->pub_muxes[n_want] : n_want == 0))
+                return 0;
+        for (size_t k = 0; k < n_want; k++) {
+                names[k] = strdup(names[k]);
+                if (!names[k]) {
+                        while (k > 0)
+                                free(names[--k]);
+                        return -ENOMEM;
+                }
+        }
+        strv_free(n->pub_muxes);
+        n->pub_muxes = n_want ? steal_ptr(names) : NULL;
+        n->muxes_changed = true;
+        return 0;
+}
+
+/* The touched NICs' memberships, when the MUX set stands: O(what changed), not O(NICs). */
+static void update_touched(Model *m) {
+        for (size_t i = 0; i < m->n_touched; i++) {
+                Nic *n = model_find_nic(m, m->touched[i]);
+
+                /* Gone since (its memberships went with it), or a MUX device by now. */
+                if (!n)
+                        continue;
+                if (n->mux || config_is_kernel_mux_kind(m->config, n->kind) ||
+                    update_nic_memberships(m, n) < 0) {
+                        m->topology_dirty = true;
+                        break;
+                }
+        }
+        m->n_touched = 0;
+}
+
 /* Rebuilds the MUX set and every member list from the NIC table and config, when a change
- * may have touched them. MUXes no longer wanted go to the graveyard. */
+ * may have touched the MUX set; otherwise moves only the touched NICs. MUXes no longer wanted
+ * go to the graveyard. */
 void model_rebuild_topology(Model *m) {
         _cleanup_free_ Mux **declared = NULL;
         _cleanup_free_ const MuxRule **rules = NULL;
         size_t n_declared = 0;
 
         if (!m->topology_dirty)
+                update_touched(m);
+        if (!m->topology_dirty)
                 return;
+        m->n_touched = 0;
         for (size_t i = 0; i < m->n_muxes; i++) {
                 m->muxes[i]->mark = false;
                 m->muxes[i]->n_members_before = m->muxes[i]->n_members;

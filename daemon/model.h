@@ -43,7 +43,11 @@ typedef struct Model {
         size_t n_gone_muxes;
 
         bool resyncing;                 /* a re-enumeration runs: the dump's end sweeps */
-        bool topology_dirty;            /* membership may have changed */
+        bool topology_dirty;            /* the MUX set may have changed: a full rebuild is due */
+        /* NICs whose own membership may have changed (ifindexes, each once): the next rebuild
+         * updates just their places in the member lists, unless a full one is due anyway. */
+        int *touched;                   /* owned */
+        size_t n_touched;
         bool names_changed;             /* a NIC was renamed: Members lists must be redone */
 } Model;
 
@@ -61,7 +65,8 @@ void model_resync_begin(Model *m);
 void model_udev_enumerated(Model *m);
 void model_set_config(Model *m, const Config *config);
 
-/* Rebuilds the MUX set and every member list when the topology is dirty. */
+/* Brings the MUX set and the member lists up to date: a full rebuild when the MUX set may
+ * have changed, else an update of the touched NICs' memberships only; both give the same. */
 void model_rebuild_topology(Model *m);
 /* Computes every MUX's records anew on the next mux_compute(). */
 void model_reset_computation(Model *m);

@@ -4,6 +4,7 @@
 #undef NDEBUG
 #include <assert.h>
 #include <net/if_arp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -80,6 +81,166 @@ static void recompute(Model *m) {
         model_reset_computation(m);
         for (size_t i = 0; i < m->n_muxes; i++)
                 mux_compute(m->muxes[i]);
+}
+
+/* What an update left is what a full rebuild makes: forced over the same model, the full
+ * rebuild finds no member list and no NIC's Muxes to change. */
+static void assert_agrees_with_full_rebuild(Model *m) {
+        for (size_t i = 0; i < m->n_muxes; i++)
+                m->muxes[i]->members_dirty = false;
+        for (size_t i = 0; i < m->n_nics; i++)
+                m->nics[i]->muxes_changed = false;
+        m->topology_dirty = true;
+        model_rebuild_topology(m);
+        for (size_t i = 0; i < m->n_muxes; i++)
+                assert(!m->muxes[i]->members_dirty);
+        for (size_t i = 0; i < m->n_nics; i++)
+                assert(!m->nics[i]->muxes_changed);
+}
+
+/* @n's Muxes, joined by spaces. */
+static const char *muxes_of(Model *m, int ifindex) {
+        static char buf[256];
+        char **v = model_find_nic(m, ifindex)->pub_muxes;
+
+        buf[0] = '\0';
+        for (size_t i = 0; v && v[i]; i++) {
+                strcat(buf, i ? " " : "");
+                strcat(buf, v[i]);
+        }
+        return buf;
+}
+
+static void test_plain_nic_added_and_removed_moves_only_itself(void) {
+        Config *c;
+        Model *m = model(&c, "");
+        Mux *x;
+
+        add_link(m, 2, "br0", "bridge", 0);
+        add_link(m, 3, "eth0", "veth", 2);
+        add_link(m, 5, "eth2", "veth", 2);
+        recompute(m);
+        x = model_find_mux(m, "br0");
+        x->members_dirty = false;
+        add_link(m, 4, "eth1", "veth", 2);
+        assert(!m->topology_dirty && m->n_touched == 1);
+        recompute(m);
+        assert(streq(members(x), "eth0 eth1 eth2") && x->members_dirty);
+        assert(x->members[1].nic == model_find_nic(m, 4));     /* in ifindex order */
+        assert(streq(muxes_of(m, 4), "br0"));
+        assert_agrees_with_full_rebuild(m);
+
+        x->members_dirty = false;
+        model_link_del(m, 4);
+        assert(!m->topology_dirty);
+        recompute(m);
+        assert(streq(members(x), "eth0 eth2") && x->members_dirty);
+        assert_agrees_with_full_rebuild(m);
+        /* Released, and no master: in no MUX. */
+        add_link(m, 3, "eth0", "veth", 0);
+        recompute(m);
+        assert(streq(members(x), "eth2") && streq(muxes_of(m, 3), ""));
+        assert_agrees_with_full_rebuild(m);
+        model_free(m);
+        config_free(c);
+}
+
+static void test_declared_globs_follow_the_touched_nic(void) {
+        Config *c;
+        Model *m = model(&c, "[Mux lan]\nMembers=eth* wl*\n\n[Mux all]\nMembers=lan eth*\n");
+        Mux *lan, *all;
+
+        add_link(m, 1, "eth0", "veth", 0);
+        recompute(m);
+        lan = model_find_mux(m, "lan");
+        all = model_find_mux(m, "all");
+        assert(streq(members(lan), "eth0") && streq(members(all), "eth0 lan"));
+        add_link(m, 2, "wl0", "veth", 0);
+        add_link(m, 3, "eth1", "veth", 0);
+        assert(!m->topology_dirty && m->n_touched == 2);
+        recompute(m);
+        assert(streq(members(lan), "eth0 eth1 wl0") && streq(members(all), "eth0 eth1 lan"));
+        /* NICs before the nested MUX, as the full rebuild puts them. */
+        assert(all->members[2].mux == lan && !all->members[2].nic);
+        assert(streq(muxes_of(m, 3), "all lan") && streq(muxes_of(m, 2), "lan"));
+        assert_agrees_with_full_rebuild(m);
+        /* A rename is a full rebuild: every MUX's names are redone. */
+        add_link(m, 2, "eth9", "veth", 0);
+        assert(m->topology_dirty);
+        recompute(m);
+        assert(streq(members(all), "eth0 eth1 eth9 lan") && streq(muxes_of(m, 2), "all lan"));
+        assert_agrees_with_full_rebuild(m);
+        model_free(m);
+        config_free(c);
+}
+
+static void test_member_moving_between_muxes_is_an_update(void) {
+        Config *c;
+        Model *m = model(&c, "[Mux d]\nMembers=eth*\n");
+
+        add_link(m, 2, "br0", "bridge", 0);
+        add_link(m, 3, "br1", "bridge", 0);
+        add_link(m, 4, "eth0", "veth", 2);
+        recompute(m);
+        assert(streq(muxes_of(m, 4), "br0 d"));
+        add_link(m, 4, "eth0", "veth", 3);
+        assert(!m->topology_dirty);
+        recompute(m);
+        assert(streq(members(mux(m, "br0")), "") && streq(members(mux(m, "br1")), "eth0"));
+        assert(streq(members(mux(m, "d")), "eth0") && streq(muxes_of(m, 4), "br1 d"));
+        assert(model_find_nic(m, 4)->muxes_changed);
+        assert_agrees_with_full_rebuild(m);
+        model_free(m);
+        config_free(c);
+}
+
+static void test_nested_and_shadowed_muxes_take_a_full_rebuild(void) {
+        Config *c;
+        Model *m = model(&c, "[Mux br0]\nMembers=eth*\n");
+
+        /* The declared br0 shadows the kernel's: the bridge's ports are no kernel members. */
+        add_link(m, 1, "br0", "bridge", 0);
+        add_link(m, 2, "bond0", "bond", 3);
+        add_link(m, 3, "br1", "bridge", 0);
+        recompute(m);
+        add_link(m, 4, "eth0", "veth", 1);
+        add_link(m, 5, "slave0", "veth", 2);
+        assert(!m->topology_dirty && m->n_touched == 2);
+        recompute(m);
+        assert(streq(members(mux(m, "br0")), "eth0") && streq(muxes_of(m, 4), "br0"));
+        assert(streq(members(mux(m, "bond0")), "slave0") && streq(members(mux(m, "br1")), "bond0"));
+        assert_agrees_with_full_rebuild(m);
+        /* A MUX device that moves changes the MUX set's nesting: full. */
+        add_link(m, 2, "bond0", "bond", 0);
+        assert(m->topology_dirty);
+        recompute(m);
+        assert(streq(members(mux(m, "br1")), "") && streq(members(mux(m, "bond0")), "slave0"));
+        assert_agrees_with_full_rebuild(m);
+        model_link_del(m, 2);
+        assert(m->topology_dirty);
+        recompute(m);
+        assert(!mux(m, "bond0") && streq(muxes_of(m, 5), ""));
+        model_free(m);
+        config_free(c);
+}
+
+static void test_many_touched_nics_fall_back_to_one_full_rebuild(void) {
+        Config *c;
+        Model *m = model(&c, "[Mux d]\nMembers=v*\n");
+        char name[16];
+
+        add_link(m, 1, "br0", "bridge", 0);
+        recompute(m);
+        for (int i = 0; i < 200; i++) {
+                snprintf(name, sizeof(name), "v%d", i);
+                add_link(m, 10 + i, name, "veth", i % 2 ? 1 : 0);
+        }
+        assert(m->topology_dirty);
+        recompute(m);
+        assert(mux(m, "d")->n_members == 200 && mux(m, "br0")->n_members == 100);
+        assert_agrees_with_full_rebuild(m);
+        model_free(m);
+        config_free(c);
 }
 
 static void test_nesting_bond_under_bridge(void) {
@@ -213,5 +374,10 @@ int main(void) {
         test_member_moves_between_muxes();
         test_removal_goes_to_the_graveyard_first();
         test_resync_sweeps_what_the_dump_missed();
+        test_plain_nic_added_and_removed_moves_only_itself();
+        test_declared_globs_follow_the_touched_nic();
+        test_member_moving_between_muxes_is_an_update();
+        test_nested_and_shadowed_muxes_take_a_full_rebuild();
+        test_many_touched_nics_fall_back_to_one_full_rebuild();
         return 0;
 }

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* The model: sources' events update the NIC table; the topology rebuild derives the MUXes */
+/* The model: the NIC and MUX tables, and the sources' events that update them (topology.c derives
+ * the MUXes and their members) */
 
 #include <errno.h>
 #include <stdlib.h>
@@ -7,6 +8,7 @@
 
 #include "config.h"
 #include "log.h"
+#include "model-internal.h"
 #include "model.h"
 #include "mux.h"
 #include "nic.h"
@@ -62,7 +64,7 @@ void model_reap(Model *m) {
 }
 
 /* Appends @p to a graveyard; frees it at once (nothing can withdraw it) when out of memory. */
-static bool bury(void ***table, size_t *n, void *p) {
+bool model_bury(void ***table, size_t *n, void *p) {
         void **t = realloc(*table, (*n + 1) * sizeof(void *));
 
         if (!t)
@@ -73,7 +75,7 @@ static bool bury(void ***table, size_t *n, void *p) {
 }
 
 /* Binary search in the ifindex-sorted table; returns the slot where @ifindex is or goes. */
-static size_t nic_slot(const Model *m, int ifindex) {
+size_t model_nic_slot(const Model *m, int ifindex) {
         size_t lo = 0, hi = m->n_nics;
 
         while (lo < hi) {
@@ -87,7 +89,7 @@ static size_t nic_slot(const Model *m, int ifindex) {
 }
 
 Nic *model_find_nic(const Model *m, int ifindex) {
-        size_t i = nic_slot(m, ifindex);
+        size_t i = model_nic_slot(m, ifindex);
 
         return i < m->n_nics && m->nics[i]->ifindex == ifindex ? m->nics[i] : NULL;
 }
@@ -101,7 +103,7 @@ Nic *model_find_published_nic(const Model *m, const char *name) {
 }
 
 /* Binary search in the name-sorted MUX table; returns the slot where @name is or goes. */
-static size_t mux_slot(const Model *m, const char *name) {
+size_t model_mux_slot(const Model *m, const char *name) {
         size_t lo = 0, hi = m->n_muxes;
 
         while (lo < hi) {
@@ -115,7 +117,7 @@ static size_t mux_slot(const Model *m, const char *name) {
 }
 
 Mux *model_find_mux(const Model *m, const char *name) {
-        size_t i = mux_slot(m, name);
+        size_t i = model_mux_slot(m, name);
 
         return i < m->n_muxes && streq(m->muxes[i]->name, name) ? m->muxes[i] : NULL;
 }
@@ -175,7 +177,7 @@ static Nic *model_get_nic(Model *m, int ifindex) {
                 return NULL;
         }
         m->nics = table;
-        i = nic_slot(m, ifindex);
+        i = model_nic_slot(m, ifindex);
         memmove(m->nics + i + 1, m->nics + i, (m->n_nics - i) * sizeof(Nic *));
         m->nics[i] = n;
         m->n_nics++;
@@ -185,7 +187,7 @@ static Nic *model_get_nic(Model *m, int ifindex) {
 /* Takes @n out of the table and drops every weak pointer to it; the publisher withdraws
  * its object before model_reap() frees it. */
 static void model_drop_nic(Model *m, Nic *n) {
-        size_t i = nic_slot(m, n->ifindex);
+        size_t i = model_nic_slot(m, n->ifindex);
         bool was_mux = n->mux || config_is_kernel_mux_kind(m->config, n->kind);
 
         /* D-Bus calls (Explain) may run before the next sync rebuilds the member lists. */
@@ -196,7 +198,7 @@ static void model_drop_nic(Model *m, Nic *n) {
         n->mux = NULL;
         memmove(m->nics + i, m->nics + i + 1, (m->n_nics - i - 1) * sizeof(Nic *));
         m->n_nics--;
-        if (!bury((void ***) &m->gone_nics, &m->n_gone_nics, n)) {
+        if (!model_bury((void ***) &m->gone_nics, &m->n_gone_nics, n)) {
                 log_error("nic '%s': out of memory, its object may stay until restart",
                           n->name ? n->name : "?");
                 nic_free(n);
@@ -380,352 +382,4 @@ void model_set_config(Model *m, const Config *config) {
                 nic_update_records(m->nics[i], m->config);
         m->topology_dirty = true;
         model_changed(m);
-}
-
-static Mux *ensure_mux(Model *m, const char *name, const char *kind, bool declared) {
-        Mux *x = model_find_mux(m, name), **table;
-        size_t lo;
-
-        if (x && x->declared == declared && streq(x->kind, kind)) {
-                x->mark = true;
-                return x;
-        }
-        if (x)
-                return NULL;    /* a declared and a kernel MUX share the name: first wins */
-        if (mux_new(&x, name, kind, declared) < 0)
-                return NULL;
-        table = realloc(m->muxes, (m->n_muxes + 1) * sizeof(Mux *));
-        if (!table) {
-                mux_free(x);
-                return NULL;
-        }
-        m->muxes = table;
-        /* Keep the table sorted by name: insert in place. */
-        lo = mux_slot(m, name);
-        memmove(m->muxes + lo + 1, m->muxes + lo, (m->n_muxes - lo) * sizeof(Mux *));
-        m->muxes[lo] = x;
-        m->n_muxes++;
-        x->mark = true;
-        log_debug("mux '%s': new (%s)", name, kind);
-        return x;
-}
-
-/* Each NIC's MUXes (its Muxes property), from the member lists: done here, once per
- * topology change, and not per sync. Lists come out sorted, as the MUX table is. A first
- * pass compares in place, so only the NICs whose list changed allocate. */
-static void rebuild_nic_muxes(Model *m) {
-        _cleanup_free_ size_t *seen = calloc(m->n_nics + 1, sizeof(size_t));
-        _cleanup_free_ bool *differs = calloc(m->n_nics + 1, sizeof(bool));
-        _cleanup_free_ char ***lists = NULL;
-        _cleanup_free_ size_t *count = NULL;
-        bool any = false, oom = false;
-
-        if (!seen || !differs) {
-                log_error("out of memory, NIC Muxes properties not updated");
-                return;
-        }
-        for (size_t k = 0; k < m->n_muxes; k++)
-                for (size_t j = 0; j < m->muxes[k]->n_members; j++) {
-                        const Nic *n = m->muxes[k]->members[j].nic;
-                        size_t i;
-
-                        if (!n)
-                                continue;
-                        i = nic_slot(m, n->ifindex);
-                        if (!differs[i]) {
-                                char **pub = m->nics[i]->pub_muxes;
-                                differs[i] = !pub || !pub[seen[i]] || !streq(pub[seen[i]], m->muxes[k]->name);
-                        }
-                        seen[i]++;
-                }
-        for (size_t i = 0; i < m->n_nics; i++) {
-                char **pub = m->nics[i]->pub_muxes;
-                if (!differs[i])
-                        differs[i] = pub && pub[seen[i]];
-                any = any || differs[i];
-        }
-        if (!any)
-                return;
-
-        lists = calloc(m->n_nics + 1, sizeof(char **));
-        count = calloc(m->n_nics + 1, sizeof(size_t));
-        oom = !lists || !count;
-        for (size_t k = 0; !oom && k < m->n_muxes; k++)
-                for (size_t j = 0; !oom && j < m->muxes[k]->n_members; j++) {
-                        const Nic *n = m->muxes[k]->members[j].nic;
-                        size_t i;
-
-                        if (!n)
-                                continue;
-                        i = nic_slot(m, n->ifindex);
-                        if (differs[i])
-                                oom = strv_push_dup(&lists[i], &count[i], m->muxes[k]->name) < 0;
-                }
-        for (size_t i = 0; lists && i < m->n_nics; i++) {
-                Nic *n = m->nics[i];
-
-                if (oom || !differs[i]) {
-                        strv_free(lists[i]);
-                        continue;
-                }
-                strv_free(n->pub_muxes);
-                n->pub_muxes = lists[i];
-                n->muxes_changed = true;
-        }
-        if (oom)
-                log_error("out of memory, NIC Muxes properties not updated");
-}
-
-/* The explanation's member indexes no longer hold once the list moved: they say "none" until
- * the next computation (as mux_forget_nic() does). */
-static void mux_forget_limits(Mux *x) {
-        for (Field f = 0; f < _FIELD_MAX; f++) {
-                x->hw_limits[f] = (AggregateLimit) { .member = -1, .source = SOURCE_NONE };
-                x->cur_limits[f] = (AggregateLimit) { .member = -1, .source = SOURCE_NONE };
-        }
-}
-
-/* Puts @n into @x's members where a full rebuild would: NIC members come first, in NIC table
- * (ifindex) order, nested declared MUXes after them. Returns 0, or -ENOMEM. */
-static int mux_insert_nic(Mux *x, Nic *n) {
-        size_t lo = 0, hi = x->n_members, k;
-        MuxMember *a;
-
-        while (hi > 0 && !x->members[hi - 1].nic)
-                hi--;
-        k = hi;
-        while (lo < hi) {
-                size_t mid = lo + (hi - lo) / 2;
-                if (x->members[mid].nic->ifindex < n->ifindex)
-                        lo = mid + 1;
-                else
-                        hi = mid;
-        }
-        if (lo < k && x->members[lo].nic == n)
-                return 0;
-        a = realloc(x->members, (x->n_members + 1) * sizeof(MuxMember));
-        if (!a)
-                return -ENOMEM;
-        x->members = a;
-        memmove(a + lo + 1, a + lo, (x->n_members - lo) * sizeof(MuxMember));
-        a[lo] = (MuxMember) { .nic = n, .mux = n->mux };
-        x->n_members++;
-        x->members_dirty = true;
-        mux_forget_limits(x);
-        return 0;
-}
-
-static int strcmp_ptr(const void *a, const void *b) {
-        return strcmp(*(char *const *) a, *(char *const *) b);
-}
-
-/* The MUXes plain NIC @n belongs in, by the rules of the full rebuild: its master's kernel
- * MUX, and every declared MUX whose globs match its name (matched here, once per change of
- * the NIC, not per sync over all NICs). Writes at most 1 + the config's MUXes to @ret. */
-static size_t nic_wanted_muxes(const Model *m, const Nic *n, Mux **ret) {
-        size_t k = 0;
-
-        if (!model_nic_is_visible(m, n))
-                return 0;
-        if (n->master > 0) {
-                const Nic *master = model_find_nic(m, n->master);
-                if (master && master->mux && !master->mux->declared)
-                        ret[k++] = master->mux;
-        }
-        for (size_t i = 0; i < m->config->n_muxes; i++) {
-                const MuxRule *rule = &m->config->muxes[i];
-                Mux *x;
-
-                if (!rule->members || !config_mux_matches(rule, n->name))
-                        continue;
-                x = model_find_mux(m, rule->name);
-                if (x && x->declared && x != n->mux && (k == 0 || ret[k - 1] != x))
-                        ret[k++] = x;
-        }
-        return k;
-}
-
-/* Moves plain NIC @n to the member lists it belongs in now, and updates its Muxes. Returns 0,
- * or -ENOMEM (then a full rebuild must follow). */
-static int update_nic_memberships(Model *m, Nic *n) {
-        _cleanup_free_ Mux **want = calloc(m->config->n_muxes + 2, sizeof(Mux *));
-        _cleanup_free_ char **names = NULL;
-        size_t n_want;
-        bool same;
-
-        if (!want)
-                return -ENOMEM;
-        n_want = nic_wanted_muxes(m, n, want);
-        /* Out of the lists it left: its Muxes say where it was. */
-        for (size_t i = 0; n->pub_muxes && n->pub_muxes[i]; i++) {
-                Mux *x = model_find_mux(m, n->pub_muxes[i]);
-                bool wanted = false;
-
-                for (size_t k = 0; k < n_want && !wanted; k++)
-                        wanted = want[k] == x;
-                if (x && !wanted)
-                        mux_forget_nic(x, n);
-        }
-        for (size_t k = 0; k < n_want; k++)
-                if (mux_insert_nic(want[k], n) < 0)
-                        return -ENOMEM;
-
-        /* Muxes, sorted as the MUX table is (by name). */
-        names = calloc(n_want + 1, sizeof(char *));
-        if (!names)
-                return -ENOMEM;
-        for (size_t k = 0; k < n_want; k++)
-                names[k] = want[k]->name;
-        qsort(names, n_want, sizeof(char *), strcmp_ptr);
-        /* An empty list and none are the same to the full rebuild. */
-        same = true;
-        for (size_t k = 0; same && k < n_want; k++)
-                same = n->pub_muxes && n->pub_muxes[k] && streq(names[k], n->pub_muxes[k]);
-        if (same && (n->pub_muxes ? !n->pub_muxes[n_want] : n_want == 0))
-                return 0;
-        for (size_t k = 0; k < n_want; k++) {
-                names[k] = strdup(names[k]);
-                if (!names[k]) {
-                        while (k > 0)
-                                free(names[--k]);
-                        return -ENOMEM;
-                }
-        }
-        strv_free(n->pub_muxes);
-        n->pub_muxes = n_want ? steal_ptr(names) : NULL;
-        n->muxes_changed = true;
-        return 0;
-}
-
-/* The touched NICs' memberships, when the MUX set stands: O(what changed), not O(NICs). */
-static void update_touched(Model *m) {
-        for (size_t i = 0; i < m->n_touched; i++) {
-                Nic *n = model_find_nic(m, m->touched[i]);
-
-                /* Gone since (its memberships went with it), or a MUX device by now. */
-                if (!n)
-                        continue;
-                if (n->mux || config_is_kernel_mux_kind(m->config, n->kind) ||
-                    update_nic_memberships(m, n) < 0) {
-                        m->topology_dirty = true;
-                        break;
-                }
-        }
-        m->n_touched = 0;
-}
-
-/* Rebuilds the MUX set and every member list from the NIC table and config, when a change
- * may have touched the MUX set; otherwise moves only the touched NICs. MUXes no longer wanted
- * go to the graveyard. */
-void model_rebuild_topology(Model *m) {
-        _cleanup_free_ Mux **declared = NULL;
-        _cleanup_free_ const MuxRule **rules = NULL;
-        size_t n_declared = 0;
-
-        if (!m->topology_dirty)
-                update_touched(m);
-        if (!m->topology_dirty)
-                return;
-        m->n_touched = 0;
-        for (size_t i = 0; i < m->n_muxes; i++) {
-                m->muxes[i]->mark = false;
-                m->muxes[i]->n_members_before = m->muxes[i]->n_members;
-                m->muxes[i]->n_members = 0;
-        }
-        for (size_t i = 0; i < m->n_nics; i++)
-                m->nics[i]->mux = NULL;
-
-        /* Declared MUXes first: the config names them, so they win a name clash. */
-        for (size_t i = 0; i < m->config->n_muxes; i++) {
-                const MuxRule *rule = &m->config->muxes[i];
-                Mux *x;
-
-                if (!rule->members)
-                        continue;
-                x = ensure_mux(m, rule->name, "declared", true);
-                if (x)
-                        x->policy = rule->policy;
-        }
-        for (size_t i = 0; i < m->n_nics; i++) {
-                Nic *n = m->nics[i];
-                const MuxRule *rule;
-                Mux *x;
-
-                if (!model_nic_is_visible(m, n) || !config_is_kernel_mux_kind(m->config, n->kind))
-                        continue;
-                x = ensure_mux(m, n->name, n->kind, false);
-                if (!x) {
-                        log_debug("mux '%s': name taken by a declared MUX, ignoring the device", n->name);
-                        continue;
-                }
-                x->nic = n;
-                x->ifindex = n->ifindex;
-                n->mux = x;
-                rule = config_find_mux(m->config, n->name);
-                x->policy = rule && !rule->members ? rule->policy : CAPACITY_POLICY_MIN;
-        }
-
-        /* MUXes no longer wanted leave the table; the publisher withdraws their objects. */
-        for (size_t i = m->n_muxes; i > 0; i--) {
-                Mux *x = m->muxes[i - 1];
-                if (x->mark)
-                        continue;
-                log_debug("mux '%s': gone", x->name);
-                memmove(m->muxes + i - 1, m->muxes + i, (m->n_muxes - i) * sizeof(Mux *));
-                m->n_muxes--;
-                if (x->nic && x->nic->mux == x)
-                        x->nic->mux = NULL;
-                x->nic = NULL;
-                if (!bury((void ***) &m->gone_muxes, &m->n_gone_muxes, x)) {
-                        log_error("mux '%s': out of memory, its object may stay until restart", x->name);
-                        mux_free(x);
-                }
-        }
-
-        /* Declared MUXes with their rules, looked up once, not per NIC. */
-        declared = calloc(m->config->n_muxes + 1, sizeof(Mux *));
-        rules = calloc(m->config->n_muxes + 1, sizeof(MuxRule *));
-        if (!declared || !rules)
-                log_error("out of memory, declared MUXes get no members until the next change");
-        for (size_t i = 0; declared && rules && i < m->config->n_muxes; i++) {
-                Mux *x = model_find_mux(m, m->config->muxes[i].name);
-                if (x && x->declared && m->config->muxes[i].members) {
-                        declared[n_declared] = x;
-                        rules[n_declared++] = &m->config->muxes[i];
-                }
-        }
-
-        /* Members: kernel MUXes by master, declared ones by glob over NICs and MUXes. */
-        for (size_t i = 0; i < m->n_nics; i++) {
-                Nic *n = m->nics[i], *master;
-
-                if (!model_nic_is_visible(m, n))
-                        continue;
-                if (n->master > 0) {
-                        master = model_find_nic(m, n->master);
-                        if (master && master->mux && !master->mux->declared)
-                                mux_add_member(master->mux, n, n->mux);
-                }
-                for (size_t k = 0; k < n_declared; k++)
-                        if (n->mux != declared[k] && config_mux_matches(rules[k], n->name))
-                                mux_add_member(declared[k], n, n->mux);
-        }
-        for (size_t k = 0; k < n_declared; k++)
-                for (size_t j = 0; j < n_declared; j++)
-                        if (j != k && config_mux_matches(rules[k], declared[j]->name))
-                                mux_add_member(declared[k], NULL, declared[j]);
-        for (size_t k = 0; k < m->n_muxes; k++) {
-                Mux *x = m->muxes[k];
-                if (x->n_members != x->n_members_before || m->names_changed)
-                        x->members_dirty = true;
-        }
-        m->names_changed = false;
-        rebuild_nic_muxes(m);
-        m->topology_dirty = false;
-}
-
-
-void model_reset_computation(Model *m) {
-        for (size_t i = 0; i < m->n_muxes; i++)
-                m->muxes[i]->state = 0;
 }

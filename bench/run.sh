@@ -31,7 +31,9 @@ case "$only" in
 esac
 
 if [[ ! -f $build/build.ninja ]]; then
-        meson setup "$build" "$repo" --buildtype=debugoptimized -Dwerror=true -Dtests=false \
+        # -Dtests=true: the benchmarks reuse the integration tests' helpers (ninja builds only
+        # the targets named below).
+        meson setup "$build" "$repo" --buildtype=debugoptimized -Dwerror=true -Dtests=true \
                 -Dman=false >/dev/null
 fi
 ninja -C "$build" daemon/muxcapd bench/bench-muxcap bench/bench-scale >/dev/null

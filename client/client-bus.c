@@ -70,6 +70,24 @@ int bus_call(struct muxcap_client *c, DBusMessage *m, DBusMessage **ret_reply) {
         return 0;
 }
 
+/* Calls @member on @path's @iface with no argument (@arg_type DBUS_TYPE_INVALID) or one of
+ * @arg_type at @arg, and blocks for the reply, as bus_call(). */
+int bus_call_method(struct muxcap_client *c, const char *path, const char *iface,
+                    const char *member, int arg_type, const void *arg, DBusMessage **ret_reply) {
+        DBusMessage *m = NULL;
+        int r;
+
+        r = bus_new_call(path, iface, member, &m);
+        if (r < 0)
+                return r;
+        if (arg_type != DBUS_TYPE_INVALID &&
+            !dbus_message_append_args(m, arg_type, arg, DBUS_TYPE_INVALID)) {
+                dbus_message_unref(m);
+                return -ENOMEM;
+        }
+        return bus_call(c, m, ret_reply);
+}
+
 static int read_bytes(DBusMessageIter *v, const uint8_t **ret, int *ret_size) {
         DBusMessageIter a;
         const uint8_t *p = NULL;

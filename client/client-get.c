@@ -19,19 +19,12 @@ static void message_unrefp(DBusMessage **m) {
 static int get_object_path(struct muxcap_client *c, const char *member, const char *name,
                            char **ret) {
         _cleanup_message_ DBusMessage *reply = NULL;
-        DBusMessage *m = NULL;
         const char *path;
         char *copy;
         int r;
 
-        r = bus_new_call(BUS_ROOT_PATH, BUS_IFACE_MANAGER, member, &m);
-        if (r < 0)
-                return r;
-        if (!dbus_message_append_args(m, DBUS_TYPE_STRING, &name, DBUS_TYPE_INVALID)) {
-                dbus_message_unref(m);
-                return -ENOMEM;
-        }
-        r = bus_call(c, m, &reply);
+        r = bus_call_method(c, BUS_ROOT_PATH, BUS_IFACE_MANAGER, member, DBUS_TYPE_STRING, &name,
+                            &reply);
         if (r < 0)
                 return r;
         if (!dbus_message_get_args(reply, NULL, DBUS_TYPE_OBJECT_PATH, &path, DBUS_TYPE_INVALID))
@@ -46,17 +39,11 @@ static int get_object_path(struct muxcap_client *c, const char *member, const ch
 /* Properties.GetAll(@iface) on @path; *ret_reply holds the a{sv}. */
 static int get_all(struct muxcap_client *c, const char *path, const char *iface,
                    DBusMessage **ret_reply) {
-        DBusMessage *m = NULL, *reply = NULL;
+        DBusMessage *reply = NULL;
         int r;
 
-        r = bus_new_call(path, DBUS_INTERFACE_PROPERTIES, "GetAll", &m);
-        if (r < 0)
-                return r;
-        if (!dbus_message_append_args(m, DBUS_TYPE_STRING, &iface, DBUS_TYPE_INVALID)) {
-                dbus_message_unref(m);
-                return -ENOMEM;
-        }
-        r = bus_call(c, m, &reply);
+        r = bus_call_method(c, path, DBUS_INTERFACE_PROPERTIES, "GetAll", DBUS_TYPE_STRING, &iface,
+                            &reply);
         if (r < 0)
                 return r;
         if (!dbus_message_has_signature(reply, "a{sv}")) {
@@ -98,7 +85,6 @@ int muxcap_client_get_mux(struct muxcap_client *c, const char *name,
         _cleanup_message_ DBusMessage *reply = NULL;
         _cleanup_free_ char *path = NULL;
         struct muxcap_record hw, current;
-        DBusMessage *m = NULL;
         DBusMessageIter it, a;
         const uint8_t *buf = NULL;
         uint64_t gen;
@@ -120,10 +106,8 @@ int muxcap_client_get_mux(struct muxcap_client *c, const char *name,
                 r = get_object_path(c, "GetMux", name, &path);
                 if (r < 0)
                         return r;
-                r = bus_new_call(path, BUS_IFACE_MUX, "GetHardwareCapabilities", &m);
-                if (r < 0)
-                        return r;
-                r = bus_call(c, m, &reply);
+                r = bus_call_method(c, path, BUS_IFACE_MUX, "GetHardwareCapabilities",
+                                    DBUS_TYPE_INVALID, NULL, &reply);
                 if (r < 0)
                         return r;
                 if (!dbus_message_has_signature(reply, "tay"))
@@ -321,17 +305,14 @@ static int mux_info_compare(const void *a, const void *b) {
 int muxcap_client_list_muxes(struct muxcap_client *c, struct muxcap_mux_info ***ret) {
         _cleanup_message_ DBusMessage *reply = NULL;
         struct muxcap_mux_info **list;
-        DBusMessage *m = NULL;
         DBusMessageIter it, objects;
         size_t n = 0;
         int r;
 
         if (!c || !ret)
                 return -EINVAL;
-        r = bus_new_call(BUS_ROOT_PATH, BUS_IFACE_OBJECT_MANAGER, "GetManagedObjects", &m);
-        if (r < 0)
-                return r;
-        r = bus_call(c, m, &reply);
+        r = bus_call_method(c, BUS_ROOT_PATH, BUS_IFACE_OBJECT_MANAGER, "GetManagedObjects",
+                            DBUS_TYPE_INVALID, NULL, &reply);
         if (r < 0)
                 return r;
         if (!dbus_message_has_signature(reply, "a{oa{sa{sv}}}"))
@@ -396,7 +377,6 @@ static int explain(struct muxcap_client *c, const char *name, const char *method
         _cleanup_message_ DBusMessage *reply = NULL;
         _cleanup_free_ char *path = NULL;
         struct muxcap_explanation *list = NULL;
-        DBusMessage *m = NULL;
         DBusMessageIter it, a;
         size_t n = 0;
         bool four;
@@ -407,14 +387,8 @@ static int explain(struct muxcap_client *c, const char *name, const char *method
         r = get_object_path(c, "GetMux", name, &path);
         if (r < 0)
                 return r;
-        r = bus_new_call(path, BUS_IFACE_MUX, method, &m);
-        if (r < 0)
-                return r;
-        if (code && !dbus_message_append_args(m, DBUS_TYPE_UINT32, code, DBUS_TYPE_INVALID)) {
-                dbus_message_unref(m);
-                return -ENOMEM;
-        }
-        r = bus_call(c, m, &reply);
+        r = bus_call_method(c, path, BUS_IFACE_MUX, method,
+                            code ? DBUS_TYPE_UINT32 : DBUS_TYPE_INVALID, code, &reply);
         if (r < 0)
                 return r;
         four = dbus_message_has_signature(reply, "a(ssss)");
@@ -516,7 +490,6 @@ int muxcap_client_get_record(struct muxcap_client *c, const char *name, uint32_t
                              uint64_t *ret_generation, uint8_t *buf, size_t size, size_t *ret_size) {
         _cleanup_message_ DBusMessage *reply = NULL;
         _cleanup_free_ char *path = NULL;
-        DBusMessage *m = NULL;
         DBusMessageIter it, a;
         const uint8_t *bytes = NULL;
         dbus_uint32_t code = status_code;
@@ -528,14 +501,7 @@ int muxcap_client_get_record(struct muxcap_client *c, const char *name, uint32_t
         r = get_object_path(c, "GetMux", name, &path);
         if (r < 0)
                 return r;
-        r = bus_new_call(path, BUS_IFACE_MUX, "GetRecord", &m);
-        if (r < 0)
-                return r;
-        if (!dbus_message_append_args(m, DBUS_TYPE_UINT32, &code, DBUS_TYPE_INVALID)) {
-                dbus_message_unref(m);
-                return -ENOMEM;
-        }
-        r = bus_call(c, m, &reply);
+        r = bus_call_method(c, path, BUS_IFACE_MUX, "GetRecord", DBUS_TYPE_UINT32, &code, &reply);
         if (r < 0)
                 return r;
         if (!dbus_message_has_signature(reply, "tay"))

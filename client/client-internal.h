@@ -56,6 +56,8 @@ struct muxcap_client {
 int bus_error_to_errno(const DBusError *error);
 int bus_call(struct muxcap_client *c, DBusMessage *m, DBusMessage **ret_reply);
 int bus_new_call(const char *path, const char *iface, const char *member, DBusMessage **ret);
+int bus_call_method(struct muxcap_client *c, const char *path, const char *iface,
+                    const char *member, int arg_type, const void *arg, DBusMessage **ret_reply);
 
 /* Properties of a MUX object, borrowed from the message they were read from. */
 typedef struct MuxProps {

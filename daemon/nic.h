@@ -46,11 +46,17 @@ typedef struct Nic {
 
         Mux *mux;                       /* weak: the kernel MUX this NIC is, cleared by mux_free() */
 
+        /* Settled records: what its MUXes' aggregates hold of it and what D-Bus shows. The model
+         * settles them once per sync (model_settle()), folding the difference into its MUXes. */
+        RecordValue pub_hw, pub_cur;
+        RecordValue pub_task_hw, pub_task_cur;
+        bool folded;                    /* settled at least once: its MUXes hold pub_* */
+        bool dirty;                     /* on the model's list of NICs to settle and publish */
+        unsigned records_changed;       /* bit k: record k (MUX_RECORDS order) moved at settling */
+
         /* What D-Bus shows: written by publish.c, read by the service. */
         bool published;
         char *pub_name;                 /* owned: the name its object path was made from */
-        RecordValue pub_hw, pub_cur;
-        RecordValue pub_task_hw, pub_task_cur;
         char pub_driver[32];
         char **pub_muxes;               /* owned, NULL-terminated: the MUXes it is a member of */
         bool muxes_changed;             /* pub_muxes changed in the last topology rebuild */

@@ -15,6 +15,15 @@
 typedef struct Config Config;
 typedef struct Mux Mux;
 
+/* The raw MUXCAP_* udev values of a NIC, of both record types; most NICs have none, so it is
+ * allocated for those that do. */
+typedef struct NicUdev {
+        char *props[_FIELD_MAX];                /* owned: raw values */
+        char *bad[_FIELD_MAX];                  /* owned: last bad value logged, to log it once */
+        char *task_props[_TASK_FIELD_MAX];
+        char *task_bad[_TASK_FIELD_MAX];
+} NicUdev;
+
 typedef struct Nic {
         int ifindex;
         char *name;                     /* owned */
@@ -32,15 +41,12 @@ typedef struct Nic {
 
         bool features_valid;
         NicFeatures features;
-        char *udev_props[_FIELD_MAX];   /* owned: raw MUXCAP_* values */
-        char *bad_props[_FIELD_MAX];    /* owned: last bad value logged, to log it once */
+        NicUdev *udev;                  /* owned: NULL until udev gives it a MUXCAP_* value */
 
         RecordValue hw, cur;            /* effective records */
         Source hw_src[_FIELD_MAX], cur_src[_FIELD_MAX];
 
         /* The task-offload record (NDIS_OFFLOAD) from the same three sources. */
-        char *task_udev_props[_TASK_FIELD_MAX];    /* owned: raw MUXCAP_* values */
-        char *task_bad_props[_TASK_FIELD_MAX];     /* owned: last bad value logged */
         RecordValue task_hw, task_cur;
         Source task_hw_src[_TASK_FIELD_MAX], task_cur_src[_TASK_FIELD_MAX];
 

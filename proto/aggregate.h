@@ -10,7 +10,7 @@
 #include "schema.h"
 
 /* Where a NIC's field value came from, highest precedence last. */
-typedef enum Source {
+typedef enum __attribute__((packed)) Source {
         SOURCE_NONE,            /* no member: the value is the empty MUX's 0 */
         SOURCE_KERNEL,
         SOURCE_UDEV,

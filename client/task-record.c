@@ -18,7 +18,7 @@ _Static_assert(MUXCAP_TASK_RECORD_REVISION == TASK_RECORD_REVISION, "task record
 _Static_assert(MUXCAP_RECORD_TYPE_TASK == TASK_RECORD_TYPE, "task record type");
 _Static_assert(MUXCAP_RECORD_TYPE_CONNECTION == RECORD_TYPE, "connection record type");
 _Static_assert(MUXCAP_TASK_FIELDS_MAX >= _TASK_FIELD_MAX, "room for every task field");
-_Static_assert(MUXCAP_TASK_FIELDS_MAX <= SCHEMA_FIELDS_MAX, "public fields fit a RecordValue");
+_Static_assert(_TASK_FIELD_MAX <= SCHEMA_FIELDS_MAX, "task fields fit a RecordValue");
 _Static_assert(MUXCAP_STATUS_TASK_OFFLOAD_HARDWARE_CAPABILITIES ==
                STATUS_TASK_OFFLOAD_HARDWARE_CAPABILITIES, "status");
 _Static_assert(MUXCAP_STATUS_TASK_OFFLOAD_CURRENT_CONFIG == STATUS_TASK_OFFLOAD_CURRENT_CONFIG,

@@ -49,6 +49,7 @@ Model *model_free(Model *m) {
         free(m->gone_nics);
         free(m->gone_muxes);
         free(m->touched);
+        free(m->dirty);
         free(m);
         return NULL;
 }
@@ -122,12 +123,76 @@ Mux *model_find_mux(const Model *m, const char *name) {
         return i < m->n_muxes && streq(m->muxes[i]->name, name) ? m->muxes[i] : NULL;
 }
 
-size_t model_count_published_nics(const Model *m) {
-        size_t published = 0;
+Nic *model_dirty_nic(const Model *m, size_t i) {
+        return m->sweep ? m->nics[i] : model_find_nic(m, m->dirty[i]);
+}
 
-        for (size_t i = 0; i < m->n_nics; i++)
-                published += m->nics[i]->published;
-        return published;
+size_t model_n_dirty(const Model *m) {
+        return m->sweep ? m->n_nics : m->n_dirty;
+}
+
+/* Settles one NIC: the records its MUXes hold move to its current ones. */
+static void nic_settle(Model *m, Nic *n) {
+        RecordValue *settled[MUX_RECORDS] = { &n->pub_hw, &n->pub_cur, &n->pub_task_hw, &n->pub_task_cur };
+        const RecordValue *current[MUX_RECORDS] = { &n->hw, &n->cur, &n->task_hw, &n->task_cur };
+        unsigned changed = 0;
+
+        if (!model_nic_is_visible(m, n))
+                return;         /* in no member list: it settles when it is visible again */
+        for (size_t k = 0; k < MUX_RECORDS; k++)
+                if (!value_equal(settled[k], current[k]))
+                        changed |= 1u << k;
+        if (!changed && n->folded)
+                return;
+        for (size_t i = 0; n->folded && n->pub_muxes && n->pub_muxes[i]; i++) {
+                Mux *x = model_find_mux(m, n->pub_muxes[i]);
+                if (x)
+                        mux_update_nic(x, n);
+        }
+        for (size_t k = 0; k < MUX_RECORDS; k++)
+                *settled[k] = *current[k];
+        n->records_changed |= changed;
+        if (!n->folded) {
+                n->folded = true;
+                for (size_t i = 0; n->pub_muxes && n->pub_muxes[i]; i++) {
+                        Mux *x = model_find_mux(m, n->pub_muxes[i]);
+                        if (x)
+                                mux_join_nic(x, n);
+                }
+        }
+}
+
+void model_settle(Model *m) {
+        bool any = false;
+
+        for (size_t i = 0, k = model_n_dirty(m); i < k; i++) {
+                Nic *n = model_dirty_nic(m, i);
+                if (n)
+                        nic_settle(m, n);
+        }
+        /* A MUX with MUX members follows any change below it, by a full pass. */
+        for (size_t i = 0; i < m->n_muxes && !any; i++)
+                any = m->muxes[i]->dirty;
+        for (size_t i = 0; any && i < m->n_muxes; i++)
+                if (m->muxes[i]->has_nested)
+                        m->muxes[i]->full = m->muxes[i]->dirty = true;
+}
+
+void model_update(Model *m) {
+        model_rebuild_topology(m);
+        model_settle(m);
+}
+
+void model_sync_done(Model *m) {
+        for (size_t i = 0, k = model_n_dirty(m); i < k; i++) {
+                Nic *n = model_dirty_nic(m, i);
+                if (n)
+                        n->dirty = false;
+        }
+        m->n_dirty = 0;
+        m->sweep = false;
+        for (size_t i = 0; i < m->n_muxes; i++)
+                m->muxes[i]->dirty = false;
 }
 
 /* A NIC takes part once the kernel reports it and, with udev's events, once udev has set
@@ -163,6 +228,23 @@ static void model_touch(Model *m, const Nic *n) {
         m->touched = t;
 }
 
+/* @n's records, name or visibility may have changed: the next sync settles and publishes it.
+ * Out of memory, the next sync looks at everything. */
+static void model_mark_dirty(Model *m, Nic *n) {
+        int *t;
+
+        if (n->dirty || m->sweep)
+                return;
+        t = realloc(m->dirty, (m->n_dirty + 1) * sizeof(int));
+        if (!t) {
+                m->sweep = true;
+                return;
+        }
+        t[m->n_dirty++] = n->ifindex;
+        m->dirty = t;
+        n->dirty = true;
+}
+
 static Nic *model_get_nic(Model *m, int ifindex) {
         Nic *n = model_find_nic(m, ifindex), **table;
         size_t i;
@@ -190,9 +272,17 @@ static void model_drop_nic(Model *m, Nic *n) {
         size_t i = model_nic_slot(m, n->ifindex);
         bool was_mux = n->mux || config_is_kernel_mux_kind(m->config, n->kind);
 
-        /* D-Bus calls (Explain) may run before the next sync rebuilds the member lists. */
-        for (size_t k = 0; k < m->n_muxes; k++)
-                mux_forget_nic(m->muxes[k], n);
+        /* Out of the member lists at once: D-Bus calls (Explain) may run before the next sync.
+         * Its Muxes say which lists hold it, unless an allocation failed on the way. */
+        if (m->lists_unsure)
+                for (size_t k = 0; k < m->n_muxes; k++)
+                        mux_forget_nic(m->muxes[k], n);
+        else
+                for (size_t k = 0; n->pub_muxes && n->pub_muxes[k]; k++) {
+                        Mux *x = model_find_mux(m, n->pub_muxes[k]);
+                        if (x)
+                                mux_forget_nic(x, n);
+                }
         if (n->mux)
                 n->mux->nic = NULL;
         n->mux = NULL;
@@ -275,6 +365,7 @@ void model_link_new(Model *m, const RtnlLink *link) {
                 nic_read_features(m, n);
         }
         nic_update_records(n, m->config);
+        model_mark_dirty(m, n);
         model_changed(m);
 }
 
@@ -329,6 +420,7 @@ void model_udev_device(Model *m, const UdevEvent *ev) {
                 (void) nic_set_task_udev_props(n, (const char *[_TASK_FIELD_MAX]) { 0 });
                 nic_update_records(n, m->config);
                 model_touch(m, n);
+                model_mark_dirty(m, n);
                 model_changed(m);
                 return;
         }
@@ -353,6 +445,7 @@ void model_udev_device(Model *m, const UdevEvent *ev) {
         if (r < 0)
                 log_error("nic '%s': out of memory storing udev properties", n->name ? n->name : "?");
         nic_update_records(n, m->config);
+        model_mark_dirty(m, n);
         model_changed(m);
 }
 
@@ -381,5 +474,6 @@ void model_set_config(Model *m, const Config *config) {
         for (size_t i = 0; i < m->n_nics; i++)
                 nic_update_records(m->nics[i], m->config);
         m->topology_dirty = true;
+        m->sweep = true;
         model_changed(m);
 }

@@ -49,6 +49,15 @@ typedef struct Model {
         int *touched;                   /* owned */
         size_t n_touched;
         bool names_changed;             /* a NIC was renamed: Members lists must be redone */
+        bool lists_unsure;              /* an allocation failed: NIC Muxes may not match the member
+                                         * lists until the next full rebuild */
+
+        /* What the next sync must look at, so its work follows what changed: the NICs an event
+         * touched (ifindexes, each once) and MUXes flagged dirty; or everything, after a full
+         * rebuild or a new config (sweep). Cleared by model_sync_done(). */
+        int *dirty;                     /* owned */
+        size_t n_dirty;
+        bool sweep;
 } Model;
 
 int model_new(Model **ret, const Config *config, bool udev_props, const ModelOps *ops, void *userdata);
@@ -68,7 +77,16 @@ void model_set_config(Model *m, const Config *config);
 /* Brings the MUX set and the member lists up to date: a full rebuild when the MUX set may
  * have changed, else an update of the touched NICs' memberships only; both give the same. */
 void model_rebuild_topology(Model *m);
-/* Computes every MUX's records anew on the next mux_compute(). */
+/* Settles the dirty NICs' records (Nic.pub_*) and folds what moved into their MUXes. */
+void model_settle(Model *m);
+/* The topology, then the settling: what a sync does before it publishes. */
+void model_update(Model *m);
+/* Whether @n must be looked at in this sync. */
+Nic *model_dirty_nic(const Model *m, size_t i);
+size_t model_n_dirty(const Model *m);
+/* The sync looked at everything flagged: the flags and the list start over. */
+void model_sync_done(Model *m);
+/* Lets every MUX be computed once more in this sync (the cycle guard of mux_compute()). */
 void model_reset_computation(Model *m);
 void model_reap(Model *m);
 
@@ -76,4 +94,3 @@ Nic *model_find_nic(const Model *m, int ifindex);
 Nic *model_find_published_nic(const Model *m, const char *name);
 Mux *model_find_mux(const Model *m, const char *name);
 bool model_nic_is_visible(const Model *m, const Nic *n);
-size_t model_count_published_nics(const Model *m);

@@ -18,10 +18,13 @@ int mux_new(Mux **ret, const char *name, const char *kind, bool declared) {
         if (!x)
                 return -ENOMEM;
         x->declared = declared;
-        value_init(&x->hw, &schema_tcp_connection_offload);
-        x->cur = x->pub_hw = x->pub_cur = x->hw;
-        value_init(&x->task_hw, &schema_task_offload);
-        x->task_cur = x->pub_task_hw = x->pub_task_cur = x->task_hw;
+        aggregate_state_init(&x->hw_st, &schema_tcp_connection_offload, &x->hw);
+        aggregate_state_init(&x->cur_st, &schema_tcp_connection_offload, &x->cur);
+        aggregate_state_init(&x->task_hw_st, &schema_task_offload, &x->task_hw);
+        aggregate_state_init(&x->task_cur_st, &schema_task_offload, &x->task_cur);
+        x->pub_hw = x->pub_cur = x->hw;
+        x->pub_task_hw = x->pub_task_cur = x->task_hw;
+        x->full = x->dirty = true;
         x->name = strdup(name);
         x->kind = strdup(kind);
         if (!x->name || !x->kind)
@@ -51,79 +54,181 @@ const char *mux_member_name(const MuxMember *mm) {
         return mm->mux ? mm->mux->name : mm->nic->name;
 }
 
-/* One record of a NIC or MUX for aggregation: @task picks the record type, @cur the record. */
-typedef struct RecordRef {
-        RecordValue *value;
-        Source *sources;
-        AggregateLimit *limits;         /* a MUX's; NULL for a NIC */
-} RecordRef;
-
-static RecordRef nic_record(Nic *n, bool task, bool cur) {
-        if (task)
-                return (RecordRef) { cur ? &n->task_cur : &n->task_hw,
-                                     cur ? n->task_cur_src : n->task_hw_src, NULL };
-        return (RecordRef) { cur ? &n->cur : &n->hw, cur ? n->cur_src : n->hw_src, NULL };
+/* Record @k of each kind of object, in the MUX_RECORDS order. */
+static RecordValue *mux_rec(Mux *x, size_t k) {
+        RecordValue *r[MUX_RECORDS] = { &x->hw, &x->cur, &x->task_hw, &x->task_cur };
+        return r[k];
 }
 
-static RecordRef mux_record(Mux *x, bool task, bool cur) {
-        if (task)
-                return (RecordRef) { cur ? &x->task_cur : &x->task_hw,
-                                     cur ? x->task_cur_src : x->task_hw_src,
-                                     cur ? x->task_cur_limits : x->task_hw_limits };
-        return (RecordRef) { cur ? &x->cur : &x->hw, cur ? x->cur_src : x->hw_src,
-                             cur ? x->cur_limits : x->hw_limits };
+static AggregateState *mux_st(Mux *x, size_t k) {
+        AggregateState *r[MUX_RECORDS] = { &x->hw_st, &x->cur_st, &x->task_hw_st, &x->task_cur_st };
+        return r[k];
 }
 
-/* Computes @x's records (both types, hardware and current) from its members, computing nested
- * MUXes first. A MUX met again while it is being computed (a cycle the kernel or config let
- * through) counts as an empty member, so the result stays defined. */
+const RecordValue *mux_computed_record(const Mux *x, size_t k) {
+        return mux_rec((Mux *) x, k);
+}
+
+static const RecordValue *nic_settled(const Nic *n, size_t k) {
+        const RecordValue *r[MUX_RECORDS] = { &n->pub_hw, &n->pub_cur, &n->pub_task_hw, &n->pub_task_cur };
+        return r[k];
+}
+
+static const RecordValue *nic_current(const Nic *n, size_t k) {
+        const RecordValue *r[MUX_RECORDS] = { &n->hw, &n->cur, &n->task_hw, &n->task_cur };
+        return r[k];
+}
+
+static const Source *nic_sources(const Nic *n, size_t k) {
+        const Source *r[MUX_RECORDS] = { n->hw_src, n->cur_src, n->task_hw_src, n->task_cur_src };
+        return r[k];
+}
+
+int mux_record_by_status(const Mux *x, uint32_t code) {
+        for (size_t k = 0; k < MUX_RECORDS; k++) {
+                const RecordSchema *s = mux_computed_record(x, k)->schema;
+                if ((k % 2 == 0 ? s->status_hardware : s->status_current) == code)
+                        return (int) k;
+        }
+        return -1;
+}
+
+/* Whether @x takes changes member by member now; else it is marked for a full pass. */
+static bool mux_incremental(Mux *x) {
+        x->dirty = true;
+        if (x->has_nested)
+                x->full = true;
+        return !x->full;
+}
+
+void mux_join_nic(Mux *x, const Nic *n) {
+        if (!n->folded || !mux_incremental(x))
+                return;
+        for (size_t k = 0; k < MUX_RECORDS; k++)
+                aggregate_join(mux_st(x, k), x->policy, mux_rec(x, k), nic_settled(n, k));
+}
+
+void mux_leave_nic(Mux *x, const Nic *n) {
+        if (!n->folded || !mux_incremental(x))
+                return;
+        for (size_t k = 0; k < MUX_RECORDS && !x->full; k++)
+                if (!aggregate_leave(mux_st(x, k), x->policy, mux_rec(x, k), nic_settled(n, k)))
+                        x->full = true;
+}
+
+void mux_update_nic(Mux *x, const Nic *n) {
+        if (!n->folded) {
+                x->dirty = true;
+                return;
+        }
+        if (!mux_incremental(x))
+                return;
+        for (size_t k = 0; k < MUX_RECORDS && !x->full; k++) {
+                if (value_equal(nic_settled(n, k), nic_current(n, k)))
+                        continue;
+                if (!aggregate_leave(mux_st(x, k), x->policy, mux_rec(x, k), nic_settled(n, k)))
+                        x->full = true;
+                else
+                        aggregate_join(mux_st(x, k), x->policy, mux_rec(x, k), nic_current(n, k));
+        }
+}
+
+/* Record @k of member @mm as its MUX holds it: a NIC's settled record (none before it is
+ * settled), a nested MUX's computed one. NULL: the member adds nothing. A MUX met again
+ * while it is being computed (a cycle the kernel or config let through) counts as an empty
+ * member, so the result stays defined. */
+static const RecordValue *member_record(const MuxMember *mm, size_t k, const RecordValue *empty) {
+        if (mm->mux) {
+                mux_compute(mm->mux);
+                return mm->mux->state == 1 ? empty : mux_rec(mm->mux, k);
+        }
+        return mm->nic->folded ? nic_settled(mm->nic, k) : NULL;
+}
+
+/* A full pass over the members, nested MUXes computed first. */
 void mux_compute(Mux *x) {
-        AggregateMember stack[16], *am = stack;
-        static const Source none[SCHEMA_FIELDS_MAX] = { 0 };
-        static RecordValue empty[2];
-        _cleanup_free_ AggregateMember *heap = NULL;
+        const RecordValue *stack[16], **v = stack;
+        _cleanup_free_ const RecordValue **heap = NULL;
+        RecordValue empty;
 
         if (x->state != 0)
                 return;
+        if (!x->full && !x->has_nested) {
+                x->state = 2;
+                return;
+        }
         x->state = 1;
-        value_init(&empty[0], &schema_tcp_connection_offload);
-        value_init(&empty[1], &schema_task_offload);
         if (x->n_members > ELEMENTSOF(stack)) {
-                heap = calloc(x->n_members, sizeof(AggregateMember));
+                heap = calloc(x->n_members, sizeof(RecordValue *));
                 if (!heap) {
                         log_error("mux '%s': out of memory, keeping the last record", x->name);
                         x->state = 2;
                         return;
                 }
-                am = heap;
+                v = heap;
         }
-        for (size_t pass = 0; pass < 4; pass++) {
-                bool task = pass >= 2, cur = pass % 2;
-                RecordRef mine = mux_record(x, task, cur);
+        for (size_t k = 0; k < MUX_RECORDS; k++) {
+                size_t n = 0;
 
+                value_init(&empty, mux_rec(x, k)->schema);
                 for (size_t i = 0; i < x->n_members; i++) {
-                        MuxMember *mm = &x->members[i];
-                        RecordRef r;
-
-                        am[i].name = mux_member_name(mm);
-                        if (mm->mux) {
-                                mux_compute(mm->mux);
-                                if (mm->mux->state == 1) {
-                                        am[i].record = &empty[task];
-                                        am[i].sources = none;
-                                        continue;
-                                }
-                                r = mux_record(mm->mux, task, cur);
-                        } else
-                                r = nic_record(mm->nic, task, cur);
-                        am[i].record = r.value;
-                        am[i].sources = r.sources;
+                        const RecordValue *r = member_record(&x->members[i], k, &empty);
+                        if (r)
+                                v[n++] = r;
                 }
-                aggregate(mine.value->schema, am, x->n_members, x->policy, mine.value, mine.limits);
-                for (size_t f = 0; f < mine.value->schema->n_fields; f++)
-                        mine.sources[f] = mine.limits[f].source;
+                aggregate_state_rebuild(mux_st(x, k), mux_rec(x, k)->schema, v, n, x->policy,
+                                        mux_rec(x, k));
         }
+        x->full = false;
         x->state = 2;
+}
+
+/* Sources of record @k of a nested MUX as a member: those of its own limiting members,
+ * @depth levels down at most (a cycle ends there). */
+static void mux_member_sources(const Mux *x, size_t k, unsigned depth, Source *ret);
+
+static void explain_into(const Mux *x, size_t k, unsigned depth, RecordValue *ret,
+                         AggregateLimit *ret_limits) {
+        _cleanup_free_ AggregateMember *am = calloc(x->n_members + 1, sizeof(AggregateMember));
+        _cleanup_free_ Source *src = calloc((x->n_members + 1) * SCHEMA_FIELDS_MAX, sizeof(Source));
+        const RecordSchema *s = mux_computed_record(x, k)->schema;
+        RecordValue empty;
+
+        value_init(&empty, s);
+        if (!am || !src) {
+                *ret = *mux_computed_record(x, k);
+                for (size_t f = 0; f < s->n_fields; f++)
+                        ret_limits[f] = (AggregateLimit) { .member = -1, .source = SOURCE_NONE };
+                return;
+        }
+        for (size_t i = 0; i < x->n_members; i++) {
+                const MuxMember *mm = &x->members[i];
+
+                am[i].name = mux_member_name(mm);
+                if (mm->mux) {
+                        am[i].record = depth > 0 ? mux_computed_record(mm->mux, k) : &empty;
+                        if (depth > 0)
+                                mux_member_sources(mm->mux, k, depth - 1, src + i * SCHEMA_FIELDS_MAX);
+                        am[i].sources = src + i * SCHEMA_FIELDS_MAX;
+                } else {
+                        am[i].record = nic_current(mm->nic, k);
+                        am[i].sources = nic_sources(mm->nic, k);
+                }
+        }
+        aggregate(s, am, x->n_members, x->policy, ret, ret_limits);
+}
+
+static void mux_member_sources(const Mux *x, size_t k, unsigned depth, Source *ret) {
+        AggregateLimit limits[SCHEMA_FIELDS_MAX];
+        RecordValue v;
+
+        explain_into(x, k, depth, &v, limits);
+        for (size_t f = 0; f < v.schema->n_fields; f++)
+                ret[f] = limits[f].source;
+}
+
+void mux_explain(const Mux *x, size_t k, RecordValue *ret, AggregateLimit *ret_limits) {
+        explain_into(x, k, 8, ret, ret_limits);
 }
 
 /* Whether Members must be published again: the member set or a member's name changed. */
@@ -149,6 +254,7 @@ void mux_add_member(Mux *x, Nic *nic, Mux *sub) {
                 x->members_dirty = true;
         }
         x->n_members++;
+        x->has_nested = x->has_nested || sub;
 }
 
 static int strcmp_ptr(const void *a, const void *b) {
@@ -171,24 +277,27 @@ char **mux_members_strv(const Mux *x) {
         return v;
 }
 
-/* Drops @n from @x's members, so no weak pointer outlives the NIC. The explanation's member
- * indexes no longer hold, so they say "none" until the next computation. */
+/* Drops @n from @x's members, so no weak pointer outlives the NIC, and takes its records out
+ * of the aggregates. NIC members are in ifindex order, ahead of nested declared MUXes. */
 void mux_forget_nic(Mux *x, const Nic *n) {
-        size_t k = 0;
+        size_t lo = 0, hi = x->n_members;
 
-        for (size_t i = 0; i < x->n_members; i++)
-                if (x->members[i].nic != n)
-                        x->members[k++] = x->members[i];
-        if (k == x->n_members)
+        while (hi > 0 && !x->members[hi - 1].nic)
+                hi--;
+        while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (x->members[mid].nic->ifindex < n->ifindex)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        if (lo >= x->n_members || x->members[lo].nic != n)
                 return;
-        x->n_members = k;
+        if (x->members[lo].mux)
+                x->full = x->dirty = true;
+        else
+                mux_leave_nic(x, n);
+        memmove(x->members + lo, x->members + lo + 1, (x->n_members - lo - 1) * sizeof(MuxMember));
+        x->n_members--;
         x->members_dirty = true;
-        for (Field f = 0; f < _FIELD_MAX; f++) {
-                x->hw_limits[f] = (AggregateLimit) { .member = -1, .source = SOURCE_NONE };
-                x->cur_limits[f] = (AggregateLimit) { .member = -1, .source = SOURCE_NONE };
-        }
-        for (size_t f = 0; f < _TASK_FIELD_MAX; f++) {
-                x->task_hw_limits[f] = (AggregateLimit) { .member = -1, .source = SOURCE_NONE };
-                x->task_cur_limits[f] = (AggregateLimit) { .member = -1, .source = SOURCE_NONE };
-        }
 }

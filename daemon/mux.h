@@ -37,14 +37,16 @@ typedef struct Mux {
         size_t n_members_before;        /* during a topology rebuild: the previous count */
         bool members_dirty;             /* members (or their names) changed since published */
 
-        /* Computed in a sync. */
-        int state;                      /* 0 not yet, 1 computing (cycle guard), 2 done */
+        /* Computed: kept up to date member by member (mux_join_nic(), mux_leave_nic()), with a
+         * full pass over the members (mux_compute()) only where the running aggregate cannot
+         * answer: a member that limited a field left, a nested MUX, a rebuilt member list. */
         RecordValue hw, cur;
-        AggregateLimit hw_limits[_FIELD_MAX], cur_limits[_FIELD_MAX];
-        Source hw_src[_FIELD_MAX], cur_src[_FIELD_MAX];  /* as a member of another MUX */
         RecordValue task_hw, task_cur;  /* the task-offload record, the same way */
-        AggregateLimit task_hw_limits[_TASK_FIELD_MAX], task_cur_limits[_TASK_FIELD_MAX];
-        Source task_hw_src[_TASK_FIELD_MAX], task_cur_src[_TASK_FIELD_MAX];
+        AggregateState hw_st, cur_st, task_hw_st, task_cur_st;
+        bool full;                      /* the running aggregate is void: a full pass is due */
+        bool has_nested;                /* a member is a MUX: every computation is a full pass */
+        bool dirty;                     /* changed since the publisher last looked */
+        int state;                      /* in a sync: 0 not yet, 1 computing (cycle guard), 2 done */
 
         /* What D-Bus shows: written by publish.c only. */
         Publisher *publisher;           /* weak: the window timer's owner */
@@ -64,8 +66,25 @@ int mux_new(Mux **ret, const char *name, const char *kind, bool declared);
 Mux *mux_free(Mux *x);
 DEFINE_TRIVIAL_CLEANUP_FUNC(Mux *, mux_free)
 
+/* The four records of a MUX or a NIC, in one order: connection hardware and current, task
+ * hardware and current. */
+#define MUX_RECORDS 4
+
 const char *mux_member_name(const MuxMember *mm);
+/* Brings @x's records up to date: a full pass when one is due (nested MUXes first). */
 void mux_compute(Mux *x);
+/* Plain NIC member @n's settled records (Nic.pub_*) join or leave @x's aggregates; nothing
+ * for a NIC whose records were never settled (they join when they are). */
+void mux_join_nic(Mux *x, const Nic *n);
+void mux_leave_nic(Mux *x, const Nic *n);
+/* Member @n's records change from its settled ones to its current ones, in @x. */
+void mux_update_nic(Mux *x, const Nic *n);
+/* Record @k (0..3, the order above) of @x computed over its members now, with the member that
+ * limits each field: for Explain, on demand, so no event pays for it. */
+void mux_explain(const Mux *x, size_t k, RecordValue *ret, AggregateLimit *ret_limits);
+/* The index of record @k of @x among MUX_RECORDS, by status code; -1 for none. */
+int mux_record_by_status(const Mux *x, uint32_t code);
+const RecordValue *mux_computed_record(const Mux *x, size_t k);
 bool mux_members_differ(const Mux *x);
 void mux_add_member(Mux *x, Nic *nic, struct Mux *sub);
 char **mux_members_strv(const Mux *x);

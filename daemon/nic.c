@@ -28,6 +28,21 @@ int nic_new(Nic **ret, int ifindex) {
         return 0;
 }
 
+static void free_strings(char **v, size_t n) {
+        for (size_t i = 0; i < n; i++)
+                free(v[i]);
+}
+
+static void nic_udev_free(NicUdev *u) {
+        if (!u)
+                return;
+        free_strings(u->props, _FIELD_MAX);
+        free_strings(u->bad, _FIELD_MAX);
+        free_strings(u->task_props, _TASK_FIELD_MAX);
+        free_strings(u->task_bad, _TASK_FIELD_MAX);
+        free(u);
+}
+
 /* Frees @n; the caller has removed it from the model's table and cleared its MUX. */
 Nic *nic_free(Nic *n) {
         if (!n)
@@ -36,14 +51,7 @@ Nic *nic_free(Nic *n) {
         free(n->kind);
         free(n->pub_name);
         strv_free(n->pub_muxes);
-        for (Field f = 0; f < _FIELD_MAX; f++) {
-                free(n->udev_props[f]);
-                free(n->bad_props[f]);
-        }
-        for (size_t f = 0; f < _TASK_FIELD_MAX; f++) {
-                free(n->task_udev_props[f]);
-                free(n->task_bad_props[f]);
-        }
+        nic_udev_free(n->udev);
         free(n);
         return NULL;
 }
@@ -90,12 +98,33 @@ static int set_props(char **dst, const char *const *props, size_t n) {
         return changed;
 }
 
+/* @n's udev values, allocated when @props has one; NULL when it has none and @n had none. */
+static NicUdev *nic_udev(Nic *n, const char *const *props, size_t count, int *ret_r) {
+        bool any = false;
+
+        *ret_r = 0;
+        for (size_t f = 0; f < count && !any; f++)
+                any = props[f];
+        if (n->udev || !any)
+                return n->udev;
+        n->udev = calloc(1, sizeof(NicUdev));
+        if (!n->udev)
+                *ret_r = -ENOMEM;
+        return n->udev;
+}
+
 int nic_set_udev_props(Nic *n, const char *const props[static _FIELD_MAX]) {
-        return set_props(n->udev_props, props, _FIELD_MAX);
+        int r;
+        NicUdev *u = nic_udev(n, props, _FIELD_MAX, &r);
+
+        return u ? set_props(u->props, props, _FIELD_MAX) : r;
 }
 
 int nic_set_task_udev_props(Nic *n, const char *const props[static _TASK_FIELD_MAX]) {
-        return set_props(n->task_udev_props, props, _TASK_FIELD_MAX);
+        int r;
+        NicUdev *u = nic_udev(n, props, _TASK_FIELD_MAX, &r);
+
+        return u ? set_props(u->task_props, props, _TASK_FIELD_MAX) : r;
 }
 
 /* SPEC 3, source 3: the hardware record from what the device can turn on (available or
@@ -144,10 +173,12 @@ void nic_update_records(Nic *n, const Config *config) {
                 n->hw_src[f] = n->cur_src[f] = SOURCE_KERNEL;
         for (size_t f = 0; f < _TASK_FIELD_MAX; f++)
                 n->task_hw_src[f] = n->task_cur_src[f] = SOURCE_KERNEL;
-        apply_udev(n, &schema_tcp_connection_offload, n->udev_props, n->bad_props, &n->hw, &n->cur,
-                   n->hw_src, n->cur_src);
-        apply_udev(n, &schema_task_offload, n->task_udev_props, n->task_bad_props, &n->task_hw,
-                   &n->task_cur, n->task_hw_src, n->task_cur_src);
+        if (n->udev) {
+                apply_udev(n, &schema_tcp_connection_offload, n->udev->props, n->udev->bad, &n->hw,
+                           &n->cur, n->hw_src, n->cur_src);
+                apply_udev(n, &schema_task_offload, n->udev->task_props, n->udev->task_bad,
+                           &n->task_hw, &n->task_cur, n->task_hw_src, n->task_cur_src);
+        }
         if (config && n->name) {
                 config_apply_nic_rules(config, n->name, &n->hw, &n->cur, n->hw_src, n->cur_src);
                 config_apply_nic_task_rules(config, n->name, &n->task_hw, &n->task_cur,

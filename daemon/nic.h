@@ -15,6 +15,15 @@
 typedef struct Config Config;
 typedef struct Mux Mux;
 
+/* The raw MUXCAP_* udev values of a NIC, of both record types; most NICs have none, so it is
+ * allocated for those that do. */
+typedef struct NicUdev {
+        char *props[_FIELD_MAX];                /* owned: raw values */
+        char *bad[_FIELD_MAX];                  /* owned: last bad value logged, to log it once */
+        char *task_props[_TASK_FIELD_MAX];
+        char *task_bad[_TASK_FIELD_MAX];
+} NicUdev;
+
 typedef struct Nic {
         int ifindex;
         char *name;                     /* owned */
@@ -32,25 +41,28 @@ typedef struct Nic {
 
         bool features_valid;
         NicFeatures features;
-        char *udev_props[_FIELD_MAX];   /* owned: raw MUXCAP_* values */
-        char *bad_props[_FIELD_MAX];    /* owned: last bad value logged, to log it once */
+        NicUdev *udev;                  /* owned: NULL until udev gives it a MUXCAP_* value */
 
         RecordValue hw, cur;            /* effective records */
         Source hw_src[_FIELD_MAX], cur_src[_FIELD_MAX];
 
         /* The task-offload record (NDIS_OFFLOAD) from the same three sources. */
-        char *task_udev_props[_TASK_FIELD_MAX];    /* owned: raw MUXCAP_* values */
-        char *task_bad_props[_TASK_FIELD_MAX];     /* owned: last bad value logged */
         RecordValue task_hw, task_cur;
         Source task_hw_src[_TASK_FIELD_MAX], task_cur_src[_TASK_FIELD_MAX];
 
         Mux *mux;                       /* weak: the kernel MUX this NIC is, cleared by mux_free() */
 
+        /* Settled records: what its MUXes' aggregates hold of it and what D-Bus shows. The model
+         * settles them once per sync (model_settle()), folding the difference into its MUXes. */
+        RecordValue pub_hw, pub_cur;
+        RecordValue pub_task_hw, pub_task_cur;
+        bool folded;                    /* settled at least once: its MUXes hold pub_* */
+        bool dirty;                     /* on the model's list of NICs to settle and publish */
+        unsigned records_changed;       /* bit k: record k (MUX_RECORDS order) moved at settling */
+
         /* What D-Bus shows: written by publish.c, read by the service. */
         bool published;
         char *pub_name;                 /* owned: the name its object path was made from */
-        RecordValue pub_hw, pub_cur;
-        RecordValue pub_task_hw, pub_task_cur;
         char pub_driver[32];
         char **pub_muxes;               /* owned, NULL-terminated: the MUXes it is a member of */
         bool muxes_changed;             /* pub_muxes changed in the last topology rebuild */

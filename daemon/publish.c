@@ -28,6 +28,7 @@ struct Publisher {
         struct event *status_timer;     /* owned: rate limit of STATUS= updates */
         bool ready;                     /* READY=1 sent */
         size_t notified_muxes, notified_nics;   /* what the last STATUS= said */
+        size_t n_published;                     /* NIC objects on the bus */
 };
 
 static void sync_cb(evutil_socket_t fd, short what, void *userdata);
@@ -224,22 +225,34 @@ static void mux_sync(Publisher *p, Mux *x) {
         }
 }
 
+static const unsigned record_changed[MUX_RECORDS] = {
+        CHANGED_HW, CHANGED_CUR, CHANGED_TASK_HW, CHANGED_TASK_CUR,
+};
+
+static void nic_publish(Publisher *p, Nic *n) {
+        n->published = true;
+        p->n_published++;
+        service_nic_added(p->service, n);
+}
+
+static void nic_withdraw(Publisher *p, Nic *n) {
+        service_nic_removed(p->service, n);
+        n->published = false;
+        p->n_published--;
+}
+
 static void nic_sync(Publisher *p, Nic *n) {
         unsigned changed = 0;
 
         if (n->published && !streq(n->pub_name, n->name)) {
                 /* A rename moves the object: withdraw the old path, add the new. */
-                service_nic_removed(p->service, n);
-                n->published = false;
+                nic_withdraw(p, n);
         }
-        if (!value_equal(&n->hw, &n->pub_hw))
-                changed |= CHANGED_HW;
-        if (!value_equal(&n->cur, &n->pub_cur))
-                changed |= CHANGED_CUR;
-        if (!value_equal(&n->task_hw, &n->pub_task_hw))
-                changed |= CHANGED_TASK_HW;
-        if (!value_equal(&n->task_cur, &n->pub_task_cur))
-                changed |= CHANGED_TASK_CUR;
+        /* The model settled the records (pub_*) and says which moved, in MUX_RECORDS order. */
+        for (size_t k = 0; k < MUX_RECORDS; k++)
+                if (n->records_changed & 1u << k)
+                        changed |= record_changed[k];
+        n->records_changed = 0;
         if (changed & CHANGED_TASK_HW)
                 changed |= CHANGED_SOURCES;     /* Sources covers both records' fields */
         if (!streq(n->driver, n->pub_driver))
@@ -247,18 +260,13 @@ static void nic_sync(Publisher *p, Nic *n) {
         if (n->muxes_changed)
                 changed |= CHANGED_MEMBERS;
         n->muxes_changed = false;
-        n->pub_hw = n->hw;
-        n->pub_cur = n->cur;
-        n->pub_task_hw = n->task_hw;
-        n->pub_task_cur = n->task_cur;
         memcpy(n->pub_driver, n->driver, sizeof(n->driver));
         if (!n->published) {
                 free(n->pub_name);
                 n->pub_name = strdup(n->name);
                 if (!n->pub_name)
                         return;
-                n->published = true;
-                service_nic_added(p->service, n);
+                nic_publish(p, n);
         } else if (changed)
                 service_nic_changed(p->service, n, changed);
 }
@@ -270,7 +278,7 @@ static void withdraw_gone(Publisher *p) {
 
         for (size_t i = 0; p->service && i < m->n_gone_nics; i++)
                 if (m->gone_nics[i]->published)
-                        service_nic_removed(p->service, m->gone_nics[i]);
+                        nic_withdraw(p, m->gone_nics[i]);
         for (size_t i = 0; p->service && i < m->n_gone_muxes; i++)
                 if (m->gone_muxes[i]->published)
                         service_mux_removed(p->service, m->gone_muxes[i]);
@@ -278,7 +286,7 @@ static void withdraw_gone(Publisher *p) {
 }
 
 static void send_status(Publisher *p) {
-        size_t muxes = p->model->n_muxes, nics = model_count_published_nics(p->model);
+        size_t muxes = p->model->n_muxes, nics = p->n_published;
         char status[128];
 
         if (p->ready && p->notified_muxes == muxes && p->notified_nics == nics)
@@ -311,7 +319,7 @@ static void notify_status(Publisher *p) {
                 return;
         }
         if (p->notified_muxes == p->model->n_muxes &&
-            p->notified_nics == model_count_published_nics(p->model))
+            p->notified_nics == p->n_published)
                 return;
         if (!evtimer_pending(p->status_timer, NULL))
                 evtimer_add(p->status_timer, &interval);
@@ -324,24 +332,31 @@ static void publisher_sync(Publisher *p) {
 
         if (!p->service) {
                 model_reap(m);
+                model_sync_done(m);
                 return;
         }
-        model_rebuild_topology(m);
+        model_update(m);
         withdraw_gone(p);
 
-        /* NIC objects first, so a MUX's Members can be looked up when its signal arrives. */
-        for (size_t i = 0; i < m->n_nics; i++) {
-                Nic *n = m->nics[i];
+        /* NIC objects first, so a MUX's Members can be looked up when its signal arrives. Only
+         * what the events touched is looked at, unless the model asks for everything. */
+        for (size_t i = 0, k = model_n_dirty(m); i < k; i++) {
+                Nic *n = model_dirty_nic(m, i);
+
+                if (!n)
+                        continue;
                 if (model_nic_is_visible(m, n))
                         nic_sync(p, n);
-                else if (n->published) {
-                        service_nic_removed(p->service, n);
-                        n->published = false;
-                }
+                else if (n->published)
+                        nic_withdraw(p, n);
         }
         model_reset_computation(m);
-        for (size_t i = 0; i < m->n_muxes; i++)
-                mux_sync(p, m->muxes[i]);
+        for (size_t i = 0; i < m->n_muxes; i++) {
+                Mux *x = m->muxes[i];
+                if (x->dirty || x->window_due || !x->published || m->sweep)
+                        mux_sync(p, x);
+        }
+        model_sync_done(m);
         notify_status(p);
 }
 

@@ -153,29 +153,6 @@ static bool append_explanations(const Mux *x, const RecordValue *v, const Aggreg
         return ok;
 }
 
-/* A MUX's computed records with their limits, by status code; NULL for another code. */
-static const RecordValue *explained_record(const Mux *x, uint32_t code,
-                                           const AggregateLimit **ret_limits) {
-        const struct {
-                const RecordValue *v;
-                const AggregateLimit *limits;
-        } records[] = {
-                { &x->hw, x->hw_limits }, { &x->cur, x->cur_limits },
-                { &x->task_hw, x->task_hw_limits }, { &x->task_cur, x->task_cur_limits },
-        };
-
-        for (size_t i = 0; i < ELEMENTSOF(records); i++) {
-                const RecordValue *v = records[i].v;
-                bool hw = i % 2 == 0;
-
-                if ((hw ? v->schema->status_hardware : v->schema->status_current) == code) {
-                        *ret_limits = records[i].limits;
-                        return v;
-                }
-        }
-        return NULL;
-}
-
 /* The reply to a call whose arguments were read already (service_begin_reply() checks that
  * there are none). */
 static DBusMessage *begin_reply_after_args(DBusMessage *m, DBusMessageIter *it,
@@ -193,12 +170,13 @@ static DBusMessage *begin_reply_after_args(DBusMessage *m, DBusMessageIter *it,
 static DBusHandlerResult reply_explanations(Service *s, const Mux *x, DBusMessage *m,
                                             uint32_t code, bool had_args) {
         _cleanup_message_ DBusMessage *r = NULL;
-        const AggregateLimit *limits = NULL;
-        const RecordValue *v = explained_record(x, code, &limits);
+        AggregateLimit limits[SCHEMA_FIELDS_MAX];
+        int k = mux_record_by_status(x, code);
         DBusHandlerResult result;
         DBusMessageIter it, a;
+        RecordValue v;
 
-        if (!v)
+        if (k < 0)
                 return service_reply_error(s, m, DBUS_ERROR_INVALID_ARGS,
                                            "no record for status code 0x%08" PRIX32 " (expected "
                                            "0x4002000B, 0x40020003, 0x40020007 or 0x40020006)",
@@ -206,8 +184,10 @@ static DBusHandlerResult reply_explanations(Service *s, const Mux *x, DBusMessag
         r = had_args ? begin_reply_after_args(m, &it, &result) : service_begin_reply(s, m, &it, &result);
         if (!r)
                 return result;
+        /* Computed now, with the limiting members: no event pays for the explanation. */
+        mux_explain(x, (size_t) k, &v, limits);
         if (!dbus_message_iter_open_container(&it, DBUS_TYPE_ARRAY, "(ssss)", &a) ||
-            !append_explanations(x, v, limits, &a) || !dbus_message_iter_close_container(&it, &a))
+            !append_explanations(x, &v, limits, &a) || !dbus_message_iter_close_container(&it, &a))
                 return DBUS_HANDLER_RESULT_NEED_MEMORY;
         return service_reply(s, steal_ptr(r));
 }

@@ -54,6 +54,7 @@ static void rebuild_nic_muxes(Model *m) {
 
         if (!seen || !differs) {
                 log_error("out of memory, NIC Muxes properties not updated");
+                m->lists_unsure = true;
                 return;
         }
         for (size_t k = 0; k < m->n_muxes; k++)
@@ -76,6 +77,7 @@ static void rebuild_nic_muxes(Model *m) {
                         differs[i] = pub && pub[seen[i]];
                 any = any || differs[i];
         }
+        m->lists_unsure = false;
         if (!any)
                 return;
 
@@ -106,15 +108,7 @@ static void rebuild_nic_muxes(Model *m) {
         }
         if (oom)
                 log_error("out of memory, NIC Muxes properties not updated");
-}
-
-/* The explanation's member indexes no longer hold once the list moved: they say "none" until
- * the next computation (as mux_forget_nic() does). */
-static void mux_forget_limits(Mux *x) {
-        for (Field f = 0; f < _FIELD_MAX; f++) {
-                x->hw_limits[f] = (AggregateLimit) { .member = -1, .source = SOURCE_NONE };
-                x->cur_limits[f] = (AggregateLimit) { .member = -1, .source = SOURCE_NONE };
-        }
+        m->lists_unsure = oom;
 }
 
 /* Puts @n into @x's members where a full rebuild would: NIC members come first, in NIC table
@@ -143,7 +137,7 @@ static int mux_insert_nic(Mux *x, Nic *n) {
         a[lo] = (MuxMember) { .nic = n, .mux = n->mux };
         x->n_members++;
         x->members_dirty = true;
-        mux_forget_limits(x);
+        mux_join_nic(x, n);
         return 0;
 }
 
@@ -237,9 +231,12 @@ static void update_touched(Model *m) {
                 /* Gone since (its memberships went with it), or a MUX device by now. */
                 if (!n)
                         continue;
-                if (n->mux || config_is_kernel_mux_kind(m->config, n->kind) ||
-                    update_nic_memberships(m, n) < 0) {
+                if (n->mux || config_is_kernel_mux_kind(m->config, n->kind)) {
                         m->topology_dirty = true;
+                        break;
+                }
+                if (update_nic_memberships(m, n) < 0) {
+                        m->lists_unsure = m->topology_dirty = true;
                         break;
                 }
         }
@@ -259,7 +256,11 @@ void model_rebuild_topology(Model *m) {
         if (!m->topology_dirty)
                 return;
         m->n_touched = 0;
+        /* Every member list is made anew: every MUX takes a full pass, every NIC a look. */
+        m->sweep = true;
         for (size_t i = 0; i < m->n_muxes; i++) {
+                m->muxes[i]->full = m->muxes[i]->dirty = true;
+                m->muxes[i]->has_nested = false;
                 m->muxes[i]->mark = false;
                 m->muxes[i]->n_members_before = m->muxes[i]->n_members;
                 m->muxes[i]->n_members = 0;

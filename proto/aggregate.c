@@ -94,7 +94,7 @@ void aggregate(const RecordSchema *s, const AggregateMember *members, size_t n,
                 int who;
 
                 for (size_t i = 0; i < n; i++)
-                        acc = combine(op, max, acc, value_get(members[i].record, f), i);
+                        acc = combine(op, max, acc, members[i].record->v[f], i);
                 r.v[f] = acc;
                 who = limiting_member(members, n, f, op, acc);
                 ret_limits[f] = (AggregateLimit) {
@@ -103,6 +103,83 @@ void aggregate(const RecordSchema *s, const AggregateMember *members, size_t n,
                 };
         }
         *ret = r;
+}
+
+void aggregate_state_init(AggregateState *st, const RecordSchema *s, RecordValue *agg) {
+        value_init(agg, s);
+        st->n = 0;
+        memset(st->aux, 0, s->n_fields * sizeof(st->aux[0]));
+}
+
+/* A sum keeps the exact total and shows it saturated; every other rule keeps how many members
+ * have exactly the aggregate. A member moving the aggregate is the only one at the new value:
+ * every member before it was at the old aggregate or beyond it, on the side away from the new
+ * one (AND only loses bits, MIN only falls, ALL and COMMON only fall to 0 from a value all
+ * members shared). */
+void aggregate_join(AggregateState *st, CapacityPolicy policy, RecordValue *agg,
+                    const RecordValue *member) {
+        const RecordSchema *s = agg->schema;
+
+        for (size_t f = 0; f < s->n_fields; f++) {
+                AggregateOp op = effective_op(s->fields[f].op, policy);
+                uint32_t w = member->v[f], max = schema_field_wire_max(s, f), acc;
+
+                if (op == AGGREGATE_CAPACITY) {
+                        st->aux[f] += w;
+                        agg->v[f] = st->aux[f] > max ? max : (uint32_t) st->aux[f];
+                        continue;
+                }
+                if (st->n == 0) {
+                        agg->v[f] = w;
+                        st->aux[f] = 1;
+                        continue;
+                }
+                acc = combine(op, max, agg->v[f], w, 1);
+                if (acc == agg->v[f])
+                        st->aux[f] += w == acc;
+                else {
+                        agg->v[f] = acc;
+                        st->aux[f] = w == acc;
+                }
+        }
+        st->n++;
+}
+
+/* The aggregate stands when another member than the one leaving is at it: for AND that member
+ * lacks every bit the aggregate lacks, for MIN nothing is lower, and so on. */
+bool aggregate_leave(AggregateState *st, CapacityPolicy policy, RecordValue *agg,
+                     const RecordValue *member) {
+        const RecordSchema *s = agg->schema;
+
+        if (st->n <= 1) {
+                aggregate_state_init(st, s, agg);
+                return true;
+        }
+        for (size_t f = 0; f < s->n_fields; f++) {
+                AggregateOp op = effective_op(s->fields[f].op, policy);
+                uint32_t w = member->v[f], max = schema_field_wire_max(s, f);
+                uint64_t at;
+
+                if (op == AGGREGATE_CAPACITY) {
+                        st->aux[f] = st->aux[f] >= w ? st->aux[f] - w : 0;
+                        agg->v[f] = st->aux[f] > max ? max : (uint32_t) st->aux[f];
+                        continue;
+                }
+                at = st->aux[f] - (w == agg->v[f] && st->aux[f] > 0);
+                if (at == 0)
+                        return false;
+                st->aux[f] = at;
+        }
+        st->n--;
+        return true;
+}
+
+void aggregate_state_rebuild(AggregateState *st, const RecordSchema *s,
+                             const RecordValue *const *members, size_t n, CapacityPolicy policy,
+                             RecordValue *agg) {
+        aggregate_state_init(st, s, agg);
+        for (size_t i = 0; i < n; i++)
+                aggregate_join(st, policy, agg, members[i]);
 }
 
 /* Whether member value @v covers @advertised under @op. */

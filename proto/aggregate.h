@@ -3,12 +3,14 @@
 #pragma once
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "schema.h"
 
 /* Where a NIC's field value came from, highest precedence last. */
-typedef enum Source {
+typedef enum __attribute__((packed)) Source {
         SOURCE_NONE,            /* no member: the value is the empty MUX's 0 */
         SOURCE_KERNEL,
         SOURCE_UDEV,
@@ -41,6 +43,33 @@ typedef struct AggregateLimit {
  * (@ret_limits has s->n_fields entries) which member limits it. */
 void aggregate(const RecordSchema *s, const AggregateMember *members, size_t n,
                CapacityPolicy policy, RecordValue *ret, AggregateLimit *ret_limits);
+
+/* The running aggregate of one record over a changing member set, updated per member joining
+ * or leaving instead of over all members (issue 14). Per field it holds how many members have
+ * exactly the aggregated value, or for a sum the exact sum before saturation. A leave is
+ * answered from that alone unless the member leaving was the only one at the aggregate (the
+ * unique minimum, the only member lacking a bit): then only a full pass over the members
+ * knows, and aggregate_leave() says so. The count may be lower than the truth, never higher,
+ * so a wrong answer is never given, at worst a full pass more. */
+typedef struct AggregateState {
+        size_t n;                               /* members folded in */
+        uint64_t aux[SCHEMA_FIELDS_MAX];        /* per field: members at the aggregate, or the sum */
+} AggregateState;
+
+/* No members: every field 0 (@agg too, at the revision muxcap writes). */
+void aggregate_state_init(AggregateState *st, const RecordSchema *s, RecordValue *agg);
+/* Folds @member into @agg: the result is aggregate() over the members with it added. */
+void aggregate_join(AggregateState *st, CapacityPolicy policy, RecordValue *agg,
+                    const RecordValue *member);
+/* Takes @member (a record folded in before, unchanged since) out of @agg. Returns false when
+ * some field needs the remaining members to tell: @agg and @st are then undefined until
+ * aggregate_state_rebuild(). */
+bool aggregate_leave(AggregateState *st, CapacityPolicy policy, RecordValue *agg,
+                     const RecordValue *member);
+/* @agg and @st from the members, as joining them one by one gives. */
+void aggregate_state_rebuild(AggregateState *st, const RecordSchema *s,
+                             const RecordValue *const *members, size_t n, CapacityPolicy policy,
+                             RecordValue *agg);
 
 /* Whether a MUX device's own value @advertised of field @field offers more than the members'
  * aggregate @aggregated (a bit the AND lost, a support value of 1 the members lack, a larger

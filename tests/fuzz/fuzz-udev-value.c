@@ -124,7 +124,7 @@ static void check_nic(Field f, const char *s) {
                 fuzz_check(n->hw_src[f] == (ok ? SOURCE_UDEV : SOURCE_KERNEL));
                 fuzz_check(n->cur_src[f] == n->hw_src[f]);
                 fuzz_check(!ok || (value_get(&n->hw, (size_t) f) == v && value_get(&n->cur, (size_t) f) == v));
-                fuzz_check(!n->bad_props[f] == ok);
+                fuzz_check(n->udev && !n->udev->bad[f] == ok);
         }
         fuzz_check(nic_set_udev_props(n, props) == 0);
 }

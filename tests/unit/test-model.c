@@ -15,6 +15,7 @@
 #include "strv.h"
 
 static unsigned changes, losses;
+static const char *degraded;    /* a NIC that reads as "slow*" too */
 
 /* Every device can do TSO, TSO6, checksums and VLAN offloads, but "slow*" can do nothing. */
 static int fake_read_features(void *userdata, const char *name, NicFeatures *ret,
@@ -22,7 +23,9 @@ static int fake_read_features(void *userdata, const char *name, NicFeatures *ret
         uint32_t all = FEATURE_BIT(FEATURE_TX_TCP_SEGMENTATION) | FEATURE_BIT(FEATURE_TX_TCP6_SEGMENTATION) |
                        FEATURE_BIT(FEATURE_RX_CHECKSUM) | FEATURE_BIT(FEATURE_TX_CHECKSUM_IP_GENERIC);
 
-        *ret = (NicFeatures) { .available = strncmp(name, "slow", 4) == 0 ? 0 : all };
+        bool slow = strncmp(name, "slow", 4) == 0 || (degraded && streq(name, degraded));
+
+        *ret = (NicFeatures) { .available = slow ? 0 : all };
         ret->active = ret->available;
         strncpy(driver, "fake", size);
         return 0;
@@ -77,15 +80,34 @@ static const char *members(const Mux *x) {
 }
 
 static void recompute(Model *m) {
-        model_rebuild_topology(m);
+        model_update(m);
         model_reset_computation(m);
         for (size_t i = 0; i < m->n_muxes; i++)
                 mux_compute(m->muxes[i]);
+        model_sync_done(m);
+}
+
+/* The running aggregates equal a full pass over the members. */
+static void assert_aggregates_agree_with_full_pass(Model *m) {
+        for (size_t i = 0; i < m->n_muxes; i++) {
+                Mux *x = m->muxes[i];
+                RecordValue before[MUX_RECORDS];
+
+                for (size_t k = 0; k < MUX_RECORDS; k++)
+                        before[k] = *mux_computed_record(x, k);
+                x->full = true;
+                x->state = 0;
+                mux_compute(x);
+                for (size_t k = 0; k < MUX_RECORDS; k++)
+                        assert(value_equal(&before[k], mux_computed_record(x, k)));
+        }
 }
 
 /* What an update left is what a full rebuild makes: forced over the same model, the full
- * rebuild finds no member list and no NIC's Muxes to change. */
+ * rebuild finds no member list and no NIC's Muxes to change, and the aggregates are those of
+ * a full pass. */
 static void assert_agrees_with_full_rebuild(Model *m) {
+        assert_aggregates_agree_with_full_pass(m);
         for (size_t i = 0; i < m->n_muxes; i++)
                 m->muxes[i]->members_dirty = false;
         for (size_t i = 0; i < m->n_nics; i++)
@@ -265,10 +287,80 @@ static void test_nesting_bond_under_bridge(void) {
          * slow0 has none, so the bridge has none either, and slow0 limits it. */
         assert(value_get(&bond->hw, FIELD_SUPPORT_IPV4) == 1);
         assert(value_get(&br->hw, FIELD_SUPPORT_IPV4) == 0);
-        assert(streq(mux_member_name(&br->members[br->hw_limits[FIELD_SUPPORT_IPV4].member]), "slow0"));
+        {
+                AggregateLimit limits[SCHEMA_FIELDS_MAX];
+                RecordValue v;
+
+                mux_explain(br, 0, &v, limits);
+                assert(value_equal(&v, &br->hw));
+                assert(streq(mux_member_name(&br->members[limits[FIELD_SUPPORT_IPV4].member]), "slow0"));
+        }
         /* Each NIC knows its MUXes. */
         assert(model_find_nic(m, 1)->pub_muxes && streq(model_find_nic(m, 1)->pub_muxes[0], "bond0"));
         assert(streq(model_find_nic(m, 3)->pub_muxes[0], "br0"));
+        model_free(m);
+        config_free(c);
+}
+
+static void feature_change(Model *m, int ifindex, const char *name, int master) {
+        RtnlLink l = { .ifindex = ifindex, .name = name, .kind = "veth", .master = master,
+                       .type = ARPHRD_ETHER, .features_changed = true };
+
+        model_link_new(m, &l);
+}
+
+/* Members join, leave and change their features, one per sync: each time the bridge's records
+ * are what a full pass gives, and the bridge is the only MUX the sync had to look at. */
+static void test_aggregates_follow_each_member_change(void) {
+        Config *c;
+        Model *m = model(&c, "[Mux all]\nMembers=eth* slow*\n");
+        Mux *br, *all;
+
+        add_link(m, 2, "br0", "bridge", 0);
+        add_link(m, 3, "brx", "bridge", 0);
+        recompute(m);
+        for (int i = 0; i < 8; i++) {
+                char name[16];
+
+                snprintf(name, sizeof(name), i % 3 == 2 ? "slow%d" : "eth%d", i);
+                add_link(m, 10 + i, name, "veth", 2);
+                recompute(m);
+                assert_aggregates_agree_with_full_pass(m);
+        }
+        br = model_find_mux(m, "br0");
+        all = model_find_mux(m, "all");
+        assert(br->n_members == 8 && all->n_members == 8);
+        assert(value_get(&br->hw, FIELD_SUPPORT_IPV4) == 0);
+        /* The slow members leave, one by one: the last one leaving lifts the minimum. */
+        model_link_del(m, 12);
+        assert(model_find_mux(m, "brx")->dirty == false && br->dirty);
+        recompute(m);
+        assert_aggregates_agree_with_full_pass(m);
+        assert(value_get(&br->hw, FIELD_SUPPORT_IPV4) == 0);
+        model_link_del(m, 15);
+        recompute(m);
+        assert_aggregates_agree_with_full_pass(m);
+        assert(value_get(&br->hw, FIELD_SUPPORT_IPV4) == 1);
+        assert(value_get(&all->hw, FIELD_SUPPORT_IPV4) == 1);
+        /* A member's features change in place: out, and back. */
+        degraded = "eth4";
+        feature_change(m, 14, "eth4", 2);
+        assert(!m->topology_dirty && m->n_touched == 0);
+        recompute(m);
+        assert_aggregates_agree_with_full_pass(m);
+        assert(value_get(&br->hw, FIELD_SUPPORT_IPV4) == 0 && value_get(&all->hw, FIELD_SUPPORT_IPV4) == 0);
+        degraded = NULL;
+        feature_change(m, 14, "eth4", 2);
+        recompute(m);
+        assert_aggregates_agree_with_full_pass(m);
+        assert(value_get(&br->hw, FIELD_SUPPORT_IPV4) == 1);
+        /* Moved to the other bridge: it leaves one aggregate and joins the other. */
+        add_link(m, 14, "eth4", "veth", 3);
+        recompute(m);
+        assert_aggregates_agree_with_full_pass(m);
+        assert(br->n_members == 5 && model_find_mux(m, "brx")->n_members == 1);
+        assert(value_get(&model_find_mux(m, "brx")->hw, FIELD_SUPPORT_IPV4) == 1);
+        assert_agrees_with_full_rebuild(m);
         model_free(m);
         config_free(c);
 }
@@ -369,6 +461,7 @@ static void test_resync_sweeps_what_the_dump_missed(void) {
 
 int main(void) {
         test_nesting_bond_under_bridge();
+        test_aggregates_follow_each_member_change();
         test_declared_mux_wins_over_kernel_mux_of_the_same_name();
         test_rename_redoes_member_names();
         test_member_moves_between_muxes();

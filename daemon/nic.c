@@ -28,19 +28,9 @@ int nic_new(Nic **ret, int ifindex) {
         return 0;
 }
 
-static void free_strings(char **v, size_t n) {
-        for (size_t i = 0; i < n; i++)
-                free(v[i]);
-}
-
-static void nic_udev_free(NicUdev *u) {
-        if (!u)
-                return;
-        free_strings(u->props, _FIELD_MAX);
-        free_strings(u->bad, _FIELD_MAX);
-        free_strings(u->task_props, _TASK_FIELD_MAX);
-        free_strings(u->task_bad, _TASK_FIELD_MAX);
-        free(u);
+static void udev_value_free(NicUdevValue *v) {
+        free(v->raw);
+        free(v->bad);
 }
 
 /* Frees @n; the caller has removed it from the model's table and cleared its MUX. */
@@ -51,7 +41,9 @@ Nic *nic_free(Nic *n) {
         free(n->kind);
         free(n->pub_name);
         strv_free(n->pub_muxes);
-        nic_udev_free(n->udev);
+        for (size_t i = 0; i < n->n_udev; i++)
+                udev_value_free(&n->udev[i]);
+        free(n->udev);
         free(n);
         return NULL;
 }
@@ -85,46 +77,62 @@ int nic_set_kind(Nic *n, const char *kind) {
         return set_string(&n->kind, kind);
 }
 
-/* Replaces the udev properties of @n fields (NULL entries: absent). Returns 1 if any changed. */
-static int set_props(char **dst, const char *const *props, size_t n) {
+/* Replaces @n's udev values of record type @s by @props (one per field, NULL: absent). Returns
+ * 1 if any changed, 0, or -ENOMEM (the values are then partly replaced). */
+static int set_props(Nic *n, const RecordSchema *s, const char *const *props) {
+        bool held[SCHEMA_FIELDS_MAX] = { false };
         int changed = 0;
+        size_t k = 0;
 
-        for (size_t f = 0; f < n; f++) {
-                int r = set_string(&dst[f], props[f]);
-                if (r < 0)
-                        return r;
-                changed |= r;
+        for (size_t i = 0; i < n->n_udev; i++) {
+                NicUdevValue *v = &n->udev[i];
+
+                if (v->schema == s && !props[v->field]) {
+                        udev_value_free(v);
+                        changed = 1;
+                        continue;
+                }
+                if (v->schema == s) {
+                        int r = set_string(&v->raw, props[v->field]);
+                        if (r < 0)
+                                return r;
+                        changed |= r;
+                        held[v->field] = true;
+                }
+                n->udev[k++] = *v;
+        }
+        n->n_udev = k;
+        for (size_t f = 0; f < s->n_fields; f++) {
+                NicUdevValue *a;
+
+                if (!props[f] || held[f])
+                        continue;
+                a = realloc(n->udev, (n->n_udev + 1) * sizeof(NicUdevValue));
+                if (!a)
+                        return -ENOMEM;
+                n->udev = a;
+                a[n->n_udev] = (NicUdevValue) { .schema = s, .field = f, .raw = strdup(props[f]) };
+                if (!a[n->n_udev].raw)
+                        return -ENOMEM;
+                n->n_udev++;
+                changed = 1;
         }
         return changed;
 }
 
-/* @n's udev values, allocated when @props has one; NULL when it has none and @n had none. */
-static NicUdev *nic_udev(Nic *n, const char *const *props, size_t count, int *ret_r) {
-        bool any = false;
-
-        *ret_r = 0;
-        for (size_t f = 0; f < count && !any; f++)
-                any = props[f];
-        if (n->udev || !any)
-                return n->udev;
-        n->udev = calloc(1, sizeof(NicUdev));
-        if (!n->udev)
-                *ret_r = -ENOMEM;
-        return n->udev;
-}
-
 int nic_set_udev_props(Nic *n, const char *const props[static _FIELD_MAX]) {
-        int r;
-        NicUdev *u = nic_udev(n, props, _FIELD_MAX, &r);
-
-        return u ? set_props(u->props, props, _FIELD_MAX) : r;
+        return set_props(n, &schema_tcp_connection_offload, props);
 }
 
 int nic_set_task_udev_props(Nic *n, const char *const props[static _TASK_FIELD_MAX]) {
-        int r;
-        NicUdev *u = nic_udev(n, props, _TASK_FIELD_MAX, &r);
+        return set_props(n, &schema_task_offload, props);
+}
 
-        return u ? set_props(u->task_props, props, _TASK_FIELD_MAX) : r;
+const char *nic_udev_bad_value(const Nic *n, const RecordSchema *s, size_t field) {
+        for (size_t i = 0; i < n->n_udev; i++)
+                if (n->udev[i].schema == s && n->udev[i].field == field)
+                        return n->udev[i].bad;
+        return NULL;
 }
 
 /* SPEC 3, source 3: the hardware record from what the device can turn on (available or
@@ -134,29 +142,31 @@ void kernel_records(const NicFeatures *features, unsigned short type, RecordValu
         kernel_derive_records(&schema_tcp_connection_offload, features, type, 0, 0, ret_hw, ret_cur);
 }
 
-/* Source 2 for one record type: each valid MUXCAP_* value overrides the kernel's; a bad one
- * is logged once (until it changes) and falls through. */
-static void apply_udev(Nic *n, const RecordSchema *s, char **props, char **bad, RecordValue *hw,
-                       RecordValue *cur, Source *hw_src, Source *cur_src) {
-        for (size_t f = 0; f < s->n_fields; f++) {
-                const char *raw = props[f], *reason = NULL;
+/* Source 2: each valid MUXCAP_* value overrides the kernel's; a bad one is logged once (until
+ * it changes) and falls through. */
+static void apply_udev(Nic *n) {
+        for (size_t i = 0; i < n->n_udev; i++) {
+                NicUdevValue *u = &n->udev[i];
+                const RecordSchema *s = u->schema;
+                bool task = s == &schema_task_offload;
+                const char *reason = NULL;
                 uint32_t v;
 
-                if (!raw)
-                        continue;
-                if (schema_parse_value(s, f, raw, &v, &reason) < 0) {
-                        if (!bad[f] || !streq(bad[f], raw)) {
+                if (schema_parse_value(s, u->field, u->raw, &v, &reason) < 0) {
+                        if (!u->bad || !streq(u->bad, u->raw)) {
                                 log_warning("nic '%s': udev property %s='%s' is invalid (%s), "
                                             "using the next source",
-                                            n->name ? n->name : "?", s->fields[f].udev, raw, reason);
-                                (void) set_string(&bad[f], raw);
+                                            n->name ? n->name : "?", s->fields[u->field].udev, u->raw,
+                                            reason);
+                                (void) set_string(&u->bad, u->raw);
                         }
                         continue;
                 }
-                (void) set_string(&bad[f], NULL);
-                (void) value_set(hw, f, v);
-                (void) value_set(cur, f, v);
-                hw_src[f] = cur_src[f] = SOURCE_UDEV;
+                (void) set_string(&u->bad, NULL);
+                (void) value_set(task ? &n->task_hw : &n->hw, u->field, v);
+                (void) value_set(task ? &n->task_cur : &n->cur, u->field, v);
+                (task ? n->task_hw_src : n->hw_src)[u->field] = SOURCE_UDEV;
+                (task ? n->task_cur_src : n->cur_src)[u->field] = SOURCE_UDEV;
         }
 }
 
@@ -173,12 +183,7 @@ void nic_update_records(Nic *n, const Config *config) {
                 n->hw_src[f] = n->cur_src[f] = SOURCE_KERNEL;
         for (size_t f = 0; f < _TASK_FIELD_MAX; f++)
                 n->task_hw_src[f] = n->task_cur_src[f] = SOURCE_KERNEL;
-        if (n->udev) {
-                apply_udev(n, &schema_tcp_connection_offload, n->udev->props, n->udev->bad, &n->hw,
-                           &n->cur, n->hw_src, n->cur_src);
-                apply_udev(n, &schema_task_offload, n->udev->task_props, n->udev->task_bad,
-                           &n->task_hw, &n->task_cur, n->task_hw_src, n->task_cur_src);
-        }
+        apply_udev(n);
         if (config && n->name) {
                 config_apply_nic_rules(config, n->name, &n->hw, &n->cur, n->hw_src, n->cur_src);
                 config_apply_nic_task_rules(config, n->name, &n->task_hw, &n->task_cur,

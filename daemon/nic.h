@@ -15,14 +15,14 @@
 typedef struct Config Config;
 typedef struct Mux Mux;
 
-/* The raw MUXCAP_* udev values of a NIC, of both record types; most NICs have none, so it is
- * allocated for those that do. */
-typedef struct NicUdev {
-        char *props[_FIELD_MAX];                /* owned: raw values */
-        char *bad[_FIELD_MAX];                  /* owned: last bad value logged, to log it once */
-        char *task_props[_TASK_FIELD_MAX];
-        char *task_bad[_TASK_FIELD_MAX];
-} NicUdev;
+/* One raw MUXCAP_* value udev gave a NIC. A NIC has a few, of a hundred fields or more, so
+ * it holds a list of those it has. */
+typedef struct NicUdevValue {
+        const RecordSchema *schema;     /* static */
+        size_t field;
+        char *raw;                      /* owned */
+        char *bad;                      /* owned: last bad value logged, to log it once */
+} NicUdevValue;
 
 typedef struct Nic {
         int ifindex;
@@ -41,7 +41,8 @@ typedef struct Nic {
 
         bool features_valid;
         NicFeatures features;
-        NicUdev *udev;                  /* owned: NULL until udev gives it a MUXCAP_* value */
+        NicUdevValue *udev;             /* owned: its MUXCAP_* values, of both record types */
+        size_t n_udev;
 
         RecordValue hw, cur;            /* effective records */
         Source hw_src[_FIELD_MAX], cur_src[_FIELD_MAX];
@@ -76,6 +77,8 @@ int nic_set_name(Nic *n, const char *name);
 int nic_set_kind(Nic *n, const char *kind);
 int nic_set_udev_props(Nic *n, const char *const props[static _FIELD_MAX]);
 int nic_set_task_udev_props(Nic *n, const char *const props[static _TASK_FIELD_MAX]);
+/* The bad value of field @field of @s last logged, NULL when there is none. */
+const char *nic_udev_bad_value(const Nic *n, const RecordSchema *s, size_t field);
 void nic_update_records(Nic *n, const Config *config);
 
 void kernel_records(const NicFeatures *features, unsigned short type, RecordValue *ret_hw,

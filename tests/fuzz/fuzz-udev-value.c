@@ -18,6 +18,7 @@
 #include "fuzz.h"
 #include "log.h"
 #include "nic.h"
+#include "schemas.h"
 
 /* Decimal or 0x-hex digits only, value up to @max: the documented number grammar. */
 static int ref_number(const char *s, uint32_t max, uint32_t *ret) {
@@ -124,7 +125,7 @@ static void check_nic(Field f, const char *s) {
                 fuzz_check(n->hw_src[f] == (ok ? SOURCE_UDEV : SOURCE_KERNEL));
                 fuzz_check(n->cur_src[f] == n->hw_src[f]);
                 fuzz_check(!ok || (value_get(&n->hw, (size_t) f) == v && value_get(&n->cur, (size_t) f) == v));
-                fuzz_check(n->udev && !n->udev->bad[f] == ok);
+                fuzz_check(!nic_udev_bad_value(n, &schema_tcp_connection_offload, (size_t) f) == ok);
         }
         fuzz_check(nic_set_udev_props(n, props) == 0);
 }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <dbus/dbus.h>
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdint.h>
@@ -35,6 +36,18 @@ typedef struct Object {
         const Nic *nic;                 /* borrowed */
 } Object;
 
+/* How a property's change reaches PropertiesChanged: its EmitsChangedSignal annotation. */
+typedef enum ServiceEmits {
+        EMITS_VALUE,                    /* "true" (the default): the new value, in changed */
+        EMITS_INVALIDATES,              /* "invalidates": the name only, in invalidated; for
+                                         * values that grow with the model (a MUX's Members) */
+        EMITS_CONST,                    /* "const": never changes */
+        _EMITS_MAX,
+        _EMITS_INVALID = -EINVAL,
+} ServiceEmits;
+
+const char *service_emits_to_string(ServiceEmits e);
+
 /* One property of an interface: a row read by Get, GetAll, PropertiesChanged,
  * InterfacesAdded, GetManagedObjects and Introspect alike. A row with record_fields set stands
  * for one typed property per field of the object's hardware record (the schema's rows, with
@@ -43,7 +56,7 @@ typedef struct ServiceProperty {
         const char *name;
         const char *signature;
         unsigned changed;               /* CHANGED_* bits that put it in PropertiesChanged */
-        bool constant;                  /* never changes: EmitsChangedSignal=const */
+        ServiceEmits emits;
         bool record_fields;
         /* Appends the value into the open variant @v; false on out-of-memory. */
         bool (*append)(const Service *s, const Object *o, DBusMessageIter *v);
@@ -89,6 +102,7 @@ int service_object_path(const Object *o, char **ret);
 
 /* service-properties.c: Properties and ObjectManager over the tables. */
 bool service_append_properties(const Service *s, const Object *o, unsigned changed, DBusMessageIter *it);
+bool service_append_invalidated(const Object *o, unsigned changed, DBusMessageIter *it);
 bool service_append_interfaces(const Service *s, const Object *o, DBusMessageIter *it);
 DBusHandlerResult service_handle_properties(Service *s, const Object *o, DBusMessage *m);
 

@@ -12,6 +12,7 @@
 #include "mux.h"
 #include "nic.h"
 #include "service-internal.h"
+#include "strv.h"
 
 static bool append_name(const Service *s, const Object *o, DBusMessageIter *v) {
         return service_append_basic(v, DBUS_TYPE_STRING, &o->mux->name);
@@ -26,8 +27,20 @@ static bool append_ifindex(const Service *s, const Object *o, DBusMessageIter *v
         return service_append_basic(v, DBUS_TYPE_INT32, &i);
 }
 
+/* Members is live: the sorted list of the members the daemon has now, built for each Get,
+ * GetAll, InterfacesAdded and GetManagedObjects (rare; a change only invalidates it). Inside a
+ * coalescing window it may run ahead of the last invalidation; the change it already shows
+ * is then invalidated again when the window closes, so a client that re-reads after each
+ * invalidation converges on the daemon's list. */
 static bool append_members(const Service *s, const Object *o, DBusMessageIter *v) {
-        return service_append_strv(v, o->mux->pub_members);
+        char **members = mux_members_strv(o->mux);
+        bool ok;
+
+        if (!members)
+                return false;
+        ok = service_append_strv(v, members);
+        strv_free(members);
+        return ok;
 }
 
 static bool append_policy(const Service *s, const Object *o, DBusMessageIter *v) {
@@ -62,18 +75,18 @@ static bool append_chimney(const Service *s, const Object *o, DBusMessageIter *v
 }
 
 static const ServiceProperty properties[] = {
-        { "Name", "s", 0, false, false, append_name },
-        { "Kind", "s", 0, false, false, append_kind },
-        { "IfIndex", "i", 0, false, false, append_ifindex },
-        { "Members", "as", CHANGED_MEMBERS, false, false, append_members },
-        { "CapacityPolicy", "s", CHANGED_POLICY, false, false, append_policy },
-        { "Generation", "t", CHANGED_GENERATION, false, false, append_generation },
-        { "HardwareCapabilities", "ay", CHANGED_HW, false, false, append_hw },
-        { "CurrentConfig", "ay", CHANGED_CUR, false, false, append_cur },
-        { NULL, NULL, CHANGED_HW, false, true, NULL },  /* the hardware record's fields */
-        { "ChimneyCapable", "b", CHANGED_HW, false, false, append_chimney },
-        { "TaskOffloadHardwareCapabilities", "ay", CHANGED_TASK_HW, false, false, append_task_hw },
-        { "TaskOffloadCurrentConfig", "ay", CHANGED_TASK_CUR, false, false, append_task_cur },
+        { "Name", "s", 0, EMITS_VALUE, false, append_name },
+        { "Kind", "s", 0, EMITS_VALUE, false, append_kind },
+        { "IfIndex", "i", 0, EMITS_VALUE, false, append_ifindex },
+        { "Members", "as", CHANGED_MEMBERS, EMITS_INVALIDATES, false, append_members },
+        { "CapacityPolicy", "s", CHANGED_POLICY, EMITS_VALUE, false, append_policy },
+        { "Generation", "t", CHANGED_GENERATION, EMITS_VALUE, false, append_generation },
+        { "HardwareCapabilities", "ay", CHANGED_HW, EMITS_VALUE, false, append_hw },
+        { "CurrentConfig", "ay", CHANGED_CUR, EMITS_VALUE, false, append_cur },
+        { NULL, NULL, CHANGED_HW, EMITS_VALUE, true, NULL },  /* the hardware record's fields */
+        { "ChimneyCapable", "b", CHANGED_HW, EMITS_VALUE, false, append_chimney },
+        { "TaskOffloadHardwareCapabilities", "ay", CHANGED_TASK_HW, EMITS_VALUE, false, append_task_hw },
+        { "TaskOffloadCurrentConfig", "ay", CHANGED_TASK_CUR, EMITS_VALUE, false, append_task_cur },
         { 0 },
 };
 

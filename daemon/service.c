@@ -81,14 +81,13 @@ static void emit_properties_changed(Service *s, const Object *o, const char *pat
         const char *iface = o->interface->name;
         _cleanup_message_ DBusMessage *msg = dbus_message_new_signal(path, BUS_IFACE_PROPERTIES,
                                                                      "PropertiesChanged");
-        DBusMessageIter it, a;
+        DBusMessageIter it;
 
         if (msg) {
                 dbus_message_iter_init_append(msg, &it);
                 if (dbus_message_iter_append_basic(&it, DBUS_TYPE_STRING, &iface) &&
                     service_append_properties(s, o, changed, &it) &&
-                    dbus_message_iter_open_container(&it, DBUS_TYPE_ARRAY, "s", &a) &&
-                    dbus_message_iter_close_container(&it, &a)) {
+                    service_append_invalidated(o, changed, &it)) {
                         service_send(s, steal_ptr(msg), "PropertiesChanged");
                         return;
                 }

@@ -172,26 +172,46 @@ static int count_members(DBusMessageIter *variant) {
         return n;
 }
 
-/* Members in a PropertiesChanged, or -1 when it does not carry them. */
-static int changed_members(DBusMessage *m) {
-        DBusMessageIter it, a, e, v;
+/* Whether a PropertiesChanged names Members in its invalidated list (muxcapd announces a
+ * membership change so, never with the list). */
+static bool invalidates_members(DBusMessage *m) {
+        DBusMessageIter it, a;
 
-        if (!dbus_message_iter_init(m, &it) || !dbus_message_iter_next(&it) ||
-            dbus_message_iter_get_arg_type(&it) != DBUS_TYPE_ARRAY)
-                return -1;
-        dbus_message_iter_recurse(&it, &a);
-        for (; dbus_message_iter_get_arg_type(&a) == DBUS_TYPE_DICT_ENTRY; dbus_message_iter_next(&a)) {
-                const char *key;
+        if (!dbus_message_has_signature(m, "sa{sv}as") || !dbus_message_iter_init(m, &it) ||
+            !dbus_message_iter_next(&it) || !dbus_message_iter_next(&it))
+                return false;
+        for (dbus_message_iter_recurse(&it, &a); dbus_message_iter_get_arg_type(&a) == DBUS_TYPE_STRING;
+             dbus_message_iter_next(&a)) {
+                const char *name;
 
-                dbus_message_iter_recurse(&a, &e);
-                dbus_message_iter_get_basic(&e, &key);
-                if (!streq(key, "Members"))
-                        continue;
-                dbus_message_iter_next(&e);
-                dbus_message_iter_recurse(&e, &v);
-                return count_members(&v);
+                dbus_message_iter_get_basic(&a, &name);
+                if (streq(name, "Members"))
+                        return true;
         }
-        return -1;
+        return false;
+}
+
+/* The member count a subscriber learns from @m: it reads Members again (Get) after each
+ * invalidation, as muxcap.h tells clients to. -1 when @m does not invalidate Members. */
+static int changed_members(DBusConnection *c, DBusMessage *m) {
+        DBusMessage *reply;
+        DBusMessageIter it, v;
+        int n;
+
+        if (!invalidates_members(m))
+                return -1;
+        reply = util_call(c, BUS_NAME, BR_PATH, DBUS_INTERFACE_PROPERTIES, "Get",
+                          DBUS_TYPE_STRING, &(const char *) { BUS_IFACE_MUX },
+                          DBUS_TYPE_STRING, &(const char *) { "Members" }, DBUS_TYPE_INVALID);
+        if (!dbus_message_has_signature(reply, "v")) {
+                dbus_message_unref(reply);
+                return -1;
+        }
+        (void) dbus_message_iter_init(reply, &it);
+        dbus_message_iter_recurse(&it, &v);
+        n = count_members(&v);
+        dbus_message_unref(reply);
+        return n;
 }
 
 static void *watch_run(void *userdata) {
@@ -212,17 +232,21 @@ static void *watch_run(void *userdata) {
                         break;
                 while ((m = dbus_connection_pop_message(c))) {
                         uint64_t t = bench_now_ns();
+                        bool props = dbus_message_is_signal(m, DBUS_INTERFACE_PROPERTIES,
+                                                            "PropertiesChanged");
+                        /* Read outside the lock; the subscriber holds the list once the
+                         * answer is in, so that is when the target counts as reached. */
+                        int n = props ? changed_members(c, m) : -1;
+                        uint64_t t_members = n >= 0 ? bench_now_ns() : t;
 
                         pthread_mutex_lock(&w->lock);
-                        if (dbus_message_is_signal(m, DBUS_INTERFACE_PROPERTIES, "PropertiesChanged")) {
-                                int n = changed_members(m);
-
+                        if (props) {
                                 w->properties_changed++;
                                 w->last_change_ns = t;
                                 if (n >= 0) {
                                         w->members = n;
                                         if (n == w->target_members && !w->reached_ns)
-                                                w->reached_ns = t;
+                                                w->reached_ns = t_members;
                                 }
                         } else if (dbus_message_is_signal(m, BUS_IFACE_MUX, "StatusIndication")) {
                                 dbus_uint32_t code;

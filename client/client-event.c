@@ -116,7 +116,9 @@ static void handle_interfaces(Subscription *s, DBusMessage *m, bool added) {
 }
 
 /* Members or CapacityPolicy of a MUX changed (a PropertiesChanged that carries no new
- * record also carries no StatusIndication): tell subscriptions that asked for it. */
+ * record also carries no StatusIndication): tell subscriptions that asked for it. muxcapd
+ * names Members in invalidated, without the list; the subscriber reads it again
+ * (muxcap_client_get_mux_info()), which muxcap.h says is race-free. */
 static void handle_properties_changed(Subscription *s, DBusMessage *m) {
         static const char *const wanted[] = { "Members", "CapacityPolicy" };
         _cleanup_free_ char *name = NULL;

@@ -42,7 +42,6 @@ Mux *mux_free(Mux *x) {
                 x->nic->mux = NULL;
         if (x->window)
                 event_free(x->window);
-        strv_free(x->pub_members);
         free(x->members);
         free(x->name);
         free(x->kind);
@@ -231,9 +230,9 @@ void mux_explain(const Mux *x, size_t k, RecordValue *ret, AggregateLimit *ret_l
         explain_into(x, k, 8, ret, ret_limits);
 }
 
-/* Whether Members must be published again: the member set or a member's name changed. */
+/* Whether Members must be invalidated again: the member set or a member's name changed. */
 bool mux_members_differ(const Mux *x) {
-        return x->members_dirty || !x->pub_members;
+        return x->members_dirty;
 }
 
 /* Appends a member during a topology rebuild. The list is rebuilt in the same order every
@@ -261,7 +260,8 @@ static int strcmp_ptr(const void *a, const void *b) {
         return strcmp(*(char *const *) a, *(char *const *) b);
 }
 
-/* The member names, sorted: the Members property. NULL on out-of-memory. */
+/* The member names, sorted: the Members property, built when D-Bus reads it (never per
+ * event). Returns a new strv; NULL on out-of-memory. */
 char **mux_members_strv(const Mux *x) {
         char **v = calloc(x->n_members + 1, sizeof(char *));
 

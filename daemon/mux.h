@@ -35,7 +35,8 @@ typedef struct Mux {
         MuxMember *members;             /* owned array, in NIC table order */
         size_t n_members;
         size_t n_members_before;        /* during a topology rebuild: the previous count */
-        bool members_dirty;             /* members (or their names) changed since published */
+        bool members_dirty;             /* members (or their names) changed since the last
+                                         * Members invalidation (D-Bus reads the live list) */
 
         /* Computed: kept up to date member by member (mux_join_nic(), mux_leave_nic()), with a
          * full pass over the members (mux_compute()) only where the running aggregate cannot
@@ -54,7 +55,6 @@ typedef struct Mux {
         uint64_t generation;
         RecordValue pub_hw, pub_cur;
         RecordValue pub_task_hw, pub_task_cur;
-        char **pub_members;             /* owned, NULL-terminated */
         CapacityPolicy pub_policy;
 
         Coalescer coalescer;

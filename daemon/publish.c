@@ -126,14 +126,9 @@ static void mux_emit(Publisher *p, Mux *x) {
         unsigned changed = 0;
 
         if (mux_members_differ(x)) {
-                char **members = mux_members_strv(x);
-                if (members) {
-                        strv_free(x->pub_members);
-                        x->pub_members = members;
-                        x->members_dirty = false;
-                        changed |= CHANGED_MEMBERS;
-                } else
-                        log_error("mux '%s': out of memory, Members not updated", x->name);
+                /* Members is invalidated, not sent: nothing here grows with the member count. */
+                x->members_dirty = false;
+                changed |= CHANGED_MEMBERS;
         }
         if (x->pub_policy != x->policy) {
                 x->pub_policy = x->policy;
@@ -168,13 +163,6 @@ static void mux_emit(Publisher *p, Mux *x) {
 /* A new MUX: everything it has is published at once, with generation 1, and its first
  * window opens (SPEC 4: the first change after a quiet period goes out at once). */
 static void mux_publish_new(Publisher *p, Mux *x) {
-        char **members = mux_members_strv(x);
-
-        if (!members) {
-                log_error("mux '%s': out of memory, publishing later", x->name);
-                return;
-        }
-        x->pub_members = members;
         x->members_dirty = false;
         x->pub_hw = x->hw;
         x->pub_cur = x->cur;

@@ -38,18 +38,29 @@ bool service_append_strv(DBusMessageIter *it, char *const *strv) {
         return dbus_message_iter_close_container(it, &a);
 }
 
-/* Appends @r's wire bytes as ay (all zero if it cannot be encoded). */
-bool service_append_record(DBusMessageIter *it, const RecordValue *r) {
-        uint8_t buf[SCHEMA_SIZE_MAX];
-        const uint8_t *bytes = buf;
-        int n = r->schema->size;
+/* Encodes @r's wire bytes into @ret (all zero if it cannot be encoded). */
+void service_encode_record(const RecordValue *r, EncodedRecord *ret) {
+        ret->size = r->schema->size;
+        if (schema_encode(r, ret->bytes, (size_t) ret->size, NULL) < 0)
+                memset(ret->bytes, 0, (size_t) ret->size);
+}
+
+/* Appends bytes encoded before as ay, in one fixed-array append. */
+bool service_append_encoded(DBusMessageIter *it, const EncodedRecord *e) {
+        const uint8_t *bytes = e->bytes;
         DBusMessageIter a;
 
-        if (schema_encode(r, buf, (size_t) n, NULL) < 0)
-                memset(buf, 0, (size_t) n);
         return dbus_message_iter_open_container(it, DBUS_TYPE_ARRAY, "y", &a) &&
-               dbus_message_iter_append_fixed_array(&a, DBUS_TYPE_BYTE, &bytes, n) &&
+               dbus_message_iter_append_fixed_array(&a, DBUS_TYPE_BYTE, &bytes, e->size) &&
                dbus_message_iter_close_container(it, &a);
+}
+
+/* Appends @r's wire bytes as ay (all zero if it cannot be encoded). */
+bool service_append_record(DBusMessageIter *it, const RecordValue *r) {
+        EncodedRecord e;
+
+        service_encode_record(r, &e);
+        return service_append_encoded(it, &e);
 }
 
 void service_send(Service *s, DBusMessage *msg, const char *what) {

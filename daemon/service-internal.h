@@ -3,6 +3,7 @@
 #pragma once
 
 #include <dbus/dbus.h>
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdint.h>
@@ -28,12 +29,36 @@ typedef enum ObjectType { OBJECT_ROOT, OBJECT_MUX_DIR, OBJECT_NIC_DIR, OBJECT_MU
 
 typedef struct ServiceInterface ServiceInterface;
 
+/* A record's wire bytes, encoded once per emission: the PropertiesChanged (or
+ * InterfacesAdded) and the StatusIndication of one emission carry the same bytes. Size 0:
+ * not encoded. */
+typedef struct EncodedRecord {
+        uint8_t bytes[SCHEMA_SIZE_MAX];
+        int size;
+} EncodedRecord;
+
+#define SERVICE_MUX_RECORDS 4           /* a MUX's published records, in indication order */
+
 typedef struct Object {
         ObjectType type;
         const ServiceInterface *interface;      /* its own interface; NULL for the directories */
         const Mux *mux;                 /* borrowed */
         const Nic *nic;                 /* borrowed */
+        const EncodedRecord *encoded;   /* borrowed: during a MUX's emission, its
+                                         * SERVICE_MUX_RECORDS records; else NULL */
 } Object;
+
+/* How a property's change reaches PropertiesChanged: its EmitsChangedSignal annotation. */
+typedef enum ServiceEmits {
+        EMITS_VALUE,                    /* "true" (the default): the new value, in changed */
+        EMITS_INVALIDATES,              /* "invalidates": the name only, in invalidated; for
+                                         * values that grow with the model (a MUX's Members) */
+        EMITS_CONST,                    /* "const": never changes */
+        _EMITS_MAX,
+        _EMITS_INVALID = -EINVAL,
+} ServiceEmits;
+
+const char *service_emits_to_string(ServiceEmits e);
 
 /* One property of an interface: a row read by Get, GetAll, PropertiesChanged,
  * InterfacesAdded, GetManagedObjects and Introspect alike. A row with record_fields set stands
@@ -43,7 +68,7 @@ typedef struct ServiceProperty {
         const char *name;
         const char *signature;
         unsigned changed;               /* CHANGED_* bits that put it in PropertiesChanged */
-        bool constant;                  /* never changes: EmitsChangedSignal=const */
+        ServiceEmits emits;
         bool record_fields;
         /* Appends the value into the open variant @v; false on out-of-memory. */
         bool (*append)(const Service *s, const Object *o, DBusMessageIter *v);
@@ -78,6 +103,8 @@ bool service_check_signature(Service *s, DBusMessage *m, const char *signature);
 bool service_append_basic(DBusMessageIter *v, int type, const void *value);
 bool service_append_strv(DBusMessageIter *v, char *const *strv);
 bool service_append_record(DBusMessageIter *it, const RecordValue *r);
+void service_encode_record(const RecordValue *r, EncodedRecord *ret);
+bool service_append_encoded(DBusMessageIter *it, const EncodedRecord *e);
 bool service_get_args(Service *s, DBusMessage *m, int first_type, ...);
 DBusMessage *service_begin_reply(Service *s, DBusMessage *m, DBusMessageIter *it,
                                  DBusHandlerResult *ret_result);
@@ -89,6 +116,7 @@ int service_object_path(const Object *o, char **ret);
 
 /* service-properties.c: Properties and ObjectManager over the tables. */
 bool service_append_properties(const Service *s, const Object *o, unsigned changed, DBusMessageIter *it);
+bool service_append_invalidated(const Object *o, unsigned changed, DBusMessageIter *it);
 bool service_append_interfaces(const Service *s, const Object *o, DBusMessageIter *it);
 DBusHandlerResult service_handle_properties(Service *s, const Object *o, DBusMessage *m);
 
@@ -96,5 +124,9 @@ DBusHandlerResult service_handle_properties(Service *s, const Object *o, DBusMes
 DBusHandlerResult service_handle_introspect(Service *s, const Object *o, DBusMessage *m);
 int service_write_interface(FILE *f, const ServiceInterface *iface, const RecordSchema *schema);
 
-/* service-mux.c: one StatusIndication per record @changed touches, in SPEC 12's order. */
-void service_mux_emit_status(Service *s, const Mux *x, const char *path, unsigned changed);
+/* service-mux.c: the records @changed touches, encoded in indication order (the others get
+ * size 0); then one StatusIndication per record @changed touches, in SPEC 12's order, with
+ * the bytes from @encoded. */
+void service_mux_encode(const Mux *x, unsigned changed, EncodedRecord ret[static SERVICE_MUX_RECORDS]);
+void service_mux_emit_status(Service *s, const Mux *x, const char *path, unsigned changed,
+                             const EncodedRecord encoded[static SERVICE_MUX_RECORDS]);

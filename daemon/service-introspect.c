@@ -11,6 +11,17 @@
 #include "nic.h"
 #include "service-internal.h"
 
+static const char *const emits_table[_EMITS_MAX] = {
+        [EMITS_VALUE] = "true",
+        [EMITS_INVALIDATES] = "invalidates",
+        [EMITS_CONST] = "const",
+};
+
+/* The value of a property's EmitsChangedSignal annotation; NULL for no ServiceEmits. */
+const char *service_emits_to_string(ServiceEmits e) {
+        return e >= 0 && e < _EMITS_MAX ? emits_table[e] : NULL;
+}
+
 /* Writes @iface's <interface> element: its properties from the table, its methods and signals
  * from the installed XML. */
 int service_write_interface(FILE *f, const ServiceInterface *iface, const RecordSchema *schema) {
@@ -22,11 +33,12 @@ int service_write_interface(FILE *f, const ServiceInterface *iface, const Record
                         const char *name = p->record_fields ? schema->fields[i].name : p->name;
                         const char *type = p->record_fields ? schema->fields[i].dbus_type : p->signature;
 
-                        if (p->constant)
+                        if (p->emits != EMITS_VALUE)
                                 fprintf(f, "  <property name=\"%s\" type=\"%s\" access=\"read\">\n"
                                            "  <annotation name=\"org.freedesktop.DBus.Property."
-                                           "EmitsChangedSignal\" value=\"const\"/>\n"
-                                           "  </property>\n", name, type);
+                                           "EmitsChangedSignal\" value=\"%s\"/>\n"
+                                           "  </property>\n", name, type,
+                                        service_emits_to_string(p->emits));
                         else
                                 fprintf(f, "  <property name=\"%s\" type=\"%s\" access=\"read\"/>\n",
                                         name, type);

@@ -29,9 +29,9 @@ static bool append_coalesce_ms(const Service *s, const Object *o, DBusMessageIte
 
 /* CoalesceMs changes only with a reload, a setting like a MUX's policy: CHANGED_POLICY. */
 static const ServiceProperty properties[] = {
-        { "Version", "s", 0, true, false, append_version },
-        { "InstanceId", "s", 0, true, false, append_instance_id },
-        { "CoalesceMs", "u", CHANGED_POLICY, false, false, append_coalesce_ms },
+        { "Version", "s", 0, EMITS_CONST, false, append_version },
+        { "InstanceId", "s", 0, EMITS_CONST, false, append_instance_id },
+        { "CoalesceMs", "u", CHANGED_POLICY, EMITS_VALUE, false, append_coalesce_ms },
         { 0 },
 };
 

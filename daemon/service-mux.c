@@ -12,6 +12,7 @@
 #include "mux.h"
 #include "nic.h"
 #include "service-internal.h"
+#include "strv.h"
 
 static bool append_name(const Service *s, const Object *o, DBusMessageIter *v) {
         return service_append_basic(v, DBUS_TYPE_STRING, &o->mux->name);
@@ -26,8 +27,20 @@ static bool append_ifindex(const Service *s, const Object *o, DBusMessageIter *v
         return service_append_basic(v, DBUS_TYPE_INT32, &i);
 }
 
+/* Members is live: the sorted list of the members the daemon has now, built for each Get,
+ * GetAll, InterfacesAdded and GetManagedObjects (rare; a change only invalidates it). Inside a
+ * coalescing window it may run ahead of the last invalidation; the change it already shows
+ * is then invalidated again when the window closes, so a client that re-reads after each
+ * invalidation converges on the daemon's list. */
 static bool append_members(const Service *s, const Object *o, DBusMessageIter *v) {
-        return service_append_strv(v, o->mux->pub_members);
+        char **members = mux_members_strv(o->mux);
+        bool ok;
+
+        if (!members)
+                return false;
+        ok = service_append_strv(v, members);
+        strv_free(members);
+        return ok;
 }
 
 static bool append_policy(const Service *s, const Object *o, DBusMessageIter *v) {
@@ -40,20 +53,48 @@ static bool append_generation(const Service *s, const Object *o, DBusMessageIter
         return service_append_basic(v, DBUS_TYPE_UINT64, &g);
 }
 
+/* A MUX's published records in indication order (SPEC 12): 0x4002000B, 0x40020003,
+ * 0x40020007, 0x40020006; each with the change bit that sends it and its status code. */
+typedef struct PublishedRecord {
+        unsigned changed;
+        uint32_t status_code;
+        const RecordValue *record;
+} PublishedRecord;
+
+static void published_records(const Mux *x, PublishedRecord ret[static SERVICE_MUX_RECORDS]) {
+        ret[0] = (PublishedRecord) { CHANGED_HW, x->pub_hw.schema->status_hardware, &x->pub_hw };
+        ret[1] = (PublishedRecord) { CHANGED_CUR, x->pub_cur.schema->status_current, &x->pub_cur };
+        ret[2] = (PublishedRecord) { CHANGED_TASK_HW, x->pub_task_hw.schema->status_hardware,
+                                     &x->pub_task_hw };
+        ret[3] = (PublishedRecord) { CHANGED_TASK_CUR, x->pub_task_cur.schema->status_current,
+                                     &x->pub_task_cur };
+}
+
+/* Appends published record @i (indication order): the bytes the emission encoded, or
+ * encoded now outside one. */
+static bool append_published(const Object *o, size_t i, DBusMessageIter *v) {
+        PublishedRecord records[SERVICE_MUX_RECORDS];
+
+        if (o->encoded && o->encoded[i].size > 0)
+                return service_append_encoded(v, &o->encoded[i]);
+        published_records(o->mux, records);
+        return service_append_record(v, records[i].record);
+}
+
 static bool append_hw(const Service *s, const Object *o, DBusMessageIter *v) {
-        return service_append_record(v, &o->mux->pub_hw);
+        return append_published(o, 0, v);
 }
 
 static bool append_cur(const Service *s, const Object *o, DBusMessageIter *v) {
-        return service_append_record(v, &o->mux->pub_cur);
+        return append_published(o, 1, v);
 }
 
 static bool append_task_hw(const Service *s, const Object *o, DBusMessageIter *v) {
-        return service_append_record(v, &o->mux->pub_task_hw);
+        return append_published(o, 2, v);
 }
 
 static bool append_task_cur(const Service *s, const Object *o, DBusMessageIter *v) {
-        return service_append_record(v, &o->mux->pub_task_cur);
+        return append_published(o, 3, v);
 }
 
 static bool append_chimney(const Service *s, const Object *o, DBusMessageIter *v) {
@@ -62,23 +103,23 @@ static bool append_chimney(const Service *s, const Object *o, DBusMessageIter *v
 }
 
 static const ServiceProperty properties[] = {
-        { "Name", "s", 0, false, false, append_name },
-        { "Kind", "s", 0, false, false, append_kind },
-        { "IfIndex", "i", 0, false, false, append_ifindex },
-        { "Members", "as", CHANGED_MEMBERS, false, false, append_members },
-        { "CapacityPolicy", "s", CHANGED_POLICY, false, false, append_policy },
-        { "Generation", "t", CHANGED_GENERATION, false, false, append_generation },
-        { "HardwareCapabilities", "ay", CHANGED_HW, false, false, append_hw },
-        { "CurrentConfig", "ay", CHANGED_CUR, false, false, append_cur },
-        { NULL, NULL, CHANGED_HW, false, true, NULL },  /* the hardware record's fields */
-        { "ChimneyCapable", "b", CHANGED_HW, false, false, append_chimney },
-        { "TaskOffloadHardwareCapabilities", "ay", CHANGED_TASK_HW, false, false, append_task_hw },
-        { "TaskOffloadCurrentConfig", "ay", CHANGED_TASK_CUR, false, false, append_task_cur },
+        { "Name", "s", 0, EMITS_VALUE, false, append_name },
+        { "Kind", "s", 0, EMITS_VALUE, false, append_kind },
+        { "IfIndex", "i", 0, EMITS_VALUE, false, append_ifindex },
+        { "Members", "as", CHANGED_MEMBERS, EMITS_INVALIDATES, false, append_members },
+        { "CapacityPolicy", "s", CHANGED_POLICY, EMITS_VALUE, false, append_policy },
+        { "Generation", "t", CHANGED_GENERATION, EMITS_VALUE, false, append_generation },
+        { "HardwareCapabilities", "ay", CHANGED_HW, EMITS_VALUE, false, append_hw },
+        { "CurrentConfig", "ay", CHANGED_CUR, EMITS_VALUE, false, append_cur },
+        { NULL, NULL, CHANGED_HW, EMITS_VALUE, true, NULL },  /* the hardware record's fields */
+        { "ChimneyCapable", "b", CHANGED_HW, EMITS_VALUE, false, append_chimney },
+        { "TaskOffloadHardwareCapabilities", "ay", CHANGED_TASK_HW, EMITS_VALUE, false, append_task_hw },
+        { "TaskOffloadCurrentConfig", "ay", CHANGED_TASK_CUR, EMITS_VALUE, false, append_task_cur },
         { 0 },
 };
 
 static void emit_status_indication(Service *s, const char *path, uint32_t code, uint64_t generation,
-                                   const RecordValue *r) {
+                                   const EncodedRecord *r) {
         _cleanup_message_ DBusMessage *msg = dbus_message_new_signal(path, BUS_IFACE_MUX,
                                                                      "StatusIndication");
         dbus_uint32_t c = code;
@@ -89,7 +130,7 @@ static void emit_status_indication(Service *s, const char *path, uint32_t code, 
                 dbus_message_iter_init_append(msg, &it);
                 if (dbus_message_iter_append_basic(&it, DBUS_TYPE_UINT32, &c) &&
                     dbus_message_iter_append_basic(&it, DBUS_TYPE_UINT64, &g) &&
-                    service_append_record(&it, r)) {
+                    service_append_encoded(&it, r)) {
                         service_send(s, steal_ptr(msg), "StatusIndication");
                         return;
                 }
@@ -97,33 +138,28 @@ static void emit_status_indication(Service *s, const char *path, uint32_t code, 
         service_send(s, NULL, "StatusIndication");
 }
 
-/* A MUX's published records in indication order (SPEC 12): 0x4002000B, 0x40020003,
- * 0x40020007, 0x40020006; each with the change bit that sends it and its status code. */
-typedef struct PublishedRecord {
-        unsigned changed;
-        uint32_t status_code;
-        const RecordValue *record;
-} PublishedRecord;
+void service_mux_encode(const Mux *x, unsigned changed, EncodedRecord ret[static SERVICE_MUX_RECORDS]) {
+        PublishedRecord records[SERVICE_MUX_RECORDS];
 
-static void published_records(const Mux *x, PublishedRecord ret[static 4]) {
-        ret[0] = (PublishedRecord) { CHANGED_HW, x->pub_hw.schema->status_hardware, &x->pub_hw };
-        ret[1] = (PublishedRecord) { CHANGED_CUR, x->pub_cur.schema->status_current, &x->pub_cur };
-        ret[2] = (PublishedRecord) { CHANGED_TASK_HW, x->pub_task_hw.schema->status_hardware,
-                                     &x->pub_task_hw };
-        ret[3] = (PublishedRecord) { CHANGED_TASK_CUR, x->pub_task_cur.schema->status_current,
-                                     &x->pub_task_cur };
+        published_records(x, records);
+        for (size_t i = 0; i < ELEMENTSOF(records); i++)
+                if (changed & records[i].changed)
+                        service_encode_record(records[i].record, &ret[i]);
+                else
+                        ret[i].size = 0;
 }
 
 /* One StatusIndication per record that @changed touches, in indication order, each with its
  * schema's status code and the MUX's one generation. */
-void service_mux_emit_status(Service *s, const Mux *x, const char *path, unsigned changed) {
-        PublishedRecord records[4];
+void service_mux_emit_status(Service *s, const Mux *x, const char *path, unsigned changed,
+                             const EncodedRecord encoded[static SERVICE_MUX_RECORDS]) {
+        PublishedRecord records[SERVICE_MUX_RECORDS];
 
         published_records(x, records);
         for (size_t i = 0; i < ELEMENTSOF(records); i++)
                 if (changed & records[i].changed)
                         emit_status_indication(s, path, records[i].status_code, x->generation,
-                                               records[i].record);
+                                               &encoded[i]);
 }
 
 /* Appends one (field, aggregate, limiting member, source) per field of @v. */
@@ -264,7 +300,7 @@ static DBusHandlerResult handle_get_record(Service *s, const Object *o, DBusMess
         DBusHandlerResult result;
         dbus_uint64_t g = o->mux->generation;
         dbus_uint32_t code = 0;
-        PublishedRecord records[4];
+        PublishedRecord records[SERVICE_MUX_RECORDS];
         const RecordValue *rec = NULL;
         DBusMessageIter it;
 

@@ -77,17 +77,17 @@ static bool append_sources(const Service *s, const Object *o, DBusMessageIter *v
 }
 
 static const ServiceProperty properties[] = {
-        { "Name", "s", 0, false, false, append_name },
-        { "IfIndex", "i", 0, false, false, append_ifindex },
-        { "Driver", "s", CHANGED_DRIVER, false, false, append_driver },
-        { "Muxes", "as", CHANGED_MEMBERS, false, false, append_muxes },
-        { "HardwareCapabilities", "ay", CHANGED_HW, false, false, append_hw },
-        { "CurrentConfig", "ay", CHANGED_CUR, false, false, append_cur },
-        { NULL, NULL, CHANGED_HW, false, true, NULL },  /* the hardware record's fields */
-        { "ChimneyCapable", "b", CHANGED_HW, false, false, append_chimney },
-        { "Sources", "a{ss}", CHANGED_HW | CHANGED_SOURCES, false, false, append_sources },
-        { "TaskOffloadHardwareCapabilities", "ay", CHANGED_TASK_HW, false, false, append_task_hw },
-        { "TaskOffloadCurrentConfig", "ay", CHANGED_TASK_CUR, false, false, append_task_cur },
+        { "Name", "s", 0, EMITS_VALUE, false, append_name },
+        { "IfIndex", "i", 0, EMITS_VALUE, false, append_ifindex },
+        { "Driver", "s", CHANGED_DRIVER, EMITS_VALUE, false, append_driver },
+        { "Muxes", "as", CHANGED_MEMBERS, EMITS_VALUE, false, append_muxes },
+        { "HardwareCapabilities", "ay", CHANGED_HW, EMITS_VALUE, false, append_hw },
+        { "CurrentConfig", "ay", CHANGED_CUR, EMITS_VALUE, false, append_cur },
+        { NULL, NULL, CHANGED_HW, EMITS_VALUE, true, NULL },  /* the hardware record's fields */
+        { "ChimneyCapable", "b", CHANGED_HW, EMITS_VALUE, false, append_chimney },
+        { "Sources", "a{ss}", CHANGED_HW | CHANGED_SOURCES, EMITS_VALUE, false, append_sources },
+        { "TaskOffloadHardwareCapabilities", "ay", CHANGED_TASK_HW, EMITS_VALUE, false, append_task_hw },
+        { "TaskOffloadCurrentConfig", "ay", CHANGED_TASK_CUR, EMITS_VALUE, false, append_task_cur },
         { 0 },
 };
 

@@ -121,7 +121,8 @@ static bool dict_cb(void *userdata, const char *name, const ServiceProperty *p, 
         DictContext *c = userdata;
         DBusMessageIter e;
 
-        if (c->changed && (!(p->changed & c->changed) || (p->changed & c->done)))
+        if (c->changed && (!(p->changed & c->changed) || (p->changed & c->done) ||
+                           p->emits != EMITS_VALUE))
                 return true;
         return dbus_message_iter_open_container(c->array, DBUS_TYPE_DICT_ENTRY, NULL, &e) &&
                dbus_message_iter_append_basic(&e, DBUS_TYPE_STRING, &name) &&
@@ -129,8 +130,8 @@ static bool dict_cb(void *userdata, const char *name, const ServiceProperty *p, 
                dbus_message_iter_close_container(c->array, &e);
 }
 
-/* Appends a{sv} of @o's properties: all of them when @changed is 0, else those that
- * @changed touches, grouped by bit in a fixed order (members, policy, driver, generation,
+/* Appends a{sv} of @o's properties: all of them when @changed is 0, else the EMITS_VALUE ones
+ * that @changed touches (service_append_invalidated() names the others), grouped by bit in a fixed order (members, policy, driver, generation,
  * hardware record, current record) and in table order within a bit. */
 bool service_append_properties(const Service *s, const Object *o, unsigned changed, DBusMessageIter *it) {
         static const unsigned order[] = { CHANGED_MEMBERS, CHANGED_POLICY, CHANGED_DRIVER,
@@ -154,6 +155,20 @@ bool service_append_properties(const Service *s, const Object *o, unsigned chang
                                 return false;
                         c.done |= order[i];
                 }
+        return dbus_message_iter_close_container(it, &a);
+}
+
+/* Appends the as of PropertiesChanged: the names of @o's EMITS_INVALIDATES properties that
+ * @changed touches, in table order. No value is built, so the cost does not grow with it. */
+bool service_append_invalidated(const Object *o, unsigned changed, DBusMessageIter *it) {
+        DBusMessageIter a;
+
+        if (!dbus_message_iter_open_container(it, DBUS_TYPE_ARRAY, "s", &a))
+                return false;
+        for (const ServiceProperty *p = o->interface->properties; p->name || p->record_fields; p++)
+                if (p->emits == EMITS_INVALIDATES && (p->changed & changed) && !p->record_fields &&
+                    !dbus_message_iter_append_basic(&a, DBUS_TYPE_STRING, &p->name))
+                        return false;
         return dbus_message_iter_close_container(it, &a);
 }
 

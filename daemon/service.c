@@ -81,14 +81,13 @@ static void emit_properties_changed(Service *s, const Object *o, const char *pat
         const char *iface = o->interface->name;
         _cleanup_message_ DBusMessage *msg = dbus_message_new_signal(path, BUS_IFACE_PROPERTIES,
                                                                      "PropertiesChanged");
-        DBusMessageIter it, a;
+        DBusMessageIter it;
 
         if (msg) {
                 dbus_message_iter_init_append(msg, &it);
                 if (dbus_message_iter_append_basic(&it, DBUS_TYPE_STRING, &iface) &&
                     service_append_properties(s, o, changed, &it) &&
-                    dbus_message_iter_open_container(&it, DBUS_TYPE_ARRAY, "s", &a) &&
-                    dbus_message_iter_close_container(&it, &a)) {
+                    service_append_invalidated(o, changed, &it)) {
                         service_send(s, steal_ptr(msg), "PropertiesChanged");
                         return;
                 }
@@ -104,8 +103,6 @@ static void object_changed(Service *s, const Object *o, unsigned changed) {
                 return;
         }
         emit_properties_changed(s, o, path, changed);
-        if (o->type == OBJECT_MUX)
-                service_mux_emit_status(s, o->mux, path, changed);
 }
 
 void service_nic_added(Service *s, const Nic *n) {
@@ -120,24 +117,36 @@ void service_nic_changed(Service *s, const Nic *n, unsigned changed) {
         object_changed(s, &NIC_OBJECT(n), changed);
 }
 
-/* A new MUX: InterfacesAdded, then the four indications with generation 1. */
-void service_mux_added(Service *s, const Mux *x) {
-        Object o = MUX_OBJECT(x);
+/* One emission of MUX @x: its records encoded once, then InterfacesAdded (@added) or one
+ * PropertiesChanged, then an indication per changed record, hardware first, all with the
+ * same bytes. */
+static void mux_emit(Service *s, const Mux *x, bool added, unsigned changed) {
+        EncodedRecord encoded[SERVICE_MUX_RECORDS];
         _cleanup_free_ char *path = NULL;
+        Object o = MUX_OBJECT(x);
 
         if (service_object_path(&o, &path) < 0) {
                 log_error("bus: out of memory");
                 return;
         }
-        emit_object_manager_signal(s, &o, true);
-        service_mux_emit_status(s, x, path, CHANGED_HW | CHANGED_CUR | CHANGED_TASK_HW |
-                                                    CHANGED_TASK_CUR);
+        service_mux_encode(x, changed, encoded);
+        o.encoded = encoded;
+        if (added)
+                emit_object_manager_signal(s, &o, true);
+        else
+                emit_properties_changed(s, &o, path, changed);
+        service_mux_emit_status(s, x, path, changed, encoded);
+}
+
+/* A new MUX: InterfacesAdded, then the four indications with generation 1. */
+void service_mux_added(Service *s, const Mux *x) {
+        mux_emit(s, x, true, CHANGED_HW | CHANGED_CUR | CHANGED_TASK_HW | CHANGED_TASK_CUR);
 }
 
 /* Properties first (one PropertiesChanged), then an indication per changed record,
  * hardware first. */
 void service_mux_changed(Service *s, const Mux *x, unsigned changed) {
-        object_changed(s, &MUX_OBJECT(x), changed);
+        mux_emit(s, x, false, changed);
 }
 
 void service_mux_removed(Service *s, const Mux *x) {

@@ -206,9 +206,16 @@ enum muxcap_event_kind {
         MUXCAP_EVENT_DAEMON_GONE = 6,
         /* The bus connection was lost. Nothing more will be delivered; unref the client. */
         MUXCAP_EVENT_DISCONNECTED = 7,
-        /* A MUX's Members or CapacityPolicy changed without a new record (so without an
-         * indication): read them again with muxcap_client_get_mux_info(). Delivered only to
-         * subscriptions made with MUXCAP_SUBSCRIBE_MUX_CHANGES (since MUXCAP_1.1). */
+        /* A MUX's Members or CapacityPolicy changed: read them again with
+         * muxcap_client_get_mux_info(). Delivered only to subscriptions made with
+         * MUXCAP_SUBSCRIBE_MUX_CHANGES (since MUXCAP_1.1), for every PropertiesChanged of the
+         * MUX that changes or invalidates either (muxcapd invalidates Members rather than
+         * sending the list). A subscriber that re-reads after every such event holds the
+         * correct member list, without races: muxcapd's signals and replies reach the client
+         * in the order they were sent, so any change after the daemon answered a re-read
+         * brings another MUX_CHANGED. The list read may be newer than the event (muxcapd
+         * answers with its live list, inside a coalescing window too); a change it already
+         * shows may then bring one more event, whose re-read returns the same list. */
         MUXCAP_EVENT_MUX_CHANGED = 8,
 };
 
@@ -325,7 +332,8 @@ struct muxcap_mux_info {
         char *name;
         char *kind;                     /* bond, team, bridge, other link kind, or declared */
         int32_t ifindex;                /* 0 for a declared MUX */
-        char **members;                 /* NULL-terminated member names (NICs or MUXes) */
+        char **members;                 /* NULL-terminated member names (NICs or MUXes),
+                                         * sorted; see MUXCAP_EVENT_MUX_CHANGED */
         char *capacity_policy;          /* min or sum */
         uint64_t generation;
         struct muxcap_record hardware;

@@ -5,6 +5,7 @@
 #include <event2/event.h>
 #include <libudev.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -21,6 +22,18 @@
 
 #define UDEV_CONTROL_PATH "/run/udev/control"
 
+#define UDEV_PROPERTY_PREFIX "MUXCAP_"
+
+/* Where one MUXCAP_* property goes in a UdevEvent: the connection record's props[] or the
+ * task-offload record's task_props[]. */
+typedef struct UdevPropertySlot {
+        const char *name;               /* borrowed: the schema's udev name */
+        bool task;                      /* task_props[] rather than props[] */
+        size_t index;                   /* Field or TaskField */
+} UdevPropertySlot;
+
+#define UDEV_PROPERTY_SLOTS ((size_t) _FIELD_MAX + (size_t) _TASK_FIELD_MAX)
+
 struct UdevSource {
         struct udev *udev;              /* owned */
         struct udev_monitor *monitor;   /* owned */
@@ -28,6 +41,10 @@ struct UdevSource {
         UdevSourceMode mode;            /* resolved: UDEV or KERNEL */
         const UdevSourceOps *ops;       /* borrowed: outlives this */
         void *userdata;                 /* borrowed */
+        /* Every MUXCAP_* name the schemas know, sorted by name: a device's properties are
+         * walked once and each is looked up here, so the cost follows what the device has. */
+        UdevPropertySlot slots[UDEV_PROPERTY_SLOTS];
+        size_t n_slots;
 };
 
 static const char *const udev_source_mode_table[_UDEV_SOURCE_MODE_MAX] = {
@@ -69,10 +86,56 @@ static int parse_ifindex(const char *s, int *ret) {
         return 0;
 }
 
+static int slot_compare(const void *a, const void *b) {
+        return strcmp(((const UdevPropertySlot *) a)->name, ((const UdevPropertySlot *) b)->name);
+}
+
+static int slot_compare_name(const void *key, const void *slot) {
+        return strcmp(key, ((const UdevPropertySlot *) slot)->name);
+}
+
+/* Fills the sorted name table from the two record schemas. */
+static void udev_source_init_slots(UdevSource *s) {
+        s->n_slots = 0;
+        for (Field f = 0; f < _FIELD_MAX; f++)
+                if (field_to_udev(f))
+                        s->slots[s->n_slots++] = (UdevPropertySlot) { field_to_udev(f), false, f };
+        for (size_t f = 0; f < _TASK_FIELD_MAX; f++)
+                if (schema_task_offload.fields[f].udev)
+                        s->slots[s->n_slots++] = (UdevPropertySlot) {
+                                schema_task_offload.fields[f].udev, true, f };
+        qsort(s->slots, s->n_slots, sizeof(s->slots[0]), slot_compare);
+}
+
+/* Puts the udev property @name=@value into the slot of @ev it names, if any: MUXCAP_* names
+ * the schemas know; everything else is left alone. Two fields may share a name: each gets
+ * the value. */
+void udev_source_set_property(const UdevSource *s, UdevEvent *ev, const char *name, const char *value) {
+        const UdevPropertySlot *hit, *end = s->slots + s->n_slots;
+
+        assert(s);
+        assert(ev);
+
+        if (!name || strncmp(name, UDEV_PROPERTY_PREFIX, strlen(UDEV_PROPERTY_PREFIX)) != 0)
+                return;
+        hit = bsearch(name, s->slots, s->n_slots, sizeof(s->slots[0]), slot_compare_name);
+        if (!hit)
+                return;
+        while (hit > s->slots && streq(hit[-1].name, name))
+                hit--;
+        for (; hit < end && streq(hit->name, name); hit++) {
+                if (hit->task)
+                        ev->task_props[hit->index] = value;
+                else
+                        ev->props[hit->index] = value;
+        }
+}
+
 /* Builds the event for @dev and hands it to ops->device; drops what cannot be one. */
 static void udev_source_dispatch(UdevSource *s, struct udev_device *dev, UdevAction action) {
         UdevEvent ev = { .action = action };
         const char *sysname = udev_device_get_sysname(dev);
+        struct udev_list_entry *entry;
 
         if (parse_ifindex(udev_device_get_property_value(dev, "IFINDEX"), &ev.ifindex) < 0) {
                 log_debug("udev: dropping %s event of '%s' without a valid IFINDEX",
@@ -89,14 +152,12 @@ static void udev_source_dispatch(UdevSource *s, struct udev_device *dev, UdevAct
                 return;
         }
 
-        /* Raw kernel events carry no rule or hwdb properties, whatever they claim. */
-        if (s->mode == UDEV_SOURCE_UDEV) {
-                for (Field f = 0; f < _FIELD_MAX; f++)
-                        ev.props[f] = udev_device_get_property_value(dev, field_to_udev(f));
-                for (size_t f = 0; f < _TASK_FIELD_MAX; f++)
-                        ev.task_props[f] = udev_device_get_property_value(
-                                dev, schema_task_offload.fields[f].udev);
-        }
+        /* Raw kernel events carry no rule or hwdb properties, whatever they claim. One walk
+         * over what the device has, rather than one lookup per field muxcap knows. */
+        if (s->mode == UDEV_SOURCE_UDEV)
+                udev_list_entry_foreach(entry, udev_device_get_properties_list_entry(dev))
+                        udev_source_set_property(s, &ev, udev_list_entry_get_name(entry),
+                                                 udev_list_entry_get_value(entry));
 
         log_debug("udev: %s '%s' (%d)", udev_action_to_string(action), ev.name, ev.ifindex);
         if (s->ops->device)
@@ -161,6 +222,7 @@ int udev_source_new(UdevSource **ret, struct event_base *base, UdevSourceMode mo
                 return -ENOMEM;
         s->ops = ops;
         s->userdata = userdata;
+        udev_source_init_slots(s);
         /* The caller says once that properties are unavailable in KERNEL mode. */
         s->mode = udev_source_mode_resolve(mode, UDEV_CONTROL_PATH);
         log_debug("udev: monitoring %s events", udev_source_mode_to_string(s->mode));

@@ -61,6 +61,11 @@ int udev_source_set_rcvbuf(UdevSource *s, int bytes); /* plain SO_RCVBUF, for te
  * udevd has initialized), synchronously. Returns 0 or a negative errno. */
 int udev_source_enumerate(UdevSource *s);
 
+/* Sets the slot of @ev that the udev property @name names (a MUXCAP_* name of either record
+ * schema) to @value, borrowed; other names are ignored. The device's properties go through
+ * this one by one as they are walked. */
+void udev_source_set_property(const UdevSource *s, UdevEvent *ev, const char *name, const char *value);
+
 /* Strings */
 const char *udev_source_mode_to_string(UdevSourceMode m);   /* "auto", "udev", "kernel" */
 UdevSourceMode udev_source_mode_from_string(const char *s);

@@ -5,7 +5,9 @@
 #include <event2/event.h>
 #include <libudev.h>
 #include <limits.h>
+#include <net/if.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -286,51 +288,41 @@ int udev_source_set_rcvbuf(UdevSource *s, int bytes) {
         return 0;
 }
 
-static void udev_enumeratep(struct udev_enumerate **e) {
-        if (*e)
-                udev_enumerate_unref(*e);
-}
-
 static void udev_devicep(struct udev_device **d) {
         if (*d)
                 udev_device_unref(*d);
 }
 
-/* One ADD event per existing `net` device, through ops->device. Devices that vanish while we
- * look are skipped. Returns 0 or a negative errno. */
-int udev_source_enumerate(UdevSource *s) {
-        _cleanup_(udev_enumeratep) struct udev_enumerate *e = NULL;
-        struct udev_list_entry *entry;
-        int r;
+/* The ADD event of the `net` device @name, through ops->device: one step of the enumeration,
+ * taken for each link the rtnetlink dump reports. One device lookup, rather than a scan of
+ * every net device in sysfs and a second lookup of each. Returns 1 when the device was
+ * reported, 0 when it was skipped (gone by now: its removal follows; not initialized by udevd
+ * yet: udevd's add event follows), -EINVAL for a name no device can have, or another negative
+ * errno. */
+int udev_source_lookup(UdevSource *s, const char *name) {
+        _cleanup_(udev_devicep) struct udev_device *dev = NULL;
+        char syspath[sizeof("/sys/class/net/") + IFNAMSIZ];
 
         assert(s);
 
-        e = udev_enumerate_new(s->udev);
-        if (!e)
-                return errno > 0 ? -errno : -ENOMEM;
-        r = udev_enumerate_add_match_subsystem(e, "net");
-        if (r < 0)
-                return r;
-        r = udev_enumerate_scan_devices(e);
-        if (r < 0)
-                return r;
+        if (!name || name[0] == '\0' || strnlen(name, IFNAMSIZ) >= IFNAMSIZ || strchr(name, '/') ||
+            streq(name, ".") || streq(name, ".."))
+                return -EINVAL;
+        (void) snprintf(syspath, sizeof(syspath), "/sys/class/net/%s", name);
 
-        udev_list_entry_foreach(entry, udev_enumerate_get_list_entry(e)) {
-                _cleanup_(udev_devicep) struct udev_device *dev = NULL;
-                const char *syspath = udev_list_entry_get_name(entry);
-
-                dev = udev_device_new_from_syspath(s->udev, syspath);
-                if (!dev) {
-                        log_debug("udev: '%s' vanished during enumeration", syspath);
-                        continue;
-                }
-                /* udevd announces it with an add event once its rules ran. */
-                if (s->mode == UDEV_SOURCE_UDEV && !udev_device_get_is_initialized(dev)) {
-                        log_debug("udev: skipping '%s', not initialized by udevd yet", syspath);
-                        continue;
-                }
-                udev_source_dispatch(s, dev, UDEV_ACTION_ADD);
+        errno = 0;
+        dev = udev_device_new_from_syspath(s->udev, syspath);
+        if (!dev) {
+                if (errno == ENOMEM)
+                        return -ENOMEM;
+                log_debug("udev: '%s' vanished during enumeration", name);
+                return 0;
         }
-
-        return 0;
+        /* udevd announces it with an add event once its rules ran. */
+        if (s->mode == UDEV_SOURCE_UDEV && !udev_device_get_is_initialized(dev)) {
+                log_debug("udev: skipping '%s', not initialized by udevd yet", name);
+                return 0;
+        }
+        udev_source_dispatch(s, dev, UDEV_ACTION_ADD);
+        return 1;
 }

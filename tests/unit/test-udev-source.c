@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Tests of daemon/udev-source.c: names, mode resolution, and kernel-mode events in a netns */
+/* Tests of daemon/udev-source.c: names, mode resolution, property slots, and kernel-mode
+ * lookups and events in a netns */
 #undef NDEBUG
 #include <assert.h>
 #include <errno.h>
@@ -130,17 +131,25 @@ static void test_new_refuses_invalid_mode(void) {
         assert(s == (UdevSource *) &rec);
 }
 
-static void test_enumerate_reports_existing_links(UdevSource *s) {
+/* The enumeration's step: the named link's ADD event, nothing for a link that is not there,
+ * and names no link can have refused before sysfs is touched. */
+static void test_lookup_reports_the_named_link(UdevSource *s) {
         const Seen *lo;
 
         SHELL_OK("ip link add vA type veth peer name vB");
         rec.n = 0;
-        assert(udev_source_enumerate(s) == 0);
+        assert(udev_source_lookup(s, "lo") == 1);
         lo = find_event(UDEV_ACTION_ADD, "lo");
         assert(lo && lo->ifindex == 1 && !lo->any_prop);
+        assert(udev_source_lookup(s, "vA") == 1);
         assert(find_event(UDEV_ACTION_ADD, "vA")->ifindex == (int) if_nametoindex("vA"));
-        assert(find_event(UDEV_ACTION_ADD, "vB"));
-        assert(rec.n == 3);     /* nothing from outside this namespace */
+        assert(rec.n == 2);
+        assert(udev_source_lookup(s, "vNoSuch") == 0);
+        assert(udev_source_lookup(s, "") == -EINVAL);
+        assert(udev_source_lookup(s, "..") == -EINVAL);
+        assert(udev_source_lookup(s, "lo/..") == -EINVAL);
+        assert(udev_source_lookup(s, "a-name-too-long-for-ifnamsiz") == -EINVAL);
+        assert(rec.n == 2);
         SHELL_OK("ip link del vA");
         assert(wait_event(UDEV_ACTION_REMOVE, "vA"));
 }
@@ -289,7 +298,7 @@ int main(void) {
         assert(udev_source_get_mode(s) == UDEV_SOURCE_KERNEL);
         test_property_walk_matches_per_field_lookups(s);
         test_every_known_property_has_its_slot(s);
-        test_enumerate_reports_existing_links(s);
+        test_lookup_reports_the_named_link(s);
         test_kernel_events_add_move_remove();
         test_overrun_is_reported(s);
 

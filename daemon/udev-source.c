@@ -136,10 +136,12 @@ void udev_source_set_property(const UdevSource *s, UdevEvent *ev, const char *na
 /* Builds the event for @dev and hands it to ops->device; drops what cannot be one. */
 static void udev_source_dispatch(UdevSource *s, struct udev_device *dev, UdevAction action) {
         UdevEvent ev = { .action = action };
-        const char *sysname = udev_device_get_sysname(dev);
         struct udev_list_entry *entry;
+        const char *sysname;
 
+        /* The sysname only where INTERFACE is missing: it costs a lookup of its own. */
         if (parse_ifindex(udev_device_get_property_value(dev, "IFINDEX"), &ev.ifindex) < 0) {
+                sysname = udev_device_get_sysname(dev);
                 log_debug("udev: dropping %s event of '%s' without a valid IFINDEX",
                           udev_action_to_string(action), sysname ? sysname : "?");
                 return;
@@ -147,7 +149,7 @@ static void udev_source_dispatch(UdevSource *s, struct udev_device *dev, UdevAct
 
         ev.name = udev_device_get_property_value(dev, "INTERFACE");
         if (!ev.name)
-                ev.name = sysname;
+                ev.name = udev_device_get_sysname(dev);
         if (!ev.name || ev.name[0] == '\0') {
                 log_debug("udev: dropping %s event of ifindex %d without a name",
                           udev_action_to_string(action), ev.ifindex);

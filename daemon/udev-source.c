@@ -295,6 +295,27 @@ static void udev_devicep(struct udev_device **d) {
                 udev_device_unref(*d);
 }
 
+/* The sysfs path of the net device @name, into @buf. /sys/class/net/NAME is a symlink,
+ * "../../devices/.../net/NAME"; libudev resolves a path one component at a time (an open, a
+ * stat and a close each), and through the link that is twice the walk. One readlink() here
+ * gives it the device's own path. Anything else (no link, a target of another shape) leaves
+ * the class path, which libudev resolves itself. */
+static void net_syspath(const char *name, char *buf, size_t size) {
+        static const char prefix[] = "../../devices/";
+        char link[PATH_MAX];
+        ssize_t n;
+
+        (void) snprintf(buf, size, "/sys/class/net/%s", name);
+        n = readlink(buf, link, sizeof(link) - 1);
+        if (n <= 0 || (size_t) n >= sizeof(link) - 1)
+                return;
+        link[n] = '\0';
+        if (strncmp(link, prefix, strlen(prefix)) != 0 || strstr(link + strlen(prefix), "/.") ||
+            strlen("/sys/") + (size_t) n - strlen("../../") >= size)
+                return;
+        (void) snprintf(buf, size, "/sys/%s", link + strlen("../../"));
+}
+
 /* The ADD event of the `net` device @name, through ops->device: one step of the enumeration,
  * taken for each link the rtnetlink dump reports. One device lookup, rather than a scan of
  * every net device in sysfs and a second lookup of each. Returns 1 when the device was
@@ -303,14 +324,14 @@ static void udev_devicep(struct udev_device **d) {
  * errno. */
 int udev_source_lookup(UdevSource *s, const char *name) {
         _cleanup_(udev_devicep) struct udev_device *dev = NULL;
-        char syspath[sizeof("/sys/class/net/") + IFNAMSIZ];
+        char syspath[PATH_MAX];
 
         assert(s);
 
         if (!name || name[0] == '\0' || strnlen(name, IFNAMSIZ) >= IFNAMSIZ || strchr(name, '/') ||
             streq(name, ".") || streq(name, ".."))
                 return -EINVAL;
-        (void) snprintf(syspath, sizeof(syspath), "/sys/class/net/%s", name);
+        net_syspath(name, syspath, sizeof(syspath));
 
         errno = 0;
         dev = udev_device_new_from_syspath(s->udev, syspath);

@@ -134,8 +134,8 @@ static void on_dump_done(void *userdata) {
         };
         Manager *m = userdata;
 
-        /* Every link was looked up in udev: NICs udev did not report lost its set-up (at the
-         * first dump, nothing was set up before). */
+        /* Every link was looked up in udev: NICs it did not report have lost udev's set-up
+         * (at the first dump, none had it before). */
         if (m->udev_lookup_failed)
                 log_warning("udev: enumeration failed, keeping what is known");
         else

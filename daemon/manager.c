@@ -39,6 +39,9 @@ struct Manager {
         struct event *sigterm, *sigint, *sighup;        /* owned */
         struct event *watchdog;         /* owned: only when systemd asked for one */
         int exit_code;
+        /* A udev lookup of the running dump failed (not "gone", a real error): what udev
+         * reported is kept rather than swept at the dump's end. */
+        bool udev_lookup_failed;
 };
 
 static void manager_exit(Manager *m, int code) {
@@ -48,16 +51,12 @@ static void manager_exit(Manager *m, int code) {
 }
 
 /* Re-enumerates every source: after an overrun, a lost event, or on Resync(). The rtnetlink
- * dump's end sweeps away NICs it did not report. */
+ * dump reports every link, each link's udev state is looked up as it comes (on_link_new), and
+ * the dump's end sweeps away what it did not report (on_dump_done). */
 static int manager_resync(Manager *m) {
         int r;
 
         model_resync_begin(m->model);
-        r = udev_source_enumerate(m->udev);
-        if (r < 0)
-                log_warning_errno(r, "udev: enumeration failed, keeping what is known: %m");
-        else
-                model_udev_enumerated(m->model);
         r = rtnl_source_dump(m->rtnl);
         if (r < 0)
                 return log_error_errno(r, "rtnetlink: requesting a dump failed: %m");
@@ -93,8 +92,21 @@ static int manager_reload(Manager *m, char **reterr_message) {
 
 /* Source callbacks: each hands the event to the model. */
 
+/* A dumped link is looked up in udev first, so the model learns udev's state of it before
+ * the link itself, as when udev's add event precedes the link's use. Raw kernel events carry
+ * nothing the model needs from an enumeration: no properties, no initialized state. */
 static void on_link_new(void *userdata, const RtnlLink *link) {
-        model_link_new(((Manager *) userdata)->model, link);
+        Manager *m = userdata;
+        int r;
+
+        if (link->dumped && udev_source_get_mode(m->udev) == UDEV_SOURCE_UDEV) {
+                r = udev_source_lookup(m->udev, link->name);
+                if (r < 0 && r != -EINVAL) {
+                        log_debug_errno(r, "udev: looking up '%s' failed: %m", link->name);
+                        m->udev_lookup_failed = true;
+                }
+        }
+        model_link_new(m->model, link);
 }
 
 static void on_link_del(void *userdata, int ifindex) {
@@ -102,7 +114,10 @@ static void on_link_del(void *userdata, int ifindex) {
 }
 
 static void on_dump_start(void *userdata) {
-        model_dump_start(((Manager *) userdata)->model);
+        Manager *m = userdata;
+
+        m->udev_lookup_failed = false;
+        model_dump_start(m->model);
 }
 
 static int service_resync(void *userdata);
@@ -119,6 +134,12 @@ static void on_dump_done(void *userdata) {
         };
         Manager *m = userdata;
 
+        /* Every link was looked up in udev: NICs it did not report have lost udev's set-up
+         * (at the first dump, none had it before). */
+        if (m->udev_lookup_failed)
+                log_warning("udev: enumeration failed, keeping what is known");
+        else
+                model_udev_enumerated(m->model);
         model_dump_done(m->model);
         if (!m->service) {
                 ServiceOptions o = {
@@ -283,9 +304,7 @@ int manager_start(Manager *m) {
                         return log_error_errno(-ENOMEM, "setting up the watchdog failed");
         }
 
-        r = udev_source_enumerate(m->udev);
-        if (r < 0)
-                return log_error_errno(r, "udev: enumerating devices failed: %m");
+        /* The enumeration: one rtnetlink dump, each link looked up in udev as it comes. */
         r = rtnl_source_dump(m->rtnl);
         if (r < 0)
                 return log_error_errno(r, "rtnetlink: requesting the link dump failed: %m");

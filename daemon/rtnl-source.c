@@ -174,7 +174,7 @@ static int rtnl_linkinfo_attr_cb(const struct nlattr *attr, void *data) {
         return MNL_CB_OK;
 }
 
-static void rtnl_source_handle_link(RtnlSource *s, const struct nlmsghdr *nlh) {
+static void rtnl_source_handle_link(RtnlSource *s, const struct nlmsghdr *nlh, bool is_dump) {
         const struct nlattr *tb[IFLA_MAX + 1] = { 0 };
         const struct nlattr *info[IFLA_INFO_MAX + 1] = { 0 };
         const struct ifinfomsg *ifm;
@@ -222,6 +222,7 @@ static void rtnl_source_handle_link(RtnlSource *s, const struct nlmsghdr *nlh) {
         link.features_changed = tb[IFLA_EVENT] && mnl_attr_get_u32(tb[IFLA_EVENT]) == IFLA_EVENT_FEATURES;
         link.tso_max_size = tb[IFLA_TSO_MAX_SIZE] ? mnl_attr_get_u32(tb[IFLA_TSO_MAX_SIZE]) : 0;
         link.gso_max_size = tb[IFLA_GSO_MAX_SIZE] ? mnl_attr_get_u32(tb[IFLA_GSO_MAX_SIZE]) : 0;
+        link.dumped = is_dump;
 
         log_debug("rtnl: link %d '%s' kind=%s master=%d tso_max=%u gso_max=%u%s", link.ifindex,
                   link.name, link.kind ? link.kind : "-", link.master, link.tso_max_size,
@@ -268,7 +269,7 @@ static void rtnl_source_dispatch(RtnlSource *s, size_t len) {
                 }
                 case RTM_NEWLINK:
                 case RTM_DELLINK:
-                        rtnl_source_handle_link(s, nlh);
+                        rtnl_source_handle_link(s, nlh, is_dump);
                         break;
                 default:
                         break;

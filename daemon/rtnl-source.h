@@ -24,6 +24,7 @@ typedef struct RtnlLink {
                                     * takes; 0 when the kernel does not say (before 5.19) */
         uint32_t gso_max_size;     /* IFLA_GSO_MAX_SIZE: the largest the stack builds now; 0 when
                                     * not sent */
+        bool dumped;               /* a reply to the running dump, not a notification */
 } RtnlLink;
 
 /* Callbacks get @userdata as given to rtnl_source_new(). They may call rtnl_source_dump(),

@@ -5,6 +5,9 @@
 #include <event2/event.h>
 #include <libudev.h>
 #include <limits.h>
+#include <net/if.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -21,6 +24,18 @@
 
 #define UDEV_CONTROL_PATH "/run/udev/control"
 
+#define UDEV_PROPERTY_PREFIX "MUXCAP_"
+
+/* Where one MUXCAP_* property goes in a UdevEvent: the connection record's props[] or the
+ * task-offload record's task_props[]. */
+typedef struct UdevPropertySlot {
+        const char *name;               /* borrowed: the schema's udev name */
+        bool task;                      /* task_props[] rather than props[] */
+        size_t index;                   /* Field or TaskField */
+} UdevPropertySlot;
+
+#define UDEV_PROPERTY_SLOTS ((size_t) _FIELD_MAX + (size_t) _TASK_FIELD_MAX)
+
 struct UdevSource {
         struct udev *udev;              /* owned */
         struct udev_monitor *monitor;   /* owned */
@@ -28,6 +43,10 @@ struct UdevSource {
         UdevSourceMode mode;            /* resolved: UDEV or KERNEL */
         const UdevSourceOps *ops;       /* borrowed: outlives this */
         void *userdata;                 /* borrowed */
+        /* Every MUXCAP_* name the schemas know, sorted by name: a device's properties are
+         * walked once and each is looked up here, so the cost follows what the device has. */
+        UdevPropertySlot slots[UDEV_PROPERTY_SLOTS];
+        size_t n_slots;
 };
 
 static const char *const udev_source_mode_table[_UDEV_SOURCE_MODE_MAX] = {
@@ -69,12 +88,60 @@ static int parse_ifindex(const char *s, int *ret) {
         return 0;
 }
 
+static int slot_compare(const void *a, const void *b) {
+        return strcmp(((const UdevPropertySlot *) a)->name, ((const UdevPropertySlot *) b)->name);
+}
+
+static int slot_compare_name(const void *key, const void *slot) {
+        return strcmp(key, ((const UdevPropertySlot *) slot)->name);
+}
+
+/* Fills the sorted name table from the two record schemas. */
+static void udev_source_init_slots(UdevSource *s) {
+        s->n_slots = 0;
+        for (Field f = 0; f < _FIELD_MAX; f++)
+                if (field_to_udev(f))
+                        s->slots[s->n_slots++] = (UdevPropertySlot) { field_to_udev(f), false, f };
+        for (size_t f = 0; f < _TASK_FIELD_MAX; f++)
+                if (schema_task_offload.fields[f].udev)
+                        s->slots[s->n_slots++] = (UdevPropertySlot) {
+                                schema_task_offload.fields[f].udev, true, f };
+        qsort(s->slots, s->n_slots, sizeof(s->slots[0]), slot_compare);
+}
+
+/* Puts the udev property @name=@value into the slot of @ev it names, if any: MUXCAP_* names
+ * the schemas know; everything else is left alone. Two fields may share a name: each gets
+ * the value. */
+void udev_source_set_property(const UdevSource *s, UdevEvent *ev, const char *name, const char *value) {
+        const UdevPropertySlot *hit, *end = s->slots + s->n_slots;
+
+        assert(s);
+        assert(ev);
+
+        if (!name || strncmp(name, UDEV_PROPERTY_PREFIX, strlen(UDEV_PROPERTY_PREFIX)) != 0)
+                return;
+        hit = bsearch(name, s->slots, s->n_slots, sizeof(s->slots[0]), slot_compare_name);
+        if (!hit)
+                return;
+        while (hit > s->slots && streq(hit[-1].name, name))
+                hit--;
+        for (; hit < end && streq(hit->name, name); hit++) {
+                if (hit->task)
+                        ev->task_props[hit->index] = value;
+                else
+                        ev->props[hit->index] = value;
+        }
+}
+
 /* Builds the event for @dev and hands it to ops->device; drops what cannot be one. */
 static void udev_source_dispatch(UdevSource *s, struct udev_device *dev, UdevAction action) {
         UdevEvent ev = { .action = action };
-        const char *sysname = udev_device_get_sysname(dev);
+        struct udev_list_entry *entry;
+        const char *sysname;
 
+        /* The sysname only where INTERFACE is missing: it costs a lookup of its own. */
         if (parse_ifindex(udev_device_get_property_value(dev, "IFINDEX"), &ev.ifindex) < 0) {
+                sysname = udev_device_get_sysname(dev);
                 log_debug("udev: dropping %s event of '%s' without a valid IFINDEX",
                           udev_action_to_string(action), sysname ? sysname : "?");
                 return;
@@ -82,21 +149,19 @@ static void udev_source_dispatch(UdevSource *s, struct udev_device *dev, UdevAct
 
         ev.name = udev_device_get_property_value(dev, "INTERFACE");
         if (!ev.name)
-                ev.name = sysname;
+                ev.name = udev_device_get_sysname(dev);
         if (!ev.name || ev.name[0] == '\0') {
                 log_debug("udev: dropping %s event of ifindex %d without a name",
                           udev_action_to_string(action), ev.ifindex);
                 return;
         }
 
-        /* Raw kernel events carry no rule or hwdb properties, whatever they claim. */
-        if (s->mode == UDEV_SOURCE_UDEV) {
-                for (Field f = 0; f < _FIELD_MAX; f++)
-                        ev.props[f] = udev_device_get_property_value(dev, field_to_udev(f));
-                for (size_t f = 0; f < _TASK_FIELD_MAX; f++)
-                        ev.task_props[f] = udev_device_get_property_value(
-                                dev, schema_task_offload.fields[f].udev);
-        }
+        /* Raw kernel events carry no rule or hwdb properties, whatever they claim. One walk
+         * over what the device has, rather than one lookup per field muxcap knows. */
+        if (s->mode == UDEV_SOURCE_UDEV)
+                udev_list_entry_foreach(entry, udev_device_get_properties_list_entry(dev))
+                        udev_source_set_property(s, &ev, udev_list_entry_get_name(entry),
+                                                 udev_list_entry_get_value(entry));
 
         log_debug("udev: %s '%s' (%d)", udev_action_to_string(action), ev.name, ev.ifindex);
         if (s->ops->device)
@@ -161,6 +226,7 @@ int udev_source_new(UdevSource **ret, struct event_base *base, UdevSourceMode mo
                 return -ENOMEM;
         s->ops = ops;
         s->userdata = userdata;
+        udev_source_init_slots(s);
         /* The caller says once that properties are unavailable in KERNEL mode. */
         s->mode = udev_source_mode_resolve(mode, UDEV_CONTROL_PATH);
         log_debug("udev: monitoring %s events", udev_source_mode_to_string(s->mode));
@@ -224,51 +290,62 @@ int udev_source_set_rcvbuf(UdevSource *s, int bytes) {
         return 0;
 }
 
-static void udev_enumeratep(struct udev_enumerate **e) {
-        if (*e)
-                udev_enumerate_unref(*e);
-}
-
 static void udev_devicep(struct udev_device **d) {
         if (*d)
                 udev_device_unref(*d);
 }
 
-/* One ADD event per existing `net` device, through ops->device. Devices that vanish while we
- * look are skipped. Returns 0 or a negative errno. */
-int udev_source_enumerate(UdevSource *s) {
-        _cleanup_(udev_enumeratep) struct udev_enumerate *e = NULL;
-        struct udev_list_entry *entry;
-        int r;
+/* The sysfs path of the net device @name, into @buf. /sys/class/net/NAME is a symlink,
+ * "../../devices/.../net/NAME"; libudev resolves a path one component at a time (an open, a
+ * stat and a close each), and through the link that is twice the walk. One readlink() here
+ * gives it the device's own path. Anything else (no link, a target of another shape) leaves
+ * the class path, which libudev resolves itself. */
+static void net_syspath(const char *name, char *buf, size_t size) {
+        static const char prefix[] = "../../devices/";
+        char link[PATH_MAX];
+        ssize_t n;
+
+        (void) snprintf(buf, size, "/sys/class/net/%s", name);
+        n = readlink(buf, link, sizeof(link) - 1);
+        if (n <= 0 || (size_t) n >= sizeof(link) - 1)
+                return;
+        link[n] = '\0';
+        if (strncmp(link, prefix, strlen(prefix)) != 0 || strstr(link + strlen(prefix), "/.") ||
+            strlen("/sys/") + (size_t) n - strlen("../../") >= size)
+                return;
+        (void) snprintf(buf, size, "/sys/%s", link + strlen("../../"));
+}
+
+/* The ADD event of the `net` device @name, through ops->device: one step of the enumeration,
+ * taken for each link the rtnetlink dump reports. One device lookup, rather than a scan of
+ * every net device in sysfs and a second lookup of each. Returns 1 when the device was
+ * reported, 0 when it was skipped (gone by now: its removal follows; not initialized by udevd
+ * yet: udevd's add event follows), -EINVAL for a name no device can have, or another negative
+ * errno. */
+int udev_source_lookup(UdevSource *s, const char *name) {
+        _cleanup_(udev_devicep) struct udev_device *dev = NULL;
+        char syspath[PATH_MAX];
 
         assert(s);
 
-        e = udev_enumerate_new(s->udev);
-        if (!e)
-                return errno > 0 ? -errno : -ENOMEM;
-        r = udev_enumerate_add_match_subsystem(e, "net");
-        if (r < 0)
-                return r;
-        r = udev_enumerate_scan_devices(e);
-        if (r < 0)
-                return r;
+        if (!name || name[0] == '\0' || strnlen(name, IFNAMSIZ) >= IFNAMSIZ || strchr(name, '/') ||
+            streq(name, ".") || streq(name, ".."))
+                return -EINVAL;
+        net_syspath(name, syspath, sizeof(syspath));
 
-        udev_list_entry_foreach(entry, udev_enumerate_get_list_entry(e)) {
-                _cleanup_(udev_devicep) struct udev_device *dev = NULL;
-                const char *syspath = udev_list_entry_get_name(entry);
-
-                dev = udev_device_new_from_syspath(s->udev, syspath);
-                if (!dev) {
-                        log_debug("udev: '%s' vanished during enumeration", syspath);
-                        continue;
-                }
-                /* udevd announces it with an add event once its rules ran. */
-                if (s->mode == UDEV_SOURCE_UDEV && !udev_device_get_is_initialized(dev)) {
-                        log_debug("udev: skipping '%s', not initialized by udevd yet", syspath);
-                        continue;
-                }
-                udev_source_dispatch(s, dev, UDEV_ACTION_ADD);
+        errno = 0;
+        dev = udev_device_new_from_syspath(s->udev, syspath);
+        if (!dev) {
+                if (errno == ENOMEM)
+                        return -ENOMEM;
+                log_debug("udev: '%s' vanished during enumeration", name);
+                return 0;
         }
-
-        return 0;
+        /* udevd announces it with an add event once its rules ran. */
+        if (s->mode == UDEV_SOURCE_UDEV && !udev_device_get_is_initialized(dev)) {
+                log_debug("udev: skipping '%s', not initialized by udevd yet", name);
+                return 0;
+        }
+        udev_source_dispatch(s, dev, UDEV_ACTION_ADD);
+        return 1;
 }

@@ -57,9 +57,15 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(UdevSource *, udev_source_free)
 UdevSourceMode udev_source_get_mode(UdevSource *s);   /* resolved: UDEV or KERNEL */
 int udev_source_set_rcvbuf(UdevSource *s, int bytes); /* plain SO_RCVBUF, for tests */
 
-/* Calls ops->device with one ADD event per existing `net` device (in UDEV mode only those
- * udevd has initialized), synchronously. Returns 0 or a negative errno. */
-int udev_source_enumerate(UdevSource *s);
+/* Calls ops->device with the ADD event of the `net` device @name, synchronously, when it
+ * exists and (in UDEV mode) udevd has initialized it: the enumeration, one call per link the
+ * rtnetlink dump reports. Returns 1 when reported, 0 when skipped, or a negative errno. */
+int udev_source_lookup(UdevSource *s, const char *name);
+
+/* Sets the slot of @ev that the udev property @name names (a MUXCAP_* name of either record
+ * schema) to @value, borrowed; other names are ignored. The device's properties go through
+ * this one by one as they are walked. */
+void udev_source_set_property(const UdevSource *s, UdevEvent *ev, const char *name, const char *value);
 
 /* Strings */
 const char *udev_source_mode_to_string(UdevSourceMode m);   /* "auto", "udev", "kernel" */

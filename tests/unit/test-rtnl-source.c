@@ -24,6 +24,7 @@ typedef struct Seen {
         unsigned short type;
         bool features_changed;
         uint32_t tso_max_size, gso_max_size;
+        bool dumped;
 } Seen;
 
 /* Everything the source reported, in order. */
@@ -57,6 +58,7 @@ static void on_link_new(void *userdata, const RtnlLink *link) {
                 .features_changed = link->features_changed,
                 .tso_max_size = link->tso_max_size,
                 .gso_max_size = link->gso_max_size,
+                .dumped = link->dumped,
         };
         snprintf(s->name, sizeof(s->name), "%s", link->name);
         snprintf(s->kind, sizeof(s->kind), "%s", link->kind ? link->kind : "");
@@ -226,6 +228,7 @@ static void test_dump_reports_loopback(void) {
         assert(streq(lo->kind, ""));
         assert(lo->master == 0);
         assert(!lo->features_changed);
+        assert(lo->dumped);     /* the manager looks dumped links up in udev */
 }
 
 static void test_new_links_carry_kind(void) {
@@ -242,6 +245,7 @@ static void test_new_links_carry_kind(void) {
         assert(s->type == ARPHRD_ETHER);
         assert(s->master == 0);
         assert(streq(find_new("br0", NULL, 0)->kind, "bridge"));
+        assert(!s->dumped);     /* a notification, not a dump's reply */
 }
 
 static void test_enslave_reports_master(void) {

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Tests of daemon/udev-source.c: names, mode resolution, and kernel-mode events in a netns */
+/* Tests of daemon/udev-source.c: names, mode resolution, property slots, and kernel-mode
+ * lookups and events in a netns */
 #undef NDEBUG
 #include <assert.h>
 #include <errno.h>
@@ -8,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "schemas.h"
 #include "udev-source.h"
 #include "util-netns.h"
 
@@ -129,17 +131,25 @@ static void test_new_refuses_invalid_mode(void) {
         assert(s == (UdevSource *) &rec);
 }
 
-static void test_enumerate_reports_existing_links(UdevSource *s) {
+/* The enumeration's step: the named link's ADD event, nothing for a link that is not there,
+ * and names no link can have refused before sysfs is touched. */
+static void test_lookup_reports_the_named_link(UdevSource *s) {
         const Seen *lo;
 
         SHELL_OK("ip link add vA type veth peer name vB");
         rec.n = 0;
-        assert(udev_source_enumerate(s) == 0);
+        assert(udev_source_lookup(s, "lo") == 1);
         lo = find_event(UDEV_ACTION_ADD, "lo");
         assert(lo && lo->ifindex == 1 && !lo->any_prop);
+        assert(udev_source_lookup(s, "vA") == 1);
         assert(find_event(UDEV_ACTION_ADD, "vA")->ifindex == (int) if_nametoindex("vA"));
-        assert(find_event(UDEV_ACTION_ADD, "vB"));
-        assert(rec.n == 3);     /* nothing from outside this namespace */
+        assert(rec.n == 2);
+        assert(udev_source_lookup(s, "vNoSuch") == 0);
+        assert(udev_source_lookup(s, "") == -EINVAL);
+        assert(udev_source_lookup(s, "..") == -EINVAL);
+        assert(udev_source_lookup(s, "lo/..") == -EINVAL);
+        assert(udev_source_lookup(s, "a-name-too-long-for-ifnamsiz") == -EINVAL);
+        assert(rec.n == 2);
         SHELL_OK("ip link del vA");
         assert(wait_event(UDEV_ACTION_REMOVE, "vA"));
 }
@@ -176,6 +186,101 @@ static void test_overrun_is_reported(UdevSource *s) {
         SHELL_OK("for i in $(seq 1 %u); do ip link del ov$i; done", n_pairs);
 }
 
+typedef struct Property {
+        const char *name, *value;
+} Property;
+
+/* What the former per-field udev_device_get_property_value() gave: for each field, the value
+ * of the property with exactly its udev name, else NULL. */
+static void reference_event(const Property *p, size_t n, UdevEvent *ret) {
+        *ret = (UdevEvent) { 0 };
+        for (size_t i = 0; i < n; i++) {
+                for (Field f = 0; f < _FIELD_MAX; f++)
+                        if (streq(field_to_udev(f), p[i].name))
+                                ret->props[f] = p[i].value;
+                for (size_t f = 0; f < _TASK_FIELD_MAX; f++)
+                        if (streq(schema_task_offload.fields[f].udev, p[i].name))
+                                ret->task_props[f] = p[i].value;
+        }
+}
+
+static void walked_event(UdevSource *s, const Property *p, size_t n, UdevEvent *ret) {
+        *ret = (UdevEvent) { 0 };
+        for (size_t i = 0; i < n; i++)
+                udev_source_set_property(s, ret, p[i].name, p[i].value);
+}
+
+static void assert_same_slots(const UdevEvent *a, const UdevEvent *b) {
+        for (Field f = 0; f < _FIELD_MAX; f++)
+                assert(a->props[f] == b->props[f]);
+        for (size_t f = 0; f < _TASK_FIELD_MAX; f++)
+                assert(a->task_props[f] == b->task_props[f]);
+}
+
+/* A device with a few known MUXCAP_ properties among unknown MUXCAP_ ones and ordinary ones:
+ * the one walk over its properties fills the same slots with the same strings as one lookup
+ * per known field did. */
+static void test_property_walk_matches_per_field_lookups(UdevSource *s) {
+        const char *task_first = schema_task_offload.fields[0].udev;
+        const char *task_last = schema_task_offload.fields[_TASK_FIELD_MAX - 1].udev;
+        const Property props[] = {
+                { "ACTION", "add" },
+                { "IFINDEX", "7" },
+                { "INTERFACE", "bv0" },
+                { "ID_NET_DRIVER", "veth" },
+                { "MUXCAP_SACK", "yes" },
+                { "MUXCAP_CAPACITY", "4096" },
+                { "MUXCAP_ENCAPSULATION", "802.3 802.3-pq" },
+                { task_first, "1" },
+                { task_last, "0x10" },
+                { "MUXCAP_NO_SUCH_FIELD", "yes" },
+                { "MUXCAP_", "1" },
+                { "MUXCAP", "1" },
+                { "muxcap_sack", "no" },        /* names are case-sensitive */
+                { "MUXCAP_SACKX", "no" },
+                { "XMUXCAP_SACK", "no" },
+                { "USEC_INITIALIZED", "12345" },
+        };
+        const size_t n = sizeof(props) / sizeof(props[0]);
+        UdevEvent want, got;
+
+        reference_event(props, n, &want);
+        walked_event(s, props, n, &got);
+        assert_same_slots(&want, &got);
+        assert(got.props[FIELD_SUPPORT_SACK] == props[4].value);
+        assert(got.task_props[0] == props[7].value);
+        assert(got.task_props[_TASK_FIELD_MAX - 1] == props[8].value);
+
+        /* Nothing at all, and nothing of ours: every slot stays NULL. */
+        walked_event(s, props, 4, &got);
+        reference_event(NULL, 0, &want);
+        assert_same_slots(&want, &got);
+        udev_source_set_property(s, &got, NULL, "x");
+        assert_same_slots(&want, &got);
+}
+
+/* Every name either schema knows lands in its own slot, and only there. */
+static void test_every_known_property_has_its_slot(UdevSource *s) {
+        for (Field f = 0; f < _FIELD_MAX; f++) {
+                const Property p = { field_to_udev(f), "v" };
+                UdevEvent want, got;
+
+                reference_event(&p, 1, &want);
+                walked_event(s, &p, 1, &got);
+                assert(got.props[f] == p.value);
+                assert_same_slots(&want, &got);
+        }
+        for (size_t f = 0; f < _TASK_FIELD_MAX; f++) {
+                const Property p = { schema_task_offload.fields[f].udev, "v" };
+                UdevEvent want, got;
+
+                reference_event(&p, 1, &want);
+                walked_event(s, &p, 1, &got);
+                assert(got.task_props[f] == p.value);
+                assert_same_slots(&want, &got);
+        }
+}
+
 int main(void) {
         _cleanup_(udev_source_freep) UdevSource *s = NULL;
 
@@ -191,7 +296,9 @@ int main(void) {
         netns_enter_private();
         assert(udev_source_new(&s, base, UDEV_SOURCE_KERNEL, &ops, &rec) == 0);
         assert(udev_source_get_mode(s) == UDEV_SOURCE_KERNEL);
-        test_enumerate_reports_existing_links(s);
+        test_property_walk_matches_per_field_lookups(s);
+        test_every_known_property_has_its_slot(s);
+        test_lookup_reports_the_named_link(s);
         test_kernel_events_add_move_remove();
         test_overrun_is_reported(s);
 

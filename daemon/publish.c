@@ -279,6 +279,9 @@ static void send_status(Publisher *p) {
 
         if (p->ready && p->notified_muxes == muxes && p->notified_nics == nics)
                 return;
+        /* The first publication is done: now the name, then READY=1 (SPEC 10). */
+        if (!p->ready && service_own_name(p->service) < 0)
+                return;
         p->notified_muxes = muxes;
         p->notified_nics = nics;
         snprintf(status, sizeof(status), "%sSTATUS=%zu MUXes, %zu NICs",

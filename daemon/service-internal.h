@@ -22,7 +22,11 @@ struct Service {
         DBusConnection *conn;           /* owned */
         DBusLoop *loop;                 /* owned */
         char instance_id[33];
+        char bus[256];                  /* the address, for the log */
         uint32_t coalesce_ms;
+        /* The name is owned. Until then nothing is emitted: no client can address the daemon
+         * or match its signals by name yet, and each fetches the whole state once it can. */
+        bool named;
 };
 
 typedef enum ObjectType { OBJECT_ROOT, OBJECT_MUX_DIR, OBJECT_NIC_DIR, OBJECT_MUX, OBJECT_NIC } ObjectType;

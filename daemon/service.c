@@ -106,15 +106,18 @@ static void object_changed(Service *s, const Object *o, unsigned changed) {
 }
 
 void service_nic_added(Service *s, const Nic *n) {
-        emit_object_manager_signal(s, &NIC_OBJECT(n), true);
+        if (s->named)
+                emit_object_manager_signal(s, &NIC_OBJECT(n), true);
 }
 
 void service_nic_removed(Service *s, const Nic *n) {
-        emit_object_manager_signal(s, &NIC_OBJECT(n), false);
+        if (s->named)
+                emit_object_manager_signal(s, &NIC_OBJECT(n), false);
 }
 
 void service_nic_changed(Service *s, const Nic *n, unsigned changed) {
-        object_changed(s, &NIC_OBJECT(n), changed);
+        if (s->named)
+                object_changed(s, &NIC_OBJECT(n), changed);
 }
 
 /* One emission of MUX @x: its records encoded once, then InterfacesAdded (@added) or one
@@ -140,17 +143,20 @@ static void mux_emit(Service *s, const Mux *x, bool added, unsigned changed) {
 
 /* A new MUX: InterfacesAdded, then the four indications with generation 1. */
 void service_mux_added(Service *s, const Mux *x) {
-        mux_emit(s, x, true, CHANGED_HW | CHANGED_CUR | CHANGED_TASK_HW | CHANGED_TASK_CUR);
+        if (s->named)
+                mux_emit(s, x, true, CHANGED_HW | CHANGED_CUR | CHANGED_TASK_HW | CHANGED_TASK_CUR);
 }
 
 /* Properties first (one PropertiesChanged), then an indication per changed record,
  * hardware first. */
 void service_mux_changed(Service *s, const Mux *x, unsigned changed) {
-        mux_emit(s, x, false, changed);
+        if (s->named)
+                mux_emit(s, x, false, changed);
 }
 
 void service_mux_removed(Service *s, const Mux *x) {
-        emit_object_manager_signal(s, &MUX_OBJECT(x), false);
+        if (s->named)
+                emit_object_manager_signal(s, &MUX_OBJECT(x), false);
 }
 
 void service_set_coalesce_ms(Service *s, uint32_t coalesce_ms) {
@@ -159,7 +165,8 @@ void service_set_coalesce_ms(Service *s, uint32_t coalesce_ms) {
         if (s->coalesce_ms == coalesce_ms)
                 return;
         s->coalesce_ms = coalesce_ms;
-        emit_properties_changed(s, &o, BUS_ROOT_PATH, CHANGED_POLICY);
+        if (s->named)
+                emit_properties_changed(s, &o, BUS_ROOT_PATH, CHANGED_POLICY);
 }
 
 static DBusHandlerResult handle_get_managed_objects(Service *s, const Object *root, DBusMessage *m) {
@@ -246,14 +253,13 @@ static DBusHandlerResult filter_cb(DBusConnection *conn, DBusMessage *m, void *u
         return DBUS_HANDLER_RESULT_NOT_YET_HANDLED;
 }
 
-/* Connects to the bus, registers the object tree and takes the name. Blocks on the bus at
- * start only (registration and RequestName), before the loop runs. Logs its own errors. */
+/* Connects to the bus and registers the object tree; service_own_name() takes the name once
+ * the first publication is done. Blocks on the bus at start only. Logs its own errors. */
 int service_new(Service **ret, struct event_base *base, const ServiceOptions *options,
                 const Model *model, const ServiceActions *actions, void *userdata) {
         static const DBusObjectPathVTable vtable = { .message_function = message_cb };
         _cleanup_(service_freep) Service *s = calloc(1, sizeof(Service));
         _cleanup_free_ char *message = NULL;
-        DBusError error;
         int r;
 
         if (!s)
@@ -270,19 +276,31 @@ int service_new(Service **ret, struct event_base *base, const ServiceOptions *op
         if (!dbus_connection_add_filter(s->conn, filter_cb, s, NULL) ||
             !dbus_connection_register_fallback(s->conn, BUS_ROOT_PATH, &vtable, s))
                 return log_error_errno(-ENOMEM, "bus: registering objects failed");
+        r = dbus_loop_attach(&s->loop, s->conn, base);
+        if (r < 0)
+                return log_error_errno(r, "bus: attaching to the event loop failed: %m");
+        snprintf(s->bus, sizeof(s->bus), "%s", options->bus);
+        *ret = steal_ptr(s);
+        return 0;
+}
+
+int service_own_name(Service *s) {
+        DBusError error;
+        int r;
+
+        if (s->named)
+                return 0;
         dbus_error_init(&error);
         r = dbus_bus_request_name(s->conn, BUS_NAME, DBUS_NAME_FLAG_DO_NOT_QUEUE, &error);
         if (r != DBUS_REQUEST_NAME_REPLY_PRIMARY_OWNER) {
                 log_error("bus: cannot own %s: %s", BUS_NAME,
                           dbus_error_is_set(&error) ? error.message : "the name is taken");
                 dbus_error_free(&error);
+                s->actions->exit(s->userdata, EXIT_FAILURE);
                 return -EEXIST;
         }
-        r = dbus_loop_attach(&s->loop, s->conn, base);
-        if (r < 0)
-                return log_error_errno(r, "bus: attaching to the event loop failed: %m");
-        log_info("bus: owning %s on '%s'", BUS_NAME, options->bus);
-        *ret = steal_ptr(s);
+        s->named = true;
+        log_info("bus: owning %s on '%s'", BUS_NAME, s->bus);
         return 0;
 }
 

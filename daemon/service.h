@@ -42,6 +42,10 @@ typedef struct ServiceOptions {
 
 int service_new(Service **ret, struct event_base *base, const ServiceOptions *options,
                 const Model *model, const ServiceActions *actions, void *userdata);
+/* Takes the bus name, after the first publication, so the first enumeration costs no
+ * signals (SPEC 10: READY=1 once the name is owned and that publication is done). Blocks on
+ * the bus once. On failure it logs, asks the daemon to exit, and returns < 0. */
+int service_own_name(Service *s);
 Service *service_free(Service *s);
 DEFINE_TRIVIAL_CLEANUP_FUNC(Service *, service_free)
 

@@ -116,6 +116,9 @@ DBusHandlerResult service_reply(Service *s, DBusMessage *reply_msg);
 DBusHandlerResult service_reply_error(Service *s, DBusMessage *m, const char *name,
                                       const char *fmt, ...) _printf_(4, 5);
 void service_send(Service *s, DBusMessage *msg, const char *what);
+DBusMessage *service_signal_new(void);
+void service_send_signal(Service *s, DBusMessage *msg, const char *path, const char *iface,
+                         const char *member);
 int service_object_path(const Object *o, char **ret);
 
 /* service-properties.c: Properties and ObjectManager over the tables. */

@@ -120,8 +120,7 @@ static const ServiceProperty properties[] = {
 
 static void emit_status_indication(Service *s, const char *path, uint32_t code, uint64_t generation,
                                    const EncodedRecord *r) {
-        _cleanup_message_ DBusMessage *msg = dbus_message_new_signal(path, BUS_IFACE_MUX,
-                                                                     "StatusIndication");
+        _cleanup_message_ DBusMessage *msg = service_signal_new();
         dbus_uint32_t c = code;
         dbus_uint64_t g = generation;
         DBusMessageIter it;
@@ -131,7 +130,8 @@ static void emit_status_indication(Service *s, const char *path, uint32_t code, 
                 if (dbus_message_iter_append_basic(&it, DBUS_TYPE_UINT32, &c) &&
                     dbus_message_iter_append_basic(&it, DBUS_TYPE_UINT64, &g) &&
                     service_append_encoded(&it, r)) {
-                        service_send(s, steal_ptr(msg), "StatusIndication");
+                        service_send_signal(s, steal_ptr(msg), path, BUS_IFACE_MUX,
+                                            "StatusIndication");
                         return;
                 }
         }

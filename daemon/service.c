@@ -64,13 +64,13 @@ static void emit_object_manager_signal(Service *s, const Object *o, bool added) 
         _cleanup_free_ char *path = NULL;
         DBusMessageIter it;
 
-        if (service_object_path(o, &path) >= 0 &&
-            (msg = dbus_message_new_signal(BUS_ROOT_PATH, BUS_IFACE_OBJECT_MANAGER, member))) {
+        if (service_object_path(o, &path) >= 0 && (msg = service_signal_new())) {
                 dbus_message_iter_init_append(msg, &it);
                 if (dbus_message_iter_append_basic(&it, DBUS_TYPE_OBJECT_PATH, &path) &&
                     (added ? service_append_interfaces(s, o, &it)
                            : service_append_strv(&it, (char *const *) ifaces))) {
-                        service_send(s, steal_ptr(msg), member);
+                        service_send_signal(s, steal_ptr(msg), BUS_ROOT_PATH,
+                                            BUS_IFACE_OBJECT_MANAGER, member);
                         return;
                 }
         }
@@ -79,8 +79,7 @@ static void emit_object_manager_signal(Service *s, const Object *o, bool added) 
 
 static void emit_properties_changed(Service *s, const Object *o, const char *path, unsigned changed) {
         const char *iface = o->interface->name;
-        _cleanup_message_ DBusMessage *msg = dbus_message_new_signal(path, BUS_IFACE_PROPERTIES,
-                                                                     "PropertiesChanged");
+        _cleanup_message_ DBusMessage *msg = service_signal_new();
         DBusMessageIter it;
 
         if (msg) {
@@ -88,7 +87,8 @@ static void emit_properties_changed(Service *s, const Object *o, const char *pat
                 if (dbus_message_iter_append_basic(&it, DBUS_TYPE_STRING, &iface) &&
                     service_append_properties(s, o, changed, &it) &&
                     service_append_invalidated(o, changed, &it)) {
-                        service_send(s, steal_ptr(msg), "PropertiesChanged");
+                        service_send_signal(s, steal_ptr(msg), path, BUS_IFACE_PROPERTIES,
+                                            "PropertiesChanged");
                         return;
                 }
         }

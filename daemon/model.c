@@ -298,14 +298,17 @@ static void model_drop_nic(Model *m, Nic *n) {
                 m->topology_dirty = true;
 }
 
-static void nic_read_features(Model *m, Nic *n) {
+/* Reads @n's features, and its driver when @driver (a device keeps its driver for life: it is
+ * read when the NIC is new, renamed or re-enumerated, not at every feature change). */
+static void nic_read_features(Model *m, Nic *n, bool with_driver) {
         char driver[sizeof(n->driver)] = "";
         NicFeatures features;
         int r;
 
         if (!n->name || !m->ops || !m->ops->read_features)
                 return;
-        r = m->ops->read_features(m->userdata, n->name, &features, driver, sizeof(driver));
+        r = m->ops->read_features(m->userdata, n->name, &features, with_driver ? driver : NULL,
+                                  with_driver ? sizeof(driver) : 0);
         if (r < 0) {
                 /* Gone between the event and the read: its removal event follows. */
                 log_debug_errno(r, "nic '%s': reading features failed, keeping last record: %m",
@@ -314,7 +317,8 @@ static void nic_read_features(Model *m, Nic *n) {
         }
         n->features = features;
         n->features_valid = true;
-        memcpy(n->driver, driver, sizeof(n->driver));
+        if (with_driver)
+                memcpy(n->driver, driver, sizeof(n->driver));
 }
 
 /* rtnetlink: a link appeared or changed. Idempotent: dumps and events take this path. */
@@ -362,7 +366,7 @@ void model_link_new(Model *m, const RtnlLink *link) {
         if (fresh || link->features_changed || m->resyncing || r > 0) {
                 log_debug("nic '%s': %s, reading features", n->name,
                           fresh ? "new" : link->features_changed ? "features changed" : "re-read");
-                nic_read_features(m, n);
+                nic_read_features(m, n, fresh || m->resyncing || r > 0);
         }
         nic_update_records(n, m->config);
         model_mark_dirty(m, n);

@@ -352,6 +352,67 @@ static void test_ready_status_stopping(Notify *n, DBusConnection *c) {
         util_run("ip link del nbr1");
 }
 
+/* The name appears only once every object is published, and the first publication sends no
+ * signal: until the name is owned nobody can match the daemon's signals by it, and every
+ * client fetches the whole state when it appears. So a GetManagedObjects at NameOwnerChanged
+ * lists every NIC, and no InterfacesAdded (matched from any sender) comes for it. */
+static void test_name_appears_with_the_whole_state(Notify *n, DBusConnection *c) {
+        _cleanup_(util_bus_closep) DBusConnection *w = util_bus_connect();
+        _cleanup_(util_process_freep) UtilProcess *d = NULL;
+        unsigned added = 0, want_nics = kernel_nic_count();
+        DBusError error = DBUS_ERROR_INIT;
+        uint64_t deadline;
+        bool named = false;
+        Message msg;
+
+        dbus_bus_add_match(w, "type='signal',interface='org.freedesktop.DBus.ObjectManager'", &error);
+        if (!dbus_error_is_set(&error))
+                dbus_bus_add_match(w, "type='signal',sender='org.freedesktop.DBus',"
+                                      "member='NameOwnerChanged',arg0='" BUS_NAME "'", &error);
+        if (dbus_error_is_set(&error))
+                FAIL("AddMatch: %s", error.message);
+        d = spawn("muxcapd-name", n, NULL, NULL);
+        deadline = util_now_ms() + 10000;
+        while (!named && util_now_ms() < deadline) {
+                DBusMessage *m;
+
+                (void) dbus_connection_read_write(w, 100);
+                while (!named && (m = dbus_connection_pop_message(w))) {
+                        const char *name = NULL, *old = NULL, *owner = NULL;
+
+                        if (dbus_message_is_signal(m, "org.freedesktop.DBus.ObjectManager", "InterfacesAdded"))
+                                added++;
+                        else if (dbus_message_is_signal(m, DBUS_INTERFACE_DBUS, "NameOwnerChanged") &&
+                                 dbus_message_get_args(m, NULL, DBUS_TYPE_STRING, &name, DBUS_TYPE_STRING,
+                                                       &old, DBUS_TYPE_STRING, &owner, DBUS_TYPE_INVALID))
+                                named = owner[0] != '\0';
+                        dbus_message_unref(m);
+                }
+        }
+        if (!named)
+                FAIL("%s not owned within 10 s", BUS_NAME);
+        if (check_managed_objects(c, "nbr0", "na0") != want_nics)
+                FAIL("GetManagedObjects as %s appeared lacks NICs (want %u)", BUS_NAME, want_nics);
+        /* Nothing changes here, so nothing follows either. */
+        deadline = util_now_ms() + 500;
+        while (util_now_ms() < deadline) {
+                DBusMessage *m;
+
+                (void) dbus_connection_read_write(w, 50);
+                while ((m = dbus_connection_pop_message(w))) {
+                        added += dbus_message_is_signal(m, "org.freedesktop.DBus.ObjectManager",
+                                                        "InterfacesAdded");
+                        dbus_message_unref(m);
+                }
+        }
+        if (added)
+                FAIL("%u InterfacesAdded for the first publication", added);
+        wait_ready(n, d, &msg);
+        if (stop(n, d, c) != 0)
+                FAIL("WATCHDOG=1 although WATCHDOG_USEC is not set");
+        printf("ok: %s appears with all %u NICs published, after no signal\n", BUS_NAME, want_nics);
+}
+
 /* WATCHDOG_USEC with our WATCHDOG_PID: WATCHDOG=1 at half the interval, even in a burst. */
 static void test_watchdog(Notify *n, DBusConnection *c) {
         _cleanup_(util_process_freep) UtilProcess *d = NULL;
@@ -414,6 +475,7 @@ int main(void) {
         util_run("udevadm trigger --action=add --settle /sys/class/net/lo");
 
         test_ready_status_stopping(&n, c);
+        test_name_appears_with_the_whole_state(&n, c);
         test_watchdog(&n, c);
         test_watchdog_other_pid(&n, c);
 

@@ -134,23 +134,24 @@ size_t model_n_dirty(const Model *m) {
 /* Settles one NIC: the records its MUXes hold move to its current ones. */
 static void nic_settle(Model *m, Nic *n) {
         RecordValue *settled[MUX_RECORDS] = { &n->pub_hw, &n->pub_cur, &n->pub_task_hw, &n->pub_task_cur };
-        const RecordValue *current[MUX_RECORDS] = { &n->hw, &n->cur, &n->task_hw, &n->task_cur };
+        RecordValue current[MUX_RECORDS];
         unsigned changed = 0;
 
         if (!model_nic_is_visible(m, n))
                 return;         /* in no member list: it settles when it is visible again */
+        nic_compute_records(n, m->config, current);
         for (size_t k = 0; k < MUX_RECORDS; k++)
-                if (!value_equal(settled[k], current[k]))
+                if (!value_equal(settled[k], &current[k]))
                         changed |= 1u << k;
         if (!changed && n->folded)
                 return;
         for (size_t i = 0; n->folded && n->pub_muxes && n->pub_muxes[i]; i++) {
                 Mux *x = model_find_mux(m, n->pub_muxes[i]);
                 if (x)
-                        mux_update_nic(x, n);
+                        mux_update_nic(x, n, current);
         }
         for (size_t k = 0; k < MUX_RECORDS; k++)
-                *settled[k] = *current[k];
+                *settled[k] = current[k];
         n->records_changed |= changed;
         if (!n->folded) {
                 n->folded = true;
@@ -368,7 +369,6 @@ void model_link_new(Model *m, const RtnlLink *link) {
                           fresh ? "new" : link->features_changed ? "features changed" : "re-read");
                 nic_read_features(m, n, fresh || m->resyncing || r > 0);
         }
-        nic_update_records(n, m->config);
         model_mark_dirty(m, n);
         model_changed(m);
 }
@@ -422,7 +422,6 @@ void model_udev_device(Model *m, const UdevEvent *ev) {
                 n->in_udev = false;
                 (void) nic_set_udev_props(n, (const char *[_FIELD_MAX]) { 0 });
                 (void) nic_set_task_udev_props(n, (const char *[_TASK_FIELD_MAX]) { 0 });
-                nic_update_records(n, m->config);
                 model_touch(m, n);
                 model_mark_dirty(m, n);
                 model_changed(m);
@@ -448,7 +447,6 @@ void model_udev_device(Model *m, const UdevEvent *ev) {
                 r = nic_set_task_udev_props(n, ev->task_props);
         if (r < 0)
                 log_error("nic '%s': out of memory storing udev properties", n->name ? n->name : "?");
-        nic_update_records(n, m->config);
         model_mark_dirty(m, n);
         model_changed(m);
 }
@@ -475,8 +473,6 @@ void model_udev_enumerated(Model *m) {
 /* A new config: every NIC's records and the declared MUXes follow it. */
 void model_set_config(Model *m, const Config *config) {
         m->config = config;
-        for (size_t i = 0; i < m->n_nics; i++)
-                nic_update_records(m->nics[i], m->config);
         m->topology_dirty = true;
         m->sweep = true;
         model_changed(m);

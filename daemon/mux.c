@@ -53,6 +53,8 @@ const char *mux_member_name(const MuxMember *mm) {
         return mm->mux ? mm->mux->name : mm->nic->name;
 }
 
+_Static_assert(MUX_RECORDS == NIC_RECORDS, "a MUX aggregates the records a NIC has");
+
 /* Record @k of each kind of object, in the MUX_RECORDS order. */
 static RecordValue *mux_rec(Mux *x, size_t k) {
         RecordValue *r[MUX_RECORDS] = { &x->hw, &x->cur, &x->task_hw, &x->task_cur };
@@ -70,11 +72,6 @@ const RecordValue *mux_computed_record(const Mux *x, size_t k) {
 
 static const RecordValue *nic_settled(const Nic *n, size_t k) {
         const RecordValue *r[MUX_RECORDS] = { &n->pub_hw, &n->pub_cur, &n->pub_task_hw, &n->pub_task_cur };
-        return r[k];
-}
-
-static const RecordValue *nic_current(const Nic *n, size_t k) {
-        const RecordValue *r[MUX_RECORDS] = { &n->hw, &n->cur, &n->task_hw, &n->task_cur };
         return r[k];
 }
 
@@ -115,7 +112,7 @@ void mux_leave_nic(Mux *x, const Nic *n) {
                         x->full = true;
 }
 
-void mux_update_nic(Mux *x, const Nic *n) {
+void mux_update_nic(Mux *x, const Nic *n, const RecordValue current[static MUX_RECORDS]) {
         if (!n->folded) {
                 x->dirty = true;
                 return;
@@ -123,12 +120,12 @@ void mux_update_nic(Mux *x, const Nic *n) {
         if (!mux_incremental(x))
                 return;
         for (size_t k = 0; k < MUX_RECORDS && !x->full; k++) {
-                if (value_equal(nic_settled(n, k), nic_current(n, k)))
+                if (value_equal(nic_settled(n, k), &current[k]))
                         continue;
                 if (!aggregate_leave(mux_st(x, k), x->policy, mux_rec(x, k), nic_settled(n, k)))
                         x->full = true;
                 else
-                        aggregate_join(mux_st(x, k), x->policy, mux_rec(x, k), nic_current(n, k));
+                        aggregate_join(mux_st(x, k), x->policy, mux_rec(x, k), &current[k]);
         }
 }
 
@@ -210,7 +207,7 @@ static void explain_into(const Mux *x, size_t k, unsigned depth, RecordValue *re
                                 mux_member_sources(mm->mux, k, depth - 1, src + i * SCHEMA_FIELDS_MAX);
                         am[i].sources = src + i * SCHEMA_FIELDS_MAX;
                 } else {
-                        am[i].record = nic_current(mm->nic, k);
+                        am[i].record = nic_settled(mm->nic, k);
                         am[i].sources = nic_sources(mm->nic, k);
                 }
         }

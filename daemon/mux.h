@@ -77,8 +77,8 @@ void mux_compute(Mux *x);
  * for a NIC whose records were never settled (they join when they are). */
 void mux_join_nic(Mux *x, const Nic *n);
 void mux_leave_nic(Mux *x, const Nic *n);
-/* Member @n's records change from its settled ones to its current ones, in @x. */
-void mux_update_nic(Mux *x, const Nic *n);
+/* Member @n's records change from its settled ones to @current, in @x. */
+void mux_update_nic(Mux *x, const Nic *n, const RecordValue current[static MUX_RECORDS]);
 /* Record @k (0..3, the order above) of @x computed over its members now, with the member that
  * limits each field: for Explain, on demand, so no event pays for it. */
 void mux_explain(const Mux *x, size_t k, RecordValue *ret, AggregateLimit *ret_limits);

@@ -20,10 +20,10 @@ int nic_new(Nic **ret, int ifindex) {
         if (!n)
                 return -ENOMEM;
         n->ifindex = ifindex;
-        value_init(&n->hw, &schema_tcp_connection_offload);
-        n->cur = n->pub_hw = n->pub_cur = n->hw;
-        value_init(&n->task_hw, &schema_task_offload);
-        n->task_cur = n->pub_task_hw = n->pub_task_cur = n->task_hw;
+        value_init(&n->pub_hw, &schema_tcp_connection_offload);
+        n->pub_cur = n->pub_hw;
+        value_init(&n->pub_task_hw, &schema_task_offload);
+        n->pub_task_cur = n->pub_task_hw;
         *ret = n;
         return 0;
 }
@@ -144,7 +144,7 @@ void kernel_records(const NicFeatures *features, unsigned short type, RecordValu
 
 /* Source 2: each valid MUXCAP_* value overrides the kernel's; a bad one is logged once (until
  * it changes) and falls through. */
-static void apply_udev(Nic *n) {
+static void apply_udev(Nic *n, RecordValue r[static NIC_RECORDS]) {
         for (size_t i = 0; i < n->n_udev; i++) {
                 NicUdevValue *u = &n->udev[i];
                 const RecordSchema *s = u->schema;
@@ -163,30 +163,28 @@ static void apply_udev(Nic *n) {
                         continue;
                 }
                 (void) set_string(&u->bad, NULL);
-                (void) value_set(task ? &n->task_hw : &n->hw, u->field, v);
-                (void) value_set(task ? &n->task_cur : &n->cur, u->field, v);
+                (void) value_set(&r[task ? 2 : 0], u->field, v);
+                (void) value_set(&r[task ? 3 : 1], u->field, v);
                 (task ? n->task_hw_src : n->hw_src)[u->field] = SOURCE_UDEV;
                 (task ? n->task_cur_src : n->cur_src)[u->field] = SOURCE_UDEV;
         }
 }
 
-/* Recomputes the effective records of both types from the three sources, highest precedence
- * last. */
-void nic_update_records(Nic *n, const Config *config) {
+void nic_compute_records(Nic *n, const Config *config, RecordValue r[static NIC_RECORDS]) {
         const NicFeatures none = { 0 }, *features = n->features_valid ? &n->features : &none;
 
         kernel_derive_records(&schema_tcp_connection_offload, features, n->type, n->tso_max_size,
-                              n->gso_max_size, &n->hw, &n->cur);
+                              n->gso_max_size, &r[0], &r[1]);
         kernel_derive_records(&schema_task_offload, features, n->type, n->tso_max_size,
-                              n->gso_max_size, &n->task_hw, &n->task_cur);
+                              n->gso_max_size, &r[2], &r[3]);
         for (Field f = 0; f < _FIELD_MAX; f++)
                 n->hw_src[f] = n->cur_src[f] = SOURCE_KERNEL;
         for (size_t f = 0; f < _TASK_FIELD_MAX; f++)
                 n->task_hw_src[f] = n->task_cur_src[f] = SOURCE_KERNEL;
-        apply_udev(n);
+        apply_udev(n, r);
         if (config && n->name) {
-                config_apply_nic_rules(config, n->name, &n->hw, &n->cur, n->hw_src, n->cur_src);
-                config_apply_nic_task_rules(config, n->name, &n->task_hw, &n->task_cur,
+                config_apply_nic_rules(config, n->name, &r[0], &r[1], n->hw_src, n->cur_src);
+                config_apply_nic_task_rules(config, n->name, &r[2], &r[3],
                                             n->task_hw_src, n->task_cur_src);
         }
 }

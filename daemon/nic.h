@@ -44,17 +44,16 @@ typedef struct Nic {
         NicUdevValue *udev;             /* owned: its MUXCAP_* values, of both record types */
         size_t n_udev;
 
-        RecordValue hw, cur;            /* effective records */
+        /* Where each field of its settled records came from, both record types. */
         Source hw_src[_FIELD_MAX], cur_src[_FIELD_MAX];
-
-        /* The task-offload record (NDIS_OFFLOAD) from the same three sources. */
-        RecordValue task_hw, task_cur;
         Source task_hw_src[_TASK_FIELD_MAX], task_cur_src[_TASK_FIELD_MAX];
 
         Mux *mux;                       /* weak: the kernel MUX this NIC is, cleared by mux_free() */
 
-        /* Settled records: what its MUXes' aggregates hold of it and what D-Bus shows. The model
-         * settles them once per sync (model_settle()), folding the difference into its MUXes. */
+        /* Its records, as settled: what its MUXes' aggregates hold of it and what D-Bus shows.
+         * Events only change the inputs (features, udev values, config) and mark it dirty; the
+         * model computes the records from them once per sync (model_settle()) and folds the
+         * difference into its MUXes. No other copy is kept. */
         RecordValue pub_hw, pub_cur;
         RecordValue pub_task_hw, pub_task_cur;
         bool folded;                    /* settled at least once: its MUXes hold pub_* */
@@ -79,7 +78,10 @@ int nic_set_udev_props(Nic *n, const char *const props[static _FIELD_MAX]);
 int nic_set_task_udev_props(Nic *n, const char *const props[static _TASK_FIELD_MAX]);
 /* The bad value of field @field of @s last logged, NULL when there is none. */
 const char *nic_udev_bad_value(const Nic *n, const RecordSchema *s, size_t field);
-void nic_update_records(Nic *n, const Config *config);
+/* The records, in NIC_RECORDS order, from the three sources, highest precedence last; the
+ * sources of each field go to @n. */
+#define NIC_RECORDS 4   /* connection hardware and current, task hardware and current */
+void nic_compute_records(Nic *n, const Config *config, RecordValue ret[static NIC_RECORDS]);
 
 void kernel_records(const NicFeatures *features, unsigned short type, RecordValue *ret_hw,
                     RecordValue *ret_cur);

@@ -262,14 +262,14 @@ static DBusHandlerResult handle_explain_advertised(Service *s, const Object *o, 
                 const MuxMember *mm = &x->members[i];
 
                 am[i].name = mux_member_name(mm);
-                am[i].record = mm->mux ? &mm->mux->task_hw : &mm->nic->task_hw;
+                am[i].record = mm->mux ? &mm->mux->task_hw : &mm->nic->pub_task_hw;
         }
         r = service_begin_reply(s, m, &it, &result);
         if (!r)
                 return result;
         ok = dbus_message_iter_open_container(&it, DBUS_TYPE_ARRAY, "(ssss)", &a);
         for (size_t f = 0; ok && x->nic && f < schema->n_fields; f++) {
-                uint32_t adv = value_get(&x->nic->task_hw, f), agg = value_get(&x->task_hw, f);
+                uint32_t adv = value_get(&x->nic->pub_task_hw, f), agg = value_get(&x->task_hw, f);
                 char advertised[16], aggregate[16];
                 const char *name = schema->fields[f].name, *member = "";
                 const char *pa = advertised, *pg = aggregate;

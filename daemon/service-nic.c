@@ -55,8 +55,8 @@ static bool append_sources(const Service *s, const Object *o, DBusMessageIter *v
                 const RecordSchema *schema;
                 const Source *src;
         } records[] = {
-                { o->nic->hw.schema, o->nic->hw_src },
-                { o->nic->task_hw.schema, o->nic->task_hw_src },
+                { o->nic->pub_hw.schema, o->nic->hw_src },
+                { o->nic->pub_task_hw.schema, o->nic->task_hw_src },
         };
         DBusMessageIter a, e;
 

@@ -7,7 +7,7 @@
  *    field (record_set() takes it), what it refuses leaves the output alone, with a reason;
  *  - the encapsulation round trip: format(parse(x)) parses back to the same flags, and so
  *    does format(v) for the input read as a number;
- *  - nic_update_records() with the text as the field's MUXCAP_* property: the value is used
+ *  - nic_compute_records() with the text as the field's MUXCAP_* property: the value is used
  *    (source udev) exactly when it parses, else the kernel's stays. */
 
 #include <errno.h>
@@ -109,6 +109,7 @@ static void check_parse(Field f, const char *s) {
 static void check_nic(Field f, const char *s) {
         _cleanup_(nic_freep) Nic *n = NULL;
         const char *props[_FIELD_MAX] = { 0 };
+        RecordValue r[NIC_RECORDS];
         uint32_t v = 0;
         bool ok;
 
@@ -121,10 +122,10 @@ static void check_nic(Field f, const char *s) {
         fuzz_check(nic_set_udev_props(n, props) == 1);
         /* Twice: the second run takes the "bad value already logged" path. */
         for (int i = 0; i < 2; i++) {
-                nic_update_records(n, NULL);
+                nic_compute_records(n, NULL, r);
                 fuzz_check(n->hw_src[f] == (ok ? SOURCE_UDEV : SOURCE_KERNEL));
                 fuzz_check(n->cur_src[f] == n->hw_src[f]);
-                fuzz_check(!ok || (value_get(&n->hw, (size_t) f) == v && value_get(&n->cur, (size_t) f) == v));
+                fuzz_check(!ok || (value_get(&r[0], (size_t) f) == v && value_get(&r[1], (size_t) f) == v));
                 fuzz_check(!nic_udev_bad_value(n, &schema_tcp_connection_offload, (size_t) f) == ok);
         }
         fuzz_check(nic_set_udev_props(n, props) == 0);

@@ -13,6 +13,7 @@ static void test_udev_values_are_replaced_dropped_and_added(void) {
         const char *props[_FIELD_MAX] = { 0 }, *task[_TASK_FIELD_MAX] = { 0 };
         int sack = schema_field_from_name(&schema_tcp_connection_offload, "SupportSack");
         int v4 = schema_field_from_name(&schema_tcp_connection_offload, "SupportIPv4");
+        RecordValue r[NIC_RECORDS];
         Nic *n;
 
         assert(sack >= 0 && v4 >= 0);
@@ -23,8 +24,8 @@ static void test_udev_values_are_replaced_dropped_and_added(void) {
         props[v4] = "bogus";
         assert(nic_set_udev_props(n, props) == 1 && n->n_udev == 2);
         assert(nic_set_udev_props(n, props) == 0);
-        nic_update_records(n, NULL);
-        assert(value_get(&n->hw, (size_t) sack) == 1 && n->hw_src[sack] == SOURCE_UDEV);
+        nic_compute_records(n, NULL, r);
+        assert(value_get(&r[0], (size_t) sack) == 1 && n->hw_src[sack] == SOURCE_UDEV);
         assert(n->hw_src[v4] == SOURCE_KERNEL);
         assert(streq(nic_udev_bad_value(n, &schema_tcp_connection_offload, (size_t) v4), "bogus"));
 
@@ -37,8 +38,8 @@ static void test_udev_values_are_replaced_dropped_and_added(void) {
         props[v4] = "no";
         props[sack] = NULL;
         assert(nic_set_udev_props(n, props) == 1 && n->n_udev == 2);
-        nic_update_records(n, NULL);
-        assert(value_get(&n->hw, (size_t) v4) == 0 && n->hw_src[v4] == SOURCE_UDEV);
+        nic_compute_records(n, NULL, r);
+        assert(value_get(&r[0], (size_t) v4) == 0 && n->hw_src[v4] == SOURCE_UDEV);
         assert(n->hw_src[sack] == SOURCE_KERNEL);
         assert(!nic_udev_bad_value(n, &schema_tcp_connection_offload, (size_t) v4));
         assert(n->task_hw_src[0] == SOURCE_UDEV);

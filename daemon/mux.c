@@ -274,21 +274,28 @@ char **mux_members_strv(const Mux *x) {
         return v;
 }
 
-/* Drops @n from @x's members, so no weak pointer outlives the NIC, and takes its records out
- * of the aggregates. NIC members are in ifindex order, ahead of nested declared MUXes. */
-void mux_forget_nic(Mux *x, const Nic *n) {
+size_t mux_nic_slot(const Mux *x, int ifindex, size_t *ret_end) {
         size_t lo = 0, hi = x->n_members;
 
         while (hi > 0 && !x->members[hi - 1].nic)
                 hi--;
+        *ret_end = hi;
         while (lo < hi) {
                 size_t mid = lo + (hi - lo) / 2;
-                if (x->members[mid].nic->ifindex < n->ifindex)
+                if (x->members[mid].nic->ifindex < ifindex)
                         lo = mid + 1;
                 else
                         hi = mid;
         }
-        if (lo >= x->n_members || x->members[lo].nic != n)
+        return lo;
+}
+
+/* Drops @n from @x's members, so no weak pointer outlives the NIC, and takes its records out
+ * of the aggregates. */
+void mux_forget_nic(Mux *x, const Nic *n) {
+        size_t end, lo = mux_nic_slot(x, n->ifindex, &end);
+
+        if (lo >= end || x->members[lo].nic != n)
                 return;
         if (x->members[lo].mux)
                 x->full = x->dirty = true;

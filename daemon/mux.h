@@ -88,4 +88,7 @@ const RecordValue *mux_computed_record(const Mux *x, size_t k);
 bool mux_members_differ(const Mux *x);
 void mux_add_member(Mux *x, Nic *nic, struct Mux *sub);
 char **mux_members_strv(const Mux *x);
+/* The slot among @x's NIC members (ifindex order, ahead of nested declared MUXes) where
+ * @ifindex is or goes; *@ret_end: the end of the NIC members. */
+size_t mux_nic_slot(const Mux *x, int ifindex, size_t *ret_end);
 void mux_forget_nic(Mux *x, const Nic *n);

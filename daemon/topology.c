@@ -114,19 +114,9 @@ static void rebuild_nic_muxes(Model *m) {
 /* Puts @n into @x's members where a full rebuild would: NIC members come first, in NIC table
  * (ifindex) order, nested declared MUXes after them. Returns 0, or -ENOMEM. */
 static int mux_insert_nic(Mux *x, Nic *n) {
-        size_t lo = 0, hi = x->n_members, k;
+        size_t k, lo = mux_nic_slot(x, n->ifindex, &k);
         MuxMember *a;
 
-        while (hi > 0 && !x->members[hi - 1].nic)
-                hi--;
-        k = hi;
-        while (lo < hi) {
-                size_t mid = lo + (hi - lo) / 2;
-                if (x->members[mid].nic->ifindex < n->ifindex)
-                        lo = mid + 1;
-                else
-                        hi = mid;
-        }
         if (lo < k && x->members[lo].nic == n)
                 return 0;
         a = realloc(x->members, (x->n_members + 1) * sizeof(MuxMember));

@@ -179,11 +179,6 @@ void model_settle(Model *m) {
                         m->muxes[i]->full = m->muxes[i]->dirty = true;
 }
 
-void model_update(Model *m) {
-        model_rebuild_topology(m);
-        model_settle(m);
-}
-
 void model_sync_done(Model *m) {
         for (size_t i = 0, k = model_n_dirty(m); i < k; i++) {
                 Nic *n = model_dirty_nic(m, i);

@@ -77,10 +77,9 @@ void model_set_config(Model *m, const Config *config);
 /* Brings the MUX set and the member lists up to date: a full rebuild when the MUX set may
  * have changed, else an update of the touched NICs' memberships only; both give the same. */
 void model_rebuild_topology(Model *m);
-/* Settles the dirty NICs' records (Nic.pub_*) and folds what moved into their MUXes. */
+/* Settles the dirty NICs' records (Nic.pub_*) and folds what moved into their MUXes: what a
+ * sync does after model_rebuild_topology(), before it publishes. */
 void model_settle(Model *m);
-/* The topology, then the settling: what a sync does before it publishes. */
-void model_update(Model *m);
 /* Whether @n must be looked at in this sync. */
 Nic *model_dirty_nic(const Model *m, size_t i);
 size_t model_n_dirty(const Model *m);

@@ -326,7 +326,8 @@ static void publisher_sync(Publisher *p) {
                 model_sync_done(m);
                 return;
         }
-        model_update(m);
+        model_rebuild_topology(m);
+        model_settle(m);
         withdraw_gone(p);
 
         /* NIC objects first, so a MUX's Members can be looked up when its signal arrives. Only

@@ -81,7 +81,8 @@ static const char *members(const Mux *x) {
 }
 
 static void recompute(Model *m) {
-        model_update(m);
+        model_rebuild_topology(m);
+        model_settle(m);
         model_reset_computation(m);
         for (size_t i = 0; i < m->n_muxes; i++)
                 mux_compute(m->muxes[i]);

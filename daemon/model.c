@@ -166,6 +166,10 @@ static void nic_settle(Model *m, Nic *n) {
 void model_settle(Model *m) {
         bool any = false;
 
+        /* After an allocation failed, a NIC's Muxes may name a list it is not in: every MUX
+         * is computed from its members instead. */
+        for (size_t i = 0; m->lists_unsure && i < m->n_muxes; i++)
+                m->muxes[i]->full = m->muxes[i]->dirty = true;
         for (size_t i = 0, k = model_n_dirty(m); i < k; i++) {
                 Nic *n = model_dirty_nic(m, i);
                 if (n)

@@ -133,7 +133,6 @@ size_t model_n_dirty(const Model *m) {
 
 /* Settles one NIC: the records its MUXes hold move to its current ones. */
 static void nic_settle(Model *m, Nic *n) {
-        RecordValue *settled[MUX_RECORDS] = { &n->pub_hw, &n->pub_cur, &n->pub_task_hw, &n->pub_task_cur };
         RecordValue current[MUX_RECORDS];
         unsigned changed = 0;
 
@@ -141,7 +140,7 @@ static void nic_settle(Model *m, Nic *n) {
                 return;         /* in no member list: it settles when it is visible again */
         nic_compute_records(n, m->config, current);
         for (size_t k = 0; k < MUX_RECORDS; k++)
-                if (!value_equal(settled[k], &current[k]))
+                if (!value_equal(nic_settled(n, k), &current[k]))
                         changed |= 1u << k;
         if (!changed && n->folded)
                 return;
@@ -151,7 +150,7 @@ static void nic_settle(Model *m, Nic *n) {
                         mux_update_nic(x, n, current);
         }
         for (size_t k = 0; k < MUX_RECORDS; k++)
-                *settled[k] = current[k];
+                *nic_settled(n, k) = current[k];
         n->records_changed |= changed;
         if (!n->folded) {
                 n->folded = true;

@@ -70,11 +70,6 @@ const RecordValue *mux_computed_record(const Mux *x, size_t k) {
         return mux_rec((Mux *) x, k);
 }
 
-static const RecordValue *nic_settled(const Nic *n, size_t k) {
-        const RecordValue *r[MUX_RECORDS] = { &n->pub_hw, &n->pub_cur, &n->pub_task_hw, &n->pub_task_cur };
-        return r[k];
-}
-
 static const Source *nic_sources(const Nic *n, size_t k) {
         const Source *r[MUX_RECORDS] = { n->hw_src, n->cur_src, n->task_hw_src, n->task_cur_src };
         return r[k];
@@ -101,14 +96,14 @@ void mux_join_nic(Mux *x, const Nic *n) {
         if (!n->folded || !mux_incremental(x))
                 return;
         for (size_t k = 0; k < MUX_RECORDS; k++)
-                aggregate_join(mux_st(x, k), x->policy, mux_rec(x, k), nic_settled(n, k));
+                aggregate_join(mux_st(x, k), x->policy, mux_rec(x, k), nic_settled_const(n, k));
 }
 
 void mux_leave_nic(Mux *x, const Nic *n) {
         if (!n->folded || !mux_incremental(x))
                 return;
         for (size_t k = 0; k < MUX_RECORDS && !x->full; k++)
-                if (!aggregate_leave(mux_st(x, k), x->policy, mux_rec(x, k), nic_settled(n, k)))
+                if (!aggregate_leave(mux_st(x, k), x->policy, mux_rec(x, k), nic_settled_const(n, k)))
                         x->full = true;
 }
 
@@ -120,9 +115,9 @@ void mux_update_nic(Mux *x, const Nic *n, const RecordValue current[static MUX_R
         if (!mux_incremental(x))
                 return;
         for (size_t k = 0; k < MUX_RECORDS && !x->full; k++) {
-                if (value_equal(nic_settled(n, k), &current[k]))
+                if (value_equal(nic_settled_const(n, k), &current[k]))
                         continue;
-                if (!aggregate_leave(mux_st(x, k), x->policy, mux_rec(x, k), nic_settled(n, k)))
+                if (!aggregate_leave(mux_st(x, k), x->policy, mux_rec(x, k), nic_settled_const(n, k)))
                         x->full = true;
                 else
                         aggregate_join(mux_st(x, k), x->policy, mux_rec(x, k), &current[k]);
@@ -138,7 +133,7 @@ static const RecordValue *member_record(const MuxMember *mm, size_t k, const Rec
                 mux_compute(mm->mux);
                 return mm->mux->state == 1 ? empty : mux_rec(mm->mux, k);
         }
-        return mm->nic->folded ? nic_settled(mm->nic, k) : NULL;
+        return mm->nic->folded ? nic_settled_const(mm->nic, k) : NULL;
 }
 
 /* A full pass over the members, nested MUXes computed first. */
@@ -207,7 +202,7 @@ static void explain_into(const Mux *x, size_t k, unsigned depth, RecordValue *re
                                 mux_member_sources(mm->mux, k, depth - 1, src + i * SCHEMA_FIELDS_MAX);
                         am[i].sources = src + i * SCHEMA_FIELDS_MAX;
                 } else {
-                        am[i].record = nic_settled(mm->nic, k);
+                        am[i].record = nic_settled_const(mm->nic, k);
                         am[i].sources = nic_sources(mm->nic, k);
                 }
         }

@@ -170,6 +170,15 @@ static void apply_udev(Nic *n, RecordValue r[static NIC_RECORDS]) {
         }
 }
 
+RecordValue *nic_settled(Nic *n, size_t k) {
+        RecordValue *r[NIC_RECORDS] = { &n->pub_hw, &n->pub_cur, &n->pub_task_hw, &n->pub_task_cur };
+        return r[k];
+}
+
+const RecordValue *nic_settled_const(const Nic *n, size_t k) {
+        return nic_settled((Nic *) n, k);
+}
+
 void nic_compute_records(Nic *n, const Config *config, RecordValue r[static NIC_RECORDS]) {
         const NicFeatures none = { 0 }, *features = n->features_valid ? &n->features : &none;
 

@@ -82,6 +82,9 @@ const char *nic_udev_bad_value(const Nic *n, const RecordSchema *s, size_t field
  * sources of each field go to @n. */
 #define NIC_RECORDS 4   /* connection hardware and current, task hardware and current */
 void nic_compute_records(Nic *n, const Config *config, RecordValue ret[static NIC_RECORDS]);
+/* Settled record @k (NIC_RECORDS order) of @n: pub_hw, pub_cur, pub_task_hw, pub_task_cur. */
+RecordValue *nic_settled(Nic *n, size_t k);
+const RecordValue *nic_settled_const(const Nic *n, size_t k);
 
 void kernel_records(const NicFeatures *features, unsigned short type, RecordValue *ret_hw,
                     RecordValue *ret_cur);

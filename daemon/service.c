@@ -279,7 +279,7 @@ int service_new(Service **ret, struct event_base *base, const ServiceOptions *op
         r = dbus_loop_attach(&s->loop, s->conn, base);
         if (r < 0)
                 return log_error_errno(r, "bus: attaching to the event loop failed: %m");
-        snprintf(s->bus, sizeof(s->bus), "%s", options->bus);
+        log_info("bus: connected to '%s'", options->bus);
         *ret = steal_ptr(s);
         return 0;
 }
@@ -300,7 +300,7 @@ int service_own_name(Service *s) {
                 return -EEXIST;
         }
         s->named = true;
-        log_info("bus: owning %s on '%s'", BUS_NAME, s->bus);
+        log_info("bus: owning %s", BUS_NAME);
         return 0;
 }
 

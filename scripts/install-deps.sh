@@ -29,7 +29,7 @@ test=(
         systemd                 # systemd-analyze verify/security, systemd-sysusers
         dbus-system-bus-common  # dbus.socket, which the unit's After= names (verify)
         man-db                  # man(1): verify checks each Documentation=man: page
-        clang libclang-rt-14-dev # libFuzzer and the sanitizer runtimes (a recommends of clang)
+        clang libclang-rt-dev   # libFuzzer and the sanitizer runtimes (a recommends of clang; versionless: 14 in Debian 12, 19 in 13)
         valgrind                # memcheck and callgrind
         prometheus-node-exporter curl # muxcap-export's tests: the real node_exporter, scraped
         acl                     # muxcap-export's unit grants its folders by ACL

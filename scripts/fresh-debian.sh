@@ -1,11 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
-# Runs a command on a brand-new minimal Debian 12, as a newcomer would: proves that the
-# project's scripts install everything they need.
+# Runs a command on a brand-new minimal Debian, as a newcomer would: proves that the project's
+# scripts install everything they need, on each release a user may have.
 #
-# Usage: scripts/fresh-debian.sh [CMD [ARG]...]      (as root; default CMD: scripts/test.sh)
+# Usage: scripts/fresh-debian.sh SUITE [CMD [ARG]...]  (as root; default CMD: scripts/test.sh)
+#   SUITE  trixie (Debian 13, stable) or bookworm (Debian 12, oldstable): any Debian codename
 #
-# - A new root from scripts/debian-root.sh (minbase bookworm, the host's mirror), with the
+# - A new root from scripts/debian-root.sh (minbase SUITE, the host's mirror), with the
 #   project's committed files only (`git archive HEAD`) at /src, the working directory.
 # - The cache folder (${MUXCAP_CACHE:-/var/cache/muxcap}) is bind-mounted at the same path,
 #   so nested users (a packaging test wanting its own fresh root, a VM test's kernel) reuse it.
@@ -33,6 +34,10 @@ die() {
         exit 125
 }
 
+[ $# -gt 0 ] || die "usage: fresh-debian.sh SUITE [CMD [ARG]...] (SUITE: trixie, bookworm)"
+suite=$1
+shift
+[[ $suite =~ ^[a-z]+$ ]] || die "bad suite '$suite' (a Debian codename: trixie, bookworm)"
 [ $# -gt 0 ] || set -- scripts/test.sh
 [ "$(id -u)" = 0 ] || die "must run as root"
 limit=${MUXCAP_FRESH_TIMEOUT:-40m}
@@ -91,7 +96,7 @@ trap 'exit 129' HUP
 t0=$SECONDS
 root=$(mktemp -d /var/tmp/muxcap-fresh.XXXXXX)
 rc=0
-"$top/scripts/debian-root.sh" "$root" || rc=$?
+"$top/scripts/debian-root.sh" --suite "$suite" "$root" || rc=$?
 case $rc in
 0) ;;
 3) exit 3 ;;
@@ -100,7 +105,7 @@ esac
 mkdir "$root/src"
 git -C "$top" archive --format=tar HEAD | tar -C "$root/src" -xf - || die "git archive HEAD failed"
 mkdir -p "$cache" "$root$cache"
-say "fresh Debian 12 root ready in $((SECONDS - t0)) s ($root)"
+say "fresh $suite root ready in $((SECONDS - t0)) s ($root)"
 
 # Runs as pid 1 of the new pid namespace, in the new mount namespace: mounts, then the command
 # as its child (pid 1 ignores default-action signals, the command must not be it).

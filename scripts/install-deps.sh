@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
-# Installs the Debian 12 packages one job needs, if any is missing.
+# Installs the Debian packages one job needs, if any is missing (Debian 13 and 12 alike:
+# where a name differs between the two, the versionless one both have is used).
 #
 # Usage: scripts/install-deps.sh [build|demo|test]     (default: test, i.e. everything)
 #   build  compile muxcapd, libmuxcap and muxcapctl
@@ -9,7 +10,7 @@
 #          the Debian packages)
 #
 # Runs `apt-get update` once, and only when something has to be installed, then installs only
-# the missing packages, without recommends: a fresh minimal Debian 12 must end up with exactly
+# the missing packages, without recommends: a fresh minimal Debian must end up with exactly
 # what the job needs, so every package the job uses is named here.
 set -euo pipefail
 
@@ -46,6 +47,11 @@ test=(
         mingw-w64-common gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 xxd
 )
 
+# The one name a release has and the other lacks: systemd.pc, which debian/rules reads the
+# unit directory from, is in systemd-dev from Debian 13 on and in systemd itself in Debian 12.
+release=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
+[ "$release" = bookworm ] || test+=(systemd-dev)
+
 job=${1:-test}
 case $job in
 build) packages=("${build[@]}") ;;
@@ -72,6 +78,25 @@ export DEBIAN_FRONTEND=noninteractive
 export INITRD=No
 # Another apt on this machine may hold the lock for a while: wait for it rather than fail.
 apt=(apt-get -q -o DPkg::Lock::Timeout=600)
+# Installing test tools must start no service on this machine: Debian's
+# prometheus-node-exporter enables and starts a metrics server on :9100. While apt runs, a
+# policy-rc.d refuses every start (invoke-rc.d and deb-systemd-invoke ask it), unless the
+# machine has a policy of its own; afterwards node_exporter's units are disabled if this run
+# installed it (deb-systemd-helper keeps them disabled across upgrades).
+policy=/usr/sbin/policy-rc.d
+own_policy=0
+if [ ! -e "$policy" ]; then
+        trap 'rm -f "$policy"' EXIT
+        printf '#!/bin/sh\n# scripts/install-deps.sh: no service starts while it installs\nexit 101\n' >"$policy"
+        chmod 755 "$policy"
+        own_policy=1
+fi
 "${apt[@]}" update
 "${apt[@]}" install -y --no-install-recommends "${missing[@]}"
+if [[ " ${missing[*]} " == *" prometheus-node-exporter "* ]] && command -v deb-systemd-helper >/dev/null; then
+        for unit in $(dpkg -L prometheus-node-exporter | sed -n 's|^/.*/systemd/system/\([^/]*\.\(service\|timer\|socket\)\)$|\1|p'); do
+                deb-systemd-helper disable "$unit" >/dev/null 2>&1 || true
+        done
+fi
+[ "$own_policy" = 0 ] || { rm -f "$policy"; trap - EXIT; }
 echo "install-deps: $job packages installed in $((SECONDS - start)) s"

@@ -4,9 +4,31 @@
 # test suite in both, then prints one closing line: "N passed, N failed".
 # Integration tests need root; when run as root a skipped test counts as failed, so a broken
 # harness cannot pass quietly.
+#
+# Usage: scripts/test.sh [STAGE...]     (default: all four, in this order)
+#   plain  the whole suite in a plain build, the VM and package tests included
+#   asan   the suite again under ASan+UBSan (not the VM and package tests)
+#   fuzz   every libFuzzer target for a bounded time
+#   bench  a smoke run of the benchmarks
 set -uo pipefail
 cd "$(dirname "$0")/.."
 top=$PWD
+
+stages=(plain asan fuzz bench)
+if [ $# -gt 0 ]; then
+        for s in "$@"; do
+                case $s in
+                plain | asan | fuzz | bench) ;;
+                *) echo "usage: scripts/test.sh [plain|asan|fuzz|bench]..." >&2; exit 2 ;;
+                esac
+        done
+        stages=("$@")
+fi
+wants() {
+        local s
+        for s in "${stages[@]}"; do [ "$s" = "$1" ] && return 0; done
+        return 1
+}
 
 scripts/install-deps.sh test || { echo "0 passed, 1 failed"; exit 1; }
 
@@ -51,35 +73,40 @@ run_suite() {
         skipped=$((skipped + skip))
 }
 
+# A stage that is one command: counts as one test.
+run_one() {
+        local name=$1 start=$SECONDS
+        shift
+        if "$@"; then
+                echo "=== $name: 1 passed, 0 failed ($((SECONDS - start)) s)"
+                passed=$((passed + 1))
+        else
+                echo "=== $name: 0 passed, 1 failed ($((SECONDS - start)) s)"
+                failed=$((failed + 1))
+        fi
+}
+
 mkdir -p _build
-run_suite plain -Dwerror=true
-# The VM suite (tests/vm) boots Debian's kernel under QEMU for every scenario: a few minutes
-# under TCG, so it runs once, in the plain build.
-no_suite=vm run_suite asan -Dwerror=true -Db_sanitize=address,undefined -Db_lundef=false \
+! wants plain || run_suite plain -Dwerror=true
+# The VM suite (tests/vm) boots Debian's kernel under QEMU for every scenario, and the package
+# test (registered in plain builds only) builds and boots a Debian root: minutes each, so
+# they run once, in the plain build.
+! wants asan || no_suite=vm run_suite asan -Dwerror=true \
+        -Db_sanitize=address,undefined -Db_lundef=false \
         -Dc_args=-fno-sanitize-recover=all -Dc_link_args=-fno-sanitize-recover=all
 
 # Every parser under libFuzzer (clang, ASan+UBSan, in _build/fuzz) for a bounded time, on top
-# of the corpus replay both suites ran; counts as one test.
-echo "=== fuzz: libFuzzer, 20 s per target"
-start=$SECONDS
-if tests/fuzz/run-fuzzers.sh 20; then
-        echo "=== fuzz: 1 passed, 0 failed ($((SECONDS - start)) s)"
-        passed=$((passed + 1))
-else
-        echo "=== fuzz: 0 passed, 1 failed ($((SECONDS - start)) s)"
-        failed=$((failed + 1))
+# of the corpus replay both suites ran.
+if wants fuzz; then
+        echo "=== fuzz: libFuzzer, 20 s per target"
+        run_one fuzz tests/fuzz/run-fuzzers.sh 20
 fi
 
 # Benchmarks are not tests: a quick smoke run, small sizes, no timing assertion; it fails only
 # when a benchmark cannot run.
-echo "=== bench: smoke run (bench/run.sh --quick)"
-start=$SECONDS
-if bench/run.sh --quick; then
-        echo "=== bench: 1 passed, 0 failed ($((SECONDS - start)) s)"
-        passed=$((passed + 1))
-else
-        echo "=== bench: 0 passed, 1 failed ($((SECONDS - start)) s)"
-        failed=$((failed + 1))
+if wants bench; then
+        echo "=== bench: smoke run (bench/run.sh --quick)"
+        run_one bench bench/run.sh --quick
 fi
 
 if [ "$(id -u)" = 0 ] && [ "$skipped" -gt 0 ]; then

@@ -55,6 +55,7 @@ __attribute__((constructor)) static void heap_probe_init(void) {
         if (!path || strlen(path) >= sizeof(sa.sun_path))
                 goto done;
         memcpy(sa.sun_path, path, strlen(path) + 1);
+        (void) unlink(path);    /* an earlier daemon's */
         listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
         if (listen_fd < 0 || bind(listen_fd, (struct sockaddr *) &sa, sizeof(sa)) < 0 ||
             listen(listen_fd, 4) < 0) {

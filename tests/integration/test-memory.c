@@ -13,10 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include "util.h"
 #include "bus-path.h"
@@ -29,22 +26,6 @@
  * 80 (with malloc's chunk header); with malloc's per-thread cache off, the noise is a few
  * hundred bytes over all 9,000 cycles (measured -192), under 0.1 per cycle. */
 #define MAX_BYTES_PER_NIC 8
-
-/* The bytes the daemon's heap holds, from heap-probe's socket. */
-static long long heap_bytes(void) {
-        struct sockaddr_un sa = { .sun_family = AF_UNIX };
-        char line[32] = "";
-        long long n = -1;
-        int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-        snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/heap.sock", getenv("MUXCAP_TEST_DIR"));
-        assert(fd >= 0);
-        assert(connect(fd, (struct sockaddr *) &sa, sizeof(sa)) == 0);
-        assert(read(fd, line, sizeof(line) - 1) > 0);
-        close(fd);
-        assert(sscanf(line, "%lld", &n) == 1 && n > 0);
-        return n;
-}
 
 /* The bridge's generation; 0 while the daemon is too busy to answer within the call timeout
  * (under valgrind it may be). */
@@ -128,30 +109,22 @@ static UtilProcess *start(const char *const *prefix, char *const *env, DBusConne
  * (heap-probe's injected leak; 0 for none), and returns what its heap gained per NIC cycle
  * after the warm-up. */
 static double heap_growth_per_nic(DBusConnection *c, unsigned leak) {
-        static char probe_env[700], sock_env[700], leak_env[64];
-        /* No per-thread cache: mallinfo2() counts the chunks it holds as in use, and which
-         * sizes it holds at a given moment is chance (up to 7 chunks of each size). */
-        char *env[] = { probe_env, sock_env, leak_env,
-                        (char *) "GLIBC_TUNABLES=glibc.malloc.tcache_count=0", NULL };
+        char *const *env = util_heap_probe_env(leak);
         _cleanup_(util_process_freep) UtilProcess *d = NULL;
         long long before, mid, after;
         int status;
 
-        snprintf(probe_env, sizeof(probe_env), "LD_PRELOAD=%s", getenv("MUXCAP_HEAP_PROBE_SO"));
-        snprintf(sock_env, sizeof(sock_env), "MUXCAP_HEAP_PROBE=%s/heap.sock",
-                 getenv("MUXCAP_TEST_DIR"));
-        snprintf(leak_env, sizeof(leak_env), "MUXCAP_HEAP_PROBE_LEAK=%u", leak);
-        (void) unlink(sock_env + strlen("MUXCAP_HEAP_PROBE="));
+        assert(env);    /* every build without sanitizers has the probe */
         d = start(NULL, env, c);
         util_run("ip link add mem0 type bridge");
         util_run("sleep 0.2");
         /* Warm up: the allocator, the hash tables and libdbus reach their working set. */
         cycles(c, d, 0, WARMUP);
-        before = heap_bytes();
+        before = util_heap_bytes();
         cycles(c, d, WARMUP, (WARMUP + ROUNDS) / 2);
-        mid = heap_bytes();
+        mid = util_heap_bytes();
         cycles(c, d, (WARMUP + ROUNDS) / 2, ROUNDS);
-        after = heap_bytes();
+        after = util_heap_bytes();
         printf("leak %u B/NIC: heap %lld B after %d NICs, %lld after %d, %lld after %d: "
                "%+.2f B per NIC cycle\n", leak, before, WARMUP * BATCH * 2, mid,
                (WARMUP + ROUNDS) / 2 * BATCH * 2, after, ROUNDS * BATCH * 2,
@@ -188,7 +161,7 @@ static void test_an_injected_leak_is_caught(DBusConnection *c) {
         double growth;
 
         if (getenv("MUXCAP_TEST_SANITIZED"))
-                return;
+                return;         /* no probe under ASan; LeakSanitizer checks the exit */
         growth = heap_growth_per_nic(c, 64);
         assert(growth >= MAX_BYTES_PER_NIC);
         assert(growth >= 64);

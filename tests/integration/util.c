@@ -31,6 +31,36 @@ static const char *test_dir(void) {
         return d;
 }
 
+char *const *util_heap_probe_env(unsigned leak) {
+        static char probe[700], sock[700], leak_bytes[64];
+        /* No per-thread cache: mallinfo2() counts the chunks it holds as in use, and which
+         * sizes it holds at a given moment is chance (up to 7 chunks of each size). */
+        static char *env[] = { probe, sock, leak_bytes,
+                               (char *) "GLIBC_TUNABLES=glibc.malloc.tcache_count=0", NULL };
+        const char *so = getenv("MUXCAP_HEAP_PROBE_SO");
+
+        if (!so || !*so)
+                return NULL;
+        snprintf(probe, sizeof(probe), "LD_PRELOAD=%s", so);
+        snprintf(sock, sizeof(sock), "MUXCAP_HEAP_PROBE=%s/heap.sock", test_dir());
+        snprintf(leak_bytes, sizeof(leak_bytes), "MUXCAP_HEAP_PROBE_LEAK=%u", leak);
+        return env;
+}
+
+long long util_heap_bytes(void) {
+        struct sockaddr_un sa = { .sun_family = AF_UNIX };
+        char line[32] = "";
+        long long n = -1;
+        int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+        snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/heap.sock", test_dir());
+        if (fd < 0 || connect(fd, (struct sockaddr *) &sa, sizeof(sa)) < 0 ||
+            read(fd, line, sizeof(line) - 1) <= 0 || sscanf(line, "%lld", &n) != 1 || n <= 0)
+                fail("heap-probe at %s: no answer (%s)", sa.sun_path, strerror(errno));
+        close(fd);
+        return n;
+}
+
 /* Exits 77 (skipped) unless running as root inside ns-run.sh: the tests create links and
  * start daemons, which must never happen in the host's namespaces. */
 void util_require_ns_run(void) {

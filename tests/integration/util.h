@@ -40,6 +40,13 @@ int util_process_signal(UtilProcess *p, int sig);
 int util_process_wait(UtilProcess *p, int timeout_ms, int *ret_status);
 void util_process_dump_log(const UtilProcess *p);
 
+/* heap-probe (heap-probe.c), preloaded into a daemon to read the bytes its heap holds:
+ * util_heap_probe_env() gives the environment for util_spawn_env() (static storage, the
+ * daemon leaking @leak bytes per NIC added; 0 for none), or NULL when this build has no probe
+ * (ASan); util_heap_bytes() asks the daemon started with it. */
+char *const *util_heap_probe_env(unsigned leak);
+long long util_heap_bytes(void);
+
 /* shell commands */
 void util_run(const char *fmt, ...) _printf_(1, 2);
 int util_run_status(const char *fmt, ...) _printf_(1, 2);

@@ -1,13 +1,14 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 # Packaging test (SPEC 14): the Debian packages build, pass lintian, install and start on a
-# fresh Debian 12 under a real systemd, and purge without a trace.
+# fresh root of the Debian release they were built on (12 or 13) under a real systemd, and
+# purge without a trace.
 #
 #  1. copies SOURCE_DIR (the files git tracks or would track; all but build trees without
 #     git) to a temporary directory and runs `dpkg-buildpackage -us -uc -b` there;
 #  2. `lintian --fail-on error,warning` on the .changes: every package debian/control lists;
-#  3. a fresh minimal root from scripts/debian-root.sh; in a chroot, apt-get installs
-#     systemd, dbus and iproute2 and downloads what the packages depend on;
+#  3. a fresh minimal root of this host's release from scripts/debian-root.sh; in a chroot,
+#     apt-get installs systemd, dbus and iproute2 and downloads what the packages depend on;
 #  4. boots that root with systemd-nspawn (tests/package/nspawn.sh: private network, no
 #     registration, a cgroup and mount namespace of its own); inside, with no network,
 #     `apt-get install ./*.deb` from the package cache; checks that the postinst started
@@ -117,8 +118,9 @@ else
 fi
 
 # ------------------------------------------------------------------------ 3. fresh root
-step "fresh Debian 12 root"
-"$src/scripts/debian-root.sh" "$root"
+release=$(. /etc/os-release && echo "$VERSION_CODENAME")
+step "fresh $release root"
+"$src/scripts/debian-root.sh" --suite "$release" "$root"
 rc=$?
 [ "$rc" = 3 ] && skip "scripts/debian-root.sh cannot reach the Debian mirror"
 [ "$rc" = 0 ] || fatal "scripts/debian-root.sh failed ($rc)"
@@ -230,7 +232,7 @@ else
 fi
 
 # Every other unit of the packages is installed, not enabled (muxcap-export's, SPEC 13).
-units=$(cat "$tmp"/files.* | sed -n 's|^/lib/systemd/system/\([^/]*\)$|\1|p' | sort -u)
+units=$(cat "$tmp"/files.* | sed -n 's|^\(/usr\)\{0,1\}/lib/systemd/system/\([^/]*\)$|\2|p' | sort -u)
 for u in $units; do
         [ "$u" = muxcapd.service ] && continue
         state=$(ct systemctl is-enabled "$u")

@@ -2,6 +2,7 @@
 /* libmuxcap: D-Bus calls and reading muxcapd's replies */
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,28 +47,66 @@ int bus_new_call(const char *path, const char *iface, const char *member, DBusMe
         return 0;
 }
 
+/* Keeps the refusal of @member, in words, for muxcap_client_get_error_message(). The bus
+ * itself (org.freedesktop.DBus) sends the error when its policy refuses a call. */
+static void set_error_message(struct muxcap_client *c, const char *member, const char *sender,
+                              const DBusError *error) {
+        const char *message = error->message ? error->message : "";
+        char *text = NULL;
+        int r;
+
+        if (streq(error->name, DBUS_ERROR_ACCESS_DENIED) && sender && streq(sender, DBUS_SERVICE_DBUS))
+                r = asprintf(&text, "access denied by the bus policy: %s", member);
+        else if (streq(error->name, DBUS_ERROR_ACCESS_DENIED))
+                r = asprintf(&text, "access denied by muxcapd: %s: %s", member, message);
+        else
+                r = asprintf(&text, "%s: %s", member, *message ? message : error->name);
+        free(c->error_message);
+        c->error_message = r < 0 ? NULL : text;
+}
+
 /* Sends @m (takes ownership) and blocks for the reply; *ret_reply is a new reference to a
- * method return, errors are mapped to errno. */
+ * method return, errors are mapped to errno and kept in words. */
 int bus_call(struct muxcap_client *c, DBusMessage *m, DBusMessage **ret_reply) {
+        _cleanup_free_ char *member = NULL;
+        DBusPendingCall *call = NULL;
         DBusError error;
         DBusMessage *reply;
         int r;
 
+        free(c->error_message);
+        c->error_message = NULL;
         if (c->disconnected || !dbus_connection_get_is_connected(c->conn)) {
                 dbus_message_unref(m);
                 return -ECONNRESET;
         }
-        dbus_error_init(&error);
-        reply = dbus_connection_send_with_reply_and_block(c->conn, m, DBUS_TIMEOUT_USE_DEFAULT,
-                                                          &error);
+        member = strdup(dbus_message_get_member(m) ? dbus_message_get_member(m) : "?");
+        if (!member || !dbus_connection_send_with_reply(c->conn, m, &call, DBUS_TIMEOUT_USE_DEFAULT)) {
+                dbus_message_unref(m);
+                return -ENOMEM;
+        }
         dbus_message_unref(m);
-        if (!reply) {
+        if (!call)
+                return -ECONNRESET;
+        dbus_pending_call_block(call);
+        reply = dbus_pending_call_steal_reply(call);
+        dbus_pending_call_unref(call);
+        if (!reply)
+                return -ECONNRESET;
+        dbus_error_init(&error);
+        if (dbus_set_error_from_message(&error, reply)) {
                 r = bus_error_to_errno(&error);
+                set_error_message(c, member, dbus_message_get_sender(reply), &error);
                 dbus_error_free(&error);
+                dbus_message_unref(reply);
                 return r;
         }
         *ret_reply = reply;
         return 0;
+}
+
+const char *muxcap_client_get_error_message(const struct muxcap_client *c) {
+        return c && c->error_message ? c->error_message : "";
 }
 
 /* Calls @member on @path's @iface with no argument (@arg_type DBUS_TYPE_INVALID) or one of

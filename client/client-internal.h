@@ -50,6 +50,7 @@ struct muxcap_client {
         unsigned dispatching;           /* nesting depth of dispatch */
         bool stop;
         bool disconnected;
+        char *error_message;            /* the last failed call's, in words; owned */
 };
 
 /* client-bus.c */

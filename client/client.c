@@ -166,6 +166,7 @@ struct muxcap_client *muxcap_client_unref(struct muxcap_client *c) {
         }
         free(c->watches);
         free(c->timeouts);
+        free(c->error_message);
         free(c);
         return NULL;
 }

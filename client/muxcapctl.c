@@ -26,8 +26,12 @@ static void print_bus(const Ctl *ctl) {
 }
 
 /* Prints why a call to muxcapd failed, once, and returns the exit status. */
-static int daemon_error(const Ctl *ctl, const char *verb, const char *what, const char *name, int r) {
-        if (r == -ENOENT && name)
+/* Says why a call to muxcapd failed; @c (or NULL) knows what refused a call, and which. */
+static int daemon_error(const Ctl *ctl, const struct muxcap_client *c, const char *verb,
+                        const char *what, const char *name, int r) {
+        if (r == -EACCES && *muxcap_client_get_error_message(c))
+                fprintf(stderr, "muxcapctl: %s: %s\n", verb, muxcap_client_get_error_message(c));
+        else if (r == -ENOENT && name)
                 fprintf(stderr, "muxcapctl: %s: '%s': no such %s\n", verb, name, what);
         else if (r == -EHOSTDOWN) {
                 fprintf(stderr, "muxcapctl: %s: muxcapd is not running on ", verb);
@@ -69,9 +73,10 @@ static int verb_list(Ctl *ctl, int argc, char **argv) {
         if (r != 0)
                 return r;
         r = muxcap_client_list_muxes(c, &list);
+        r = r < 0 ? daemon_error(ctl, c, "list", "MUX", NULL, r) : 0;
         c = muxcap_client_unref(c);
-        if (r < 0)
-                return daemon_error(ctl, "list", "MUX", NULL, r);
+        if (r != 0)
+                return r;
 
         if (ctl->json) {
                 fputc('[', stdout);
@@ -149,25 +154,28 @@ static int verb_show(Ctl *ctl, int argc, char **argv) {
                 return r;
         r = muxcap_client_get_mux_info(c, argv[1], &info);
         if (r < 0) {
+                r = daemon_error(ctl, c, "show", "MUX", argv[1], r);
                 c = muxcap_client_unref(c);
-                return daemon_error(ctl, "show", "MUX", argv[1], r);
+                return r;
         }
         while (info->members[n])
                 n++;
         members = calloc(n + 1, sizeof(*members));
         if (!members) {
+                r = daemon_error(ctl, c, "show", "MUX", argv[1], -ENOMEM);
                 c = muxcap_client_unref(c);
                 info = muxcap_mux_info_free(info);
-                return daemon_error(ctl, "show", "MUX", argv[1], -ENOMEM);
+                return r;
         }
         for (size_t i = 0; i < n; i++) {
                 members[i].name = info->members[i];
                 r = get_member(c, &members[i]);
                 if (r < 0) {
+                        r = daemon_error(ctl, c, "show", "member", argv[1], r);
                         free(members);
                         c = muxcap_client_unref(c);
                         info = muxcap_mux_info_free(info);
-                        return daemon_error(ctl, "show", "member", argv[1], r);
+                        return r;
                 }
         }
 
@@ -226,15 +234,11 @@ static int verb_show(Ctl *ctl, int argc, char **argv) {
                 if (ctl->records & RECORDS_TASK)
                         r = ctl_show_task(ctl, c, info->name, info->members, n);
         }
+        r = r < 0 ? daemon_error(ctl, c, "show", "MUX", argv[1], r) : 0;
         c = muxcap_client_unref(c);
-        if (r < 0) {
-                free(members);
-                info = muxcap_mux_info_free(info);
-                return daemon_error(ctl, "show", "MUX", argv[1], r);
-        }
         free(members);
         info = muxcap_mux_info_free(info);
-        return 0;
+        return r;
 }
 
 static int verb_explain(Ctl *ctl, int argc, char **argv) {
@@ -251,8 +255,9 @@ static int verb_explain(Ctl *ctl, int argc, char **argv) {
         if (ctl->records & RECORDS_CONNECTION)
                 r = muxcap_client_explain(c, argv[1], &e, &n);
         if (r < 0) {
+                r = daemon_error(ctl, c, "explain", "MUX", argv[1], r);
                 c = muxcap_client_unref(c);
-                return daemon_error(ctl, "explain", "MUX", argv[1], r);
+                return r;
         }
         if (ctl->json) {
                 fputs("{\"name\":", stdout);
@@ -272,11 +277,10 @@ static int verb_explain(Ctl *ctl, int argc, char **argv) {
                 if (r >= 0)
                         r = ctl_explain_advertised(ctl, c, argv[1]);
         }
+        r = r < 0 ? daemon_error(ctl, c, "explain", "MUX", argv[1], r) : 0;
         c = muxcap_client_unref(c);
         e = muxcap_explanations_free(e, n);
-        if (r < 0)
-                return daemon_error(ctl, "explain", "MUX", argv[1], r);
-        return 0;
+        return r;
 }
 
 typedef struct Monitor {
@@ -324,7 +328,7 @@ static int verb_monitor(Ctl *ctl, int argc, char **argv) {
                                           ctl->records & RECORDS_TASK ? MUXCAP_SUBSCRIBE_TASK_OFFLOAD : 0,
                                           monitor_event_cb, &m);
         if (r < 0) {
-                status = daemon_error(ctl, "monitor", "MUX", argc == 2 ? argv[1] : NULL, r);
+                status = daemon_error(ctl, c, "monitor", "MUX", argc == 2 ? argv[1] : NULL, r);
                 goto finish;
         }
         for (;;) {

@@ -77,9 +77,11 @@ typedef struct ServiceProperty {
         bool (*append)(const Service *s, const Object *o, DBusMessageIter *v);
 } ServiceProperty;
 
+typedef DBusHandlerResult (*ServiceMethodHandler)(Service *s, const Object *o, DBusMessage *m);
+
 typedef struct ServiceMethod {
         const char *name;
-        DBusHandlerResult (*handle)(Service *s, const Object *o, DBusMessage *m);
+        ServiceMethodHandler handle;
 } ServiceMethod;
 
 struct ServiceInterface {
@@ -125,6 +127,14 @@ bool service_append_properties(const Service *s, const Object *o, unsigned chang
 bool service_append_invalidated(const Object *o, unsigned changed, DBusMessageIter *it);
 bool service_append_interfaces(const Service *s, const Object *o, DBusMessageIter *it);
 DBusHandlerResult service_handle_properties(Service *s, const Object *o, DBusMessage *m);
+
+/* service-access.c: the methods the interface XML says are root's only, and the call of one:
+ * once the bus says the caller is root, @run (the dispatcher's: the object may have gone
+ * meanwhile) runs @handle on @m's object; any other caller gets AccessDenied. */
+typedef void (*ServiceRunChecked)(Service *s, DBusMessage *m, ServiceMethodHandler handle);
+bool service_method_privileged(const char *iface, const char *member);
+DBusHandlerResult service_call_as_root(Service *s, DBusMessage *m, ServiceMethodHandler handle,
+                                       ServiceRunChecked run);
 
 /* service-introspect.c */
 DBusHandlerResult service_handle_introspect(Service *s, const Object *o, DBusMessage *m);

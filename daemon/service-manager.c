@@ -64,100 +64,42 @@ static DBusHandlerResult handle_get_nic(Service *s, const Object *o, DBusMessage
         return handle_get_object(s, m, false);
 }
 
-/* Root-only methods: the bus policy allows only root, and the daemon checks again by asking
- * the bus for the caller's uid, without blocking the loop. */
-typedef struct AccessCheck {
-        Service *service;
-        DBusMessage *message;           /* owned reference */
-} AccessCheck;
-
-static void access_check_free(void *p) {
-        AccessCheck *c = p;
-
-        dbus_message_unref(c->message);
-        free(c);
-}
-
-static void privileged_call(Service *s, DBusMessage *m) {
-        const char *member = dbus_message_get_member(m);
-        char *msg = NULL;
+/* Resync and Reload are root's only (the XML's org.muxcap.MuxCap1.Privileged): the dispatch
+ * checks the caller before either runs (service-access.c). */
+static DBusHandlerResult handle_resync(Service *s, const Object *o, DBusMessage *m) {
         int r;
-
-        if (streq(member, "Resync")) {
-                log_info("Resync() requested by %s", dbus_message_get_sender(m));
-                r = s->actions->resync(s->userdata);
-                if (r < 0) {
-                        (void) service_reply_error(s, m, DBUS_ERROR_FAILED, "resync failed: %s", strerror(-r));
-                        return;
-                }
-        } else {
-                log_info("Reload() requested by %s", dbus_message_get_sender(m));
-                r = s->actions->reload(s->userdata, &msg);
-                if (r < 0) {
-                        (void) service_reply_error(s, m, BUS_ERROR_BAD_CONFIG, "%s", msg ? msg : strerror(-r));
-                        free(msg);
-                        return;
-                }
-        }
-        if (!dbus_message_get_no_reply(m))
-                (void) service_reply(s, dbus_message_new_method_return(m));
-}
-
-static void access_check_cb(DBusPendingCall *call, void *userdata) {
-        AccessCheck *c = userdata;
-        DBusMessage *r = dbus_pending_call_steal_reply(call);
-        dbus_uint32_t uid = UINT32_MAX;
-
-        if (r && dbus_message_get_type(r) == DBUS_MESSAGE_TYPE_METHOD_RETURN)
-                (void) dbus_message_get_args(r, NULL, DBUS_TYPE_UINT32, &uid, DBUS_TYPE_INVALID);
-        if (r)
-                dbus_message_unref(r);
-        if (uid != 0)
-                (void) service_reply_error(c->service, c->message, DBUS_ERROR_ACCESS_DENIED,
-                                   "%s() is for root only", dbus_message_get_member(c->message));
-        else
-                privileged_call(c->service, c->message);
-}
-
-static void pending_call_unrefp(DBusPendingCall **c) {
-        if (*c)
-                dbus_pending_call_unref(*c);
-}
-
-static DBusHandlerResult handle_privileged(Service *s, const Object *o, DBusMessage *m) {
-        const char *sender = dbus_message_get_sender(m);
-        _cleanup_(pending_call_unrefp) DBusPendingCall *call = NULL;
-        _cleanup_message_ DBusMessage *q = NULL;
-        _cleanup_free_ AccessCheck *c = NULL;
 
         if (!service_get_args(s, m, DBUS_TYPE_INVALID))
                 return DBUS_HANDLER_RESULT_HANDLED;
-        if (!sender)
-                return service_reply_error(s, m, DBUS_ERROR_ACCESS_DENIED, "caller unknown");
-        q = dbus_message_new_method_call(DBUS_SERVICE_DBUS, DBUS_PATH_DBUS, DBUS_INTERFACE_DBUS,
-                                         "GetConnectionUnixUser");
-        c = calloc(1, sizeof(AccessCheck));
-        if (!q || !c || !dbus_message_append_args(q, DBUS_TYPE_STRING, &sender, DBUS_TYPE_INVALID) ||
-            !dbus_connection_send_with_reply(s->conn, q, &call, 5000) || !call)
-                return DBUS_HANDLER_RESULT_NEED_MEMORY;
-        c->service = s;
-        c->message = dbus_message_ref(m);
-        /* On success the pending call owns @c and frees it with access_check_free(). */
-        if (!dbus_pending_call_set_notify(call, access_check_cb, c, access_check_free)) {
-                dbus_message_unref(c->message);
-                dbus_pending_call_cancel(call);
-                return DBUS_HANDLER_RESULT_NEED_MEMORY;
-        }
-        c = NULL;
-        return DBUS_HANDLER_RESULT_HANDLED;
+        log_info("Resync() requested by %s", dbus_message_get_sender(m));
+        r = s->actions->resync(s->userdata);
+        if (r < 0)
+                return service_reply_error(s, m, DBUS_ERROR_FAILED, "resync failed: %s", strerror(-r));
+        if (dbus_message_get_no_reply(m))
+                return DBUS_HANDLER_RESULT_HANDLED;
+        return service_reply(s, dbus_message_new_method_return(m));
 }
 
+static DBusHandlerResult handle_reload(Service *s, const Object *o, DBusMessage *m) {
+        _cleanup_free_ char *msg = NULL;
+        int r;
+
+        if (!service_get_args(s, m, DBUS_TYPE_INVALID))
+                return DBUS_HANDLER_RESULT_HANDLED;
+        log_info("Reload() requested by %s", dbus_message_get_sender(m));
+        r = s->actions->reload(s->userdata, &msg);
+        if (r < 0)
+                return service_reply_error(s, m, BUS_ERROR_BAD_CONFIG, "%s", msg ? msg : strerror(-r));
+        if (dbus_message_get_no_reply(m))
+                return DBUS_HANDLER_RESULT_HANDLED;
+        return service_reply(s, dbus_message_new_method_return(m));
+}
 
 static const ServiceMethod methods[] = {
         { "GetMux", handle_get_mux },
         { "GetNic", handle_get_nic },
-        { "Resync", handle_privileged },
-        { "Reload", handle_privileged },
+        { "Resync", handle_resync },
+        { "Reload", handle_reload },
         { 0 },
 };
 

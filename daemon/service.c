@@ -201,6 +201,18 @@ static DBusHandlerResult handle_get_managed_objects(Service *s, const Object *ro
         return service_reply(s, steal_ptr(r));
 }
 
+/* A privileged method, its caller found to be root: its object is looked up again, as it
+ * may have gone while the bus answered. */
+static void run_checked(Service *s, DBusMessage *m, ServiceMethodHandler handle) {
+        const char *path = dbus_message_get_path(m);
+        Object o;
+
+        if (!object_find(s, path, &o))
+                (void) service_reply_error(s, m, DBUS_ERROR_UNKNOWN_OBJECT, "no object at '%s'", path);
+        else if (handle(s, &o, m) == DBUS_HANDLER_RESULT_NEED_MEMORY)
+                (void) service_reply_error(s, m, DBUS_ERROR_NO_MEMORY, "out of memory");
+}
+
 static DBusHandlerResult message_cb(DBusConnection *conn, DBusMessage *m, void *userdata) {
         Service *s = userdata;
         const char *path = dbus_message_get_path(m), *iface = dbus_message_get_interface(m);
@@ -227,7 +239,9 @@ static DBusHandlerResult message_cb(DBusConnection *conn, DBusMessage *m, void *
         if (own && (!iface || streq(iface, own->name)))
                 for (const ServiceMethod *mt = own->methods; mt->name; mt++)
                         if (streq(mt->name, member))
-                                return mt->handle(s, &o, m);
+                                return service_method_privileged(own->name, member)
+                                               ? service_call_as_root(s, m, mt->handle, run_checked)
+                                               : mt->handle(s, &o, m);
         return service_reply_error(s, m, DBUS_ERROR_UNKNOWN_METHOD,
                                    "no method '%s' in interface '%s' at '%s'",
                                    member, iface ? iface : "(none)", path);

@@ -154,11 +154,20 @@ policy_file, introspection_file, activation_file, daemon = sys.argv[1:5]
 errors = []
 NAME = "org.muxcap.MuxCap1"
 
-# The introspection data parses, and names what the policy lets through.
+# The introspection data parses, and names what the policy lets through; its annotation
+# org.muxcap.MuxCap1.Privileged says which methods are root's.
 intro = xml.dom.minidom.parse(introspection_file)
 methods = {(i.getAttribute("name"), m.getAttribute("name"))
            for i in intro.getElementsByTagName("interface")
            for m in i.getElementsByTagName("method")}
+privileged = {(i.getAttribute("name"), m.getAttribute("name"))
+              for i in intro.getElementsByTagName("interface")
+              for m in i.getElementsByTagName("method")
+              for a in m.getElementsByTagName("annotation")
+              if a.getAttribute("name") == "org.muxcap.MuxCap1.Privileged" and
+              a.getAttribute("value") == "true"}
+if privileged != {("org.muxcap.MuxCap1.Manager", "Resync"), ("org.muxcap.MuxCap1.Manager", "Reload")}:
+    errors.append(f"introspection: privileged methods {sorted(privileged)}, expected Resync and Reload")
 
 doc = xml.dom.minidom.parse(policy_file)
 if doc.documentElement.tagName != "busconfig":
@@ -205,20 +214,17 @@ def default_allows(iface, member):
             verdict = kind == "allow"
     return verdict
 
-public = [("org.muxcap.MuxCap1.Manager", "GetMux"), ("org.muxcap.MuxCap1.Manager", "GetNic"),
-          ("org.muxcap.MuxCap1.Mux", "GetHardwareCapabilities"),
-          ("org.muxcap.MuxCap1.Mux", "Explain"),
-          ("org.freedesktop.DBus.Properties", "Get"),
-          ("org.freedesktop.DBus.Properties", "GetAll"),
-          ("org.freedesktop.DBus.Introspectable", "Introspect"),
-          ("org.freedesktop.DBus.Peer", "Ping"),
-          ("org.freedesktop.DBus.ObjectManager", "GetManagedObjects")]
+# Every method of the installed XML but the privileged ones, and the standard reading calls.
+public = sorted(methods - privileged) + [
+    ("org.freedesktop.DBus.Properties", "Get"),
+    ("org.freedesktop.DBus.Properties", "GetAll"),
+    ("org.freedesktop.DBus.Introspectable", "Introspect"),
+    ("org.freedesktop.DBus.Peer", "Ping"),
+    ("org.freedesktop.DBus.ObjectManager", "GetManagedObjects")]
 for iface, member in public:
     if default_allows(iface, member) is not True:
         errors.append(f"policy: {iface}.{member} is not allowed to everyone")
-for iface, member in [("org.muxcap.MuxCap1.Manager", "Resync"),
-                      ("org.muxcap.MuxCap1.Manager", "Reload"),
-                      ("org.freedesktop.DBus.Properties", "Set")]:
+for iface, member in sorted(privileged) + [("org.freedesktop.DBus.Properties", "Set")]:
     if default_allows(iface, member) is not False:
         errors.append(f"policy: {iface}.{member} is not denied to everyone")
 root_allows = any(pol.getAttribute("user") == "root" and kind == "allow" and

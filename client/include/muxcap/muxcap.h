@@ -180,6 +180,7 @@ int muxcap_record_type(const void *buf, size_t size);
  *   -ECONNRESET    the connection to the bus was lost; the client is unusable, unref it
  *   -ETIMEDOUT     muxcapd did not answer in time (25 s)
  *   -EACCES        the bus policy or the daemon refused the call
+ *                  (muxcap_client_get_error_message() says which, and which method)
  *   -EBADMSG       muxcapd answered something malformed
  *   -EIO           any other error from the bus or the daemon
  *   -ENOMEM        out of memory
@@ -248,6 +249,12 @@ int muxcap_client_new(struct muxcap_client **ret, const char *bus);
 /* Closes the connection and frees the client. Accepts NULL; returns NULL. Must not be called
  * from one of the client's own callbacks. */
 struct muxcap_client *muxcap_client_unref(struct muxcap_client *c);
+
+/* The last failed call to muxcapd, in words for people: what refused it and which D-Bus
+ * method, such as "access denied by the bus policy: GetRecord", "access denied by muxcapd:
+ * Resync: Resync() is for root only" or "GetMux: no MUX named 'x'". "" after a call that
+ * succeeded or failed before reaching the bus. Valid until the next call on @c. Since 1.2. */
+const char *muxcap_client_get_error_message(const struct muxcap_client *c);
 
 /* The file descriptor to poll. Stays the same for the client's lifetime. */
 int muxcap_client_get_fd(struct muxcap_client *c);

@@ -42,15 +42,15 @@
 #define ENC(f, all_, any_) { .field = f, .all = all_, .any = any_, .kind = KERNEL_ENCAPSULATION }
 #define MAX(f, all_) { .field = f, .all = all_, .kind = KERNEL_MAX_SIZE }
 
-/* NDIS_TCP_CONNECTION_OFFLOAD (SPEC 3): Linux has no TCP offload engine, so only the framing
- * and the two families, from what a chimney would need of the NIC. */
+/* NDIS_TCP_CONNECTION_OFFLOAD (SPEC 3): its Support fields mean TCP chimney offload, whole
+ * connections run by the NIC, and Linux has no such engine: the kernel gives the framing
+ * only. TSO and checksums are the task-offload record's facts (below). A NIC that does
+ * offload connections (a TOE, a DPU) declares it through udev/hwdb or [Nic GLOB]. */
 static const KernelRule tcp_rules[] = {
         { .field = FIELD_ENCAPSULATION, .ether = true, .kind = KERNEL_CONST,
           .value = ENCAP_IEEE_802_3 },
         { .field = FIELD_ENCAPSULATION, .ether = true, .all = VLAN, .kind = KERNEL_CONST,
           .value = ENCAP_IEEE_802_3_P_AND_Q },
-        ONE(FIELD_SUPPORT_IPV4, TSO | RXCSUM, CSUM4),
-        ONE(FIELD_SUPPORT_IPV6, TSO6 | RXCSUM, CSUM6),
 };
 
 /* The inner/outer masks of a tunnel offload @feature: GRE or UDP tunnels over either family

@@ -25,7 +25,7 @@ step "ip link add br-demo type bridge   (a new MUX: generation 1, no members, al
 ip link add br-demo type bridge
 sleep 0.3
 
-step "three veth NICs join br-demo; udev rules give them capacities 4096, 1024, 2048"
+step "three veth NICs join br-demo; udev rules declare them TCP offload engines (IPv4, IPv6) with capacities 4096, 1024, 2048"
 for i in 1 2 3; do
         ip link add nic$i type veth peer name peer$i
 done
@@ -35,8 +35,12 @@ for i in 1 2 3; do
         sleep 0.3
 done
 
-step "ethtool -K nic2 tso off   (current config changes; hardware capabilities do not)"
+step "ethtool -K nic2 tso off   (the task-offload current config loses LSO; hardware capabilities keep it; the connection record does not move: segmentation is no connection offload)"
 ethtool -K nic2 tso off
+sleep 0.3
+
+step "ethtool -K nic2 txvlan off   (the connection current config loses its 802.1Q framing: encap=802.3)"
+ethtool -K nic2 txvlan off
 sleep 0.3
 
 step "ethtool -K nic1 tx-udp-segmentation off   (the task-offload current config loses USO: uso=0)"
@@ -47,7 +51,7 @@ step "ip link del nic2   (capacity min() rises to 2048)"
 ip link del nic2
 sleep 0.3
 
-step "a vxlan device joins (tso_max_size 65536, a veth's is 524280): the hardware MaxOffLoadSize drops, lso4=65536"
+step "a vxlan device joins (tso_max_size 65536, a veth's is 524280): the hardware MaxOffLoadSize drops, lso4=65536; it offloads no TCP connections, so the bridge's chimney goes"
 ip link add vx0 type vxlan id 42 dstport 4789 local 127.0.0.1
 ip link set vx0 master br-demo
 sleep 0.3

@@ -26,25 +26,26 @@
 #define CUR MUXCAP_STATUS_OFFLOAD_RESUME
 #define WAIT_MS 10000   /* generous: the ASan build starts slowly */
 
-/* Records, derived by hand from SPEC 2 and 3. veth: 802.3 + 802.1Q, IPv4 and IPv6. u*: udev
- * (client.rules) adds capacity 4096 and SACK. w*: the config sets capacity 100. */
+/* Records, derived by hand from SPEC 2 and 3. veth: 802.3 + 802.1Q from the kernel. u* and
+ * w*: TCP offload engines, as udev (client.rules) declares them: IPv4 and IPv6; u* also
+ * capacity 4096 and SACK. w*: the config sets capacity 100. */
 #define REC_EMPTY "80021400" "00000000" "00000000" "00000000" "00000000"
 #define REC_U "80021400" "06000000" "45000000" "00100000" "00000000"
 #define REC_W "80021400" "06000000" "05000000" "64000000" "00000000"
 /* br0 = {uA, wA}: SACK only on uA, capacity min(4096, 100) */
 #define REC_BR0 "80021400" "06000000" "05000000" "64000000" "00000000"
-/* ... after `ethtool -K uA tso off`: neither member-wide IPv4 nor IPv6 segmentation left */
-#define REC_BR0_TSO_OFF "80021400" "06000000" "00000000" "64000000" "00000000"
-/* br0 = {uA (tso off), uC} after the restart: hardware as u*, current without IPv4/IPv6 */
+/* ... after `ethtool -K uA txvlan off`: no member-wide 802.1Q framing left */
+#define REC_BR0_VLAN_OFF "80021400" "02000000" "05000000" "64000000" "00000000"
+/* br0 = {uA (txvlan off), uC} after the restart: hardware as u*, current without 802.1Q */
 #define REC_BR0_NEW_HW REC_U
-#define REC_BR0_NEW_CUR "80021400" "06000000" "40000000" "00100000" "00000000"
+#define REC_BR0_NEW_CUR "80021400" "02000000" "45000000" "00100000" "00000000"
 
 #define SUM_EMPTY "encap=none ipv4=no ipv6=no ipv6ext=no sack=no cc=0 capacity=0 flags=0x0 chimney=no"
 #define SUM_U "encap=802.3,802.3-pq ipv4=yes ipv6=yes ipv6ext=no sack=yes cc=0 capacity=4096 flags=0x0 chimney=yes"
-#define SUM_U_TSO_OFF "encap=802.3,802.3-pq ipv4=no ipv6=no ipv6ext=no sack=yes cc=0 capacity=4096 flags=0x0 chimney=no"
+#define SUM_U_VLAN_OFF "encap=802.3 ipv4=yes ipv6=yes ipv6ext=no sack=yes cc=0 capacity=4096 flags=0x0 chimney=yes"
 #define SUM_W "encap=802.3,802.3-pq ipv4=yes ipv6=yes ipv6ext=no sack=no cc=0 capacity=100 flags=0x0 chimney=yes"
 #define SUM_BR0 SUM_W
-#define SUM_BR0_TSO_OFF "encap=802.3,802.3-pq ipv4=no ipv6=no ipv6ext=no sack=no cc=0 capacity=100 flags=0x0 chimney=no"
+#define SUM_BR0_VLAN_OFF "encap=802.3 ipv4=yes ipv6=yes ipv6ext=no sack=no cc=0 capacity=100 flags=0x0 chimney=yes"
 
 typedef struct Event {
         enum muxcap_event_kind kind;
@@ -660,8 +661,8 @@ static int32_t sys_ifindex(const char *ifname) {
 
 static const char *const EXPLAIN_BR0[][4] = {
         { "Encapsulation", "6", "uA", "kernel" },
-        { "SupportIPv4", "1", "uA", "kernel" },
-        { "SupportIPv6", "1", "uA", "kernel" },
+        { "SupportIPv4", "1", "uA", "udev" },
+        { "SupportIPv6", "1", "uA", "udev" },
         { "SupportIPv6ExtensionHeaders", "0", "uA", "kernel" },
         { "SupportSack", "0", "wA", "kernel" },
         { "CongestionAlgorithm", "0", "uA", "kernel" },
@@ -671,8 +672,8 @@ static const char *const EXPLAIN_BR0[][4] = {
 
 static const char *const EXPLAIN_BR0_NEW[][4] = {
         { "Encapsulation", "6", "uA", "kernel" },
-        { "SupportIPv4", "1", "uA", "kernel" },
-        { "SupportIPv6", "1", "uA", "kernel" },
+        { "SupportIPv4", "1", "uA", "udev" },
+        { "SupportIPv6", "1", "uA", "udev" },
         { "SupportIPv6ExtensionHeaders", "0", "uA", "kernel" },
         { "SupportSack", "1", "uA", "udev" },
         { "CongestionAlgorithm", "0", "uA", "kernel" },
@@ -682,8 +683,8 @@ static const char *const EXPLAIN_BR0_NEW[][4] = {
 
 static const char *const EXPLAIN_BR2[][4] = {
         { "Encapsulation", "6", "wA", "kernel" },
-        { "SupportIPv4", "1", "wA", "kernel" },
-        { "SupportIPv6", "1", "wA", "kernel" },
+        { "SupportIPv4", "1", "wA", "udev" },
+        { "SupportIPv6", "1", "wA", "udev" },
         { "SupportIPv6ExtensionHeaders", "0", "wA", "kernel" },
         { "SupportSack", "0", "wA", "kernel" },
         { "CongestionAlgorithm", "0", "wA", "kernel" },
@@ -890,7 +891,7 @@ static void test_ctl_verbs(Ctx *x, uint64_t g0, uint64_t g1) {
         "\"tcp_connection_offload_capacity\":%s,\"flags\":0,\"chimney_capable\":%s,"      \
         "\"hex\":\"%s\"}"
 
-/* `ethtool -K uA tso off` changes br0's current config only: one indication, newer, in
+/* `ethtool -K uA txvlan off` changes br0's current config only: one indication, newer, in
  * order, no duplicate; exactly what muxcapd sent (seen by a raw observer). */
 static void test_change_while_subscribed(Ctx *x, uint64_t g0, UtilProcess *mon_json,
                                          UtilProcess *mon_text) {
@@ -901,18 +902,18 @@ static void test_change_while_subscribed(Ctx *x, uint64_t g0, UtilProcess *mon_j
 
         observer_collect(x);
         seen0 = x->n_seen;
-        util_run("ethtool -K uA tso off");
+        util_run("ethtool -K uA txvlan off");
         i = pump_until(x, &x->one, one0, &(Want) { MUXCAP_EVENT_INDICATION, "br0", CUR, 0,
-                                                   REC_BR0_TSO_OFF });
+                                                   REC_BR0_VLAN_OFF });
         g2 = x->one.ev[i].gen;
         (void) pump_until(x, &x->all, all0, &(Want) { MUXCAP_EVENT_INDICATION, "br0", CUR, g2,
-                                                      REC_BR0_TSO_OFF });
+                                                      REC_BR0_VLAN_OFF });
         client_barrier(x, true);
         observer_collect(x);
 
         check(g2 > g0, "indication gen %" PRIu64 " not newer than the state's %" PRIu64, g2, g0);
         check(generation(x, "br0") == g2, "br0 Generation is not the indication's");
-        wait_mux(x, "br0", REC_BR0, REC_BR0_TSO_OFF);
+        wait_mux(x, "br0", REC_BR0, REC_BR0_VLAN_OFF);
         /* muxcapd sent exactly this (the hardware record did not change) ... */
         check(x->n_seen - seen0 == 1 && x->seen[seen0].status_code == CUR &&
               x->seen[seen0].generation == g2 && streq(x->seen[seen0].path, BUS_ROOT_PATH "/mux/br0"),
@@ -920,16 +921,16 @@ static void test_change_while_subscribed(Ctx *x, uint64_t g0, UtilProcess *mon_j
               x->n_seen - seen0, g2);
         /* ... and each subscription delivered it once, nothing else */
         expect_events(&x->one, one0, (const Want[]) {
-                { MUXCAP_EVENT_INDICATION, "br0", CUR, g2, REC_BR0_TSO_OFF } }, 1);
+                { MUXCAP_EVENT_INDICATION, "br0", CUR, g2, REC_BR0_VLAN_OFF } }, 1);
         expect_events(&x->all, all0, (const Want[]) {
-                { MUXCAP_EVENT_INDICATION, "br0", CUR, g2, REC_BR0_TSO_OFF } }, 1);
+                { MUXCAP_EVENT_INDICATION, "br0", CUR, g2, REC_BR0_VLAN_OFF } }, 1);
         expect_events(&x->none, none0, NULL, 0);
 
         /* The monitors print it too. */
-        snprintf(line, sizeof(line), "indication br0 gen %" PRIu64 " OFFLOAD_RESUME " SUM_BR0_TSO_OFF, g2);
+        snprintf(line, sizeof(line), "indication br0 gen %" PRIu64 " OFFLOAD_RESUME " SUM_BR0_VLAN_OFF, g2);
         wait_log_line(mon_text, line);
-        snprintf(line, sizeof(line), MONITOR_JSON, "indication", "br0", g2, CUR, "6", "0", "0",
-                 "100", "false", REC_BR0_TSO_OFF);
+        snprintf(line, sizeof(line), MONITOR_JSON, "indication", "br0", g2, CUR, "2", "1", "1",
+                 "100", "true", REC_BR0_VLAN_OFF);
         wait_log_line(mon_json, line);
         printf("ok: change while subscribed: one indication, gen %" PRIu64 "\n", g2);
 }
@@ -948,8 +949,8 @@ static void check_json_monitor(UtilProcess *mon, uint64_t g0, uint64_t g1, uint6
                  "false", REC_EMPTY);
         snprintf(l[3], sizeof(l[3]), MONITOR_JSON, "state", "br1", g1, CUR, "0", "0", "0", "0",
                  "false", REC_EMPTY);
-        snprintf(l[4], sizeof(l[4]), MONITOR_JSON, "indication", "br0", g2, CUR, "6", "0", "0",
-                 "100", "false", REC_BR0_TSO_OFF);
+        snprintf(l[4], sizeof(l[4]), MONITOR_JSON, "indication", "br0", g2, CUR, "2", "1", "1",
+                 "100", "true", REC_BR0_VLAN_OFF);
         expect_json_lines("muxcapctl --json monitor", out, false);
         expect_exact_lines("muxcapctl --json monitor", out, (const char *const[]) {
                 "{\"event\":\"daemon-appeared\"}", l[0], l[1], l[2], l[3], l[4], NULL });
@@ -1091,7 +1092,7 @@ int main(void) {
         printf("ok: restart: gone, then the new state at generation 1 (before: %" PRIu64 ")\n", g2);
 
         /* The text monitor saw the whole story of br0, and nothing of the other MUXes. */
-        wait_log_line(mon_text, "* br0 gen 1 OFFLOAD_RESUME " SUM_U_TSO_OFF);
+        wait_log_line(mon_text, "* br0 gen 1 OFFLOAD_RESUME " SUM_U_VLAN_OFF);
         out = stop_monitor(mon_text);
         mon_text = util_process_free(mon_text);
         {
@@ -1102,17 +1103,17 @@ int main(void) {
                          " TCP_CONNECTION_OFFLOAD_HARDWARE_CAPABILITIES " SUM_BR0, g0);
                 snprintf(s_cur, sizeof(s_cur), "state br0 gen %" PRIu64 " OFFLOAD_RESUME " SUM_BR0, g0);
                 snprintf(ind, sizeof(ind), "indication br0 gen %" PRIu64 " OFFLOAD_RESUME "
-                         SUM_BR0_TSO_OFF, g2);
+                         SUM_BR0_VLAN_OFF, g2);
                 /* the same two forms as expect_new_instance() */
                 const char *const state_form[] = {
                         "daemon-appeared", s_hw, s_cur, ind, "daemon-gone", "daemon-appeared",
                         "state br0 gen 1 TCP_CONNECTION_OFFLOAD_HARDWARE_CAPABILITIES " SUM_U,
-                        "state br0 gen 1 OFFLOAD_RESUME " SUM_U_TSO_OFF, NULL };
+                        "state br0 gen 1 OFFLOAD_RESUME " SUM_U_VLAN_OFF, NULL };
                 const char *const added_form[] = {
                         "daemon-appeared", s_hw, s_cur, ind, "daemon-gone", "daemon-appeared",
                         "mux-added br0",
                         "indication br0 gen 1 TCP_CONNECTION_OFFLOAD_HARDWARE_CAPABILITIES " SUM_U,
-                        "indication br0 gen 1 OFFLOAD_RESUME " SUM_U_TSO_OFF, NULL };
+                        "indication br0 gen 1 OFFLOAD_RESUME " SUM_U_VLAN_OFF, NULL };
 
                 lines = strstr(out, "mux-added") ? added_form : state_form;
                 expect_exact_lines("muxcapctl monitor br0", out, lines);

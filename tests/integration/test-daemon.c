@@ -19,7 +19,6 @@
 #define CUR STATUS_OFFLOAD_RESUME
 
 /* veth: 802.3 + 802.1Q (vlan insert and parse), TSO/TSO6, rx-checksum, generic tx checksum */
-#define VETH_HW "80021400" "06000000" "05000000" "00000000" "00000000"
 #define EMPTY "80021400" "00000000" "00000000" "00000000" "00000000"
 
 typedef struct Want {
@@ -178,35 +177,37 @@ int main(void) {
         expect(c, br0, HW, 1, EMPTY);
         expect(c, br0, CUR, 1, EMPTY);
 
-        /* A member with udev-provided capacity 4096 and SACK: both records at once. */
+        /* A member with udev-provided capacity 4096 and SACK: both records at once. Its TSO
+         * and checksums are no TCP connection offload: SupportIPv4/IPv6 stay 0 (SPEC 3). */
         util_run("ip link add uA type veth peer name uB");
         util_run("udevadm settle");
         util_run("ip link set uA master br0");
-        expect(c, br0, HW, 2, "80021400" "06000000" "45000000" "00100000" "00000000");
-        expect(c, br0, CUR, 2, "80021400" "06000000" "45000000" "00100000" "00000000");
+        expect(c, br0, HW, 2, "80021400" "06000000" "40000000" "00100000" "00000000");
+        expect(c, br0, CUR, 2, "80021400" "06000000" "40000000" "00100000" "00000000");
         expect_members(c, br0, "uA");
         assert(generation(c, br0) == 2);
 
-        /* Offloads toggled: the current config follows, the hardware record does not. */
-        util_run("ethtool -K uA tso off");
-        expect(c, br0, CUR, 3, "80021400" "06000000" "40000000" "00100000" "00000000");
+        /* Offloads toggled (VLAN insertion: the 802.1Q framing): the current config follows,
+         * the hardware record does not. */
+        util_run("ethtool -K uA txvlan off");
+        expect(c, br0, CUR, 3, "80021400" "02000000" "40000000" "00100000" "00000000");
         expect_property_hex(c, br0, BUS_IFACE_MUX, "HardwareCapabilities",
-                            "80021400" "06000000" "45000000" "00100000" "00000000");
+                            "80021400" "06000000" "40000000" "00100000" "00000000");
         assert(generation(c, br0) == 3);
 
         /* Events that change nothing serialized emit nothing. First let what the toggle
          * caused elsewhere ('outer' follows br0) arrive. */
         while (util_wait_status(c, NULL, NULL, 200, NULL) == 0)
                 ;
-        util_run("ethtool -K uA tso off");
+        util_run("ethtool -K uA txvlan off");
         util_run("ip link set uA up && ip link set uB up && ip link set br0 up && ip link set uA down");
         util_assert_no_status(c, 400);
         assert(generation(c, br0) == 3);
 
         /* Bad udev values fall through to the kernel's, logged once. */
         util_run("ip link add badA type veth peer name badB && udevadm settle && ip link set badA master br0");
-        expect(c, br0, HW, 4, "80021400" "06000000" "05000000" "00000000" "00000000");
-        expect(c, br0, CUR, 4, "80021400" "06000000" "00000000" "00000000" "00000000");
+        expect(c, br0, HW, 4, "80021400" "06000000" "00000000" "00000000" "00000000");
+        expect(c, br0, CUR, 4, "80021400" "02000000" "00000000" "00000000" "00000000");
         util_run("ethtool -K badA gro off; ethtool -K badA gro on; sleep 0.2");
         assert(count_in_log(d, "nic 'badA': udev property MUXCAP_CAPACITY='notanumber' is invalid") == 1);
         assert(count_in_log(d, "nic 'badA': udev property MUXCAP_IPV6='maybe' is invalid") == 1);
@@ -219,8 +220,8 @@ int main(void) {
 
         /* Member removed: the record recomputes over who is left. */
         util_run("ip link del badA");
-        expect(c, br0, HW, 5, "80021400" "06000000" "45000000" "00100000" "00000000");
-        expect(c, br0, CUR, 5, "80021400" "06000000" "40000000" "00100000" "00000000");
+        expect(c, br0, HW, 5, "80021400" "06000000" "40000000" "00100000" "00000000");
+        expect(c, br0, CUR, 5, "80021400" "02000000" "40000000" "00100000" "00000000");
 
         /* Rename: the member list follows, the record does not move. */
         util_run("ip link set uA down && ip link set uA name uR");
@@ -234,7 +235,7 @@ int main(void) {
         util_run("ip link add dA type veth peer name dB && udevadm settle && sleep 0.2");
         expect_members(c, BUS_ROOT_PATH "/mux/team0", "dA dB");
         expect_property_hex(c, BUS_ROOT_PATH "/mux/team0", BUS_IFACE_MUX, "HardwareCapabilities",
-                            "80021400" "06000000" "05000000" "ffffffff" "00000000");
+                            "80021400" "06000000" "00000000" "ffffffff" "00000000");
 
         /* Nested: 'outer' holds the bridge (its aggregate, which 'outer' followed all along)
          * and cA, whose config sets capacity 100 and SACK. */
@@ -247,7 +248,7 @@ int main(void) {
         expect_strv(c, BUS_ROOT_PATH "/nic/dB", "org.muxcap.MuxCap1.Nic", "Muxes", "team0");
         expect_strv(c, BUS_ROOT_PATH "/nic/cB", "org.muxcap.MuxCap1.Nic", "Muxes", "");
         expect_property_hex(c, BUS_ROOT_PATH "/mux/outer", BUS_IFACE_MUX, "HardwareCapabilities",
-                            "80021400" "06000000" "45000000" "64000000" "00000000");
+                            "80021400" "06000000" "40000000" "64000000" "00000000");
         while (util_wait_status(c, NULL, NULL, 100, NULL) == 0)
                 ;       /* drain: the burst below counts only its own indications */
 
@@ -256,7 +257,8 @@ int main(void) {
                 UtilStatus s;
                 int n = 0;
                 uint64_t start = util_now_ms();
-                util_run("for i in $(seq 20); do ethtool -K uR tso on; ethtool -K uR tso off; done; ethtool -K uR tso on");
+                util_run("for i in $(seq 20); do ethtool -K uR txvlan on; ethtool -K uR txvlan off; done; "
+                         "ethtool -K uR txvlan on");
                 uint64_t took = util_now_ms() - start;
                 while (util_wait_status(c, on_path, (void *) br0, 300, &s) == 0)
                         n++;
@@ -264,7 +266,27 @@ int main(void) {
                 assert(n >= 1);
                 assert((uint64_t) n <= 2 * (took / 50 + 2));
                 expect_property_hex(c, br0, BUS_IFACE_MUX, "CurrentConfig",
-                                    "80021400" "06000000" "45000000" "00100000" "00000000");
+                                    "80021400" "06000000" "40000000" "00100000" "00000000");
+        }
+
+        /* A NIC that does offload TCP connections (a TOE) says so through udev (daemon.rules:
+         * toe* declares IPv4 and IPv6): that drives the connection record and its
+         * indications, as the kernel's framing does. */
+        {
+                const char *brt = BUS_ROOT_PATH "/mux/brt";
+
+                util_run("ip link add brt type bridge");
+                expect(c, brt, HW, 1, EMPTY);
+                expect(c, brt, CUR, 1, EMPTY);
+                util_run("ip link add toeA type veth peer name toeB && udevadm settle && "
+                         "ip link set toeA master brt");
+                expect(c, brt, HW, 2, "80021400" "06000000" "05000000" "00000000" "00000000");
+                expect(c, brt, CUR, 2, "80021400" "06000000" "05000000" "00000000" "00000000");
+                util_run("ethtool -K toeA txvlan off");
+                expect(c, brt, CUR, 3, "80021400" "02000000" "05000000" "00000000" "00000000");
+                util_run("ip link del brt && ip link del toeA");
+                while (util_wait_status(c, NULL, NULL, 200, NULL) == 0)
+                        ;
         }
 
         /* SIGHUP re-reads the config; Reload() as root too; a bad config is refused with its

@@ -161,15 +161,18 @@ want_prom 'muxcap_mux_generation{mux="br0"} 1'
 ip link add va type veth peer name vb
 ip link set va master br0
 want_label "muxcap.br0.members=1"
-want_label "muxcap.br0.chimney-capable=true"
 want_label "muxcap.br0.tcp-connection-capacity=4096"
-want_label "muxcap.br0.tcp-offload-ipv4=true"
-want_label "muxcap.br0.tcp-offload-ipv6=true"
+# A veth's TSO and checksums are no TCP connection offload (SPEC 3): the connection record
+# says no, and so do its labels; the task-offload labels below say what it does offload.
+want_label "muxcap.br0.chimney-capable=false"
+want_label "muxcap.br0.tcp-offload-ipv4=false"
+want_label "muxcap.br0.tcp-offload-ipv6=false"
 want_prom 'muxcap_mux_members{mux="br0"} 1'
 want_prom 'muxcap_mux_tcp_connection_offload_capacity{mux="br0",record="hardware",type="connection"} 4096'
 want_prom 'muxcap_mux_tcp_connection_offload_capacity{mux="br0",record="current",type="connection"} 4096'
 want_prom 'muxcap_mux_encapsulation{mux="br0",record="hardware",type="connection"} 6'
-want_prom 'muxcap_mux_chimney_capable{mux="br0",record="current",type="connection"} 1'
+want_prom 'muxcap_mux_chimney_capable{mux="br0",record="current",type="connection"} 0'
+want_prom 'muxcap_mux_support_ipv4{mux="br0",record="hardware",type="connection"} 0'
 want_prom 'muxcap_mux_generation{mux="br0"} 2'
 # generation 1 (the bridge appeared) and 2 (it got a member), both records each time
 want_prom 'muxcap_indications_total{mux="br0",status="0x4002000b"} 2'
@@ -203,12 +206,14 @@ ok "second member without a record change: members follow"
 # --- a feature toggle: the current record and its labels, within a window plus a write -
 t0=$(date +%s%N)
 ethtool -K va tx-tcp-segmentation off
-want_label "muxcap.br0.tcp-offload-ipv4=false"
+want_label "muxcap.br0.lso-v2-ipv4=false"
 t1=$(date +%s%N)
-want_label "muxcap.br0.tcp-offload-ipv6=true"
-want_prom 'muxcap_mux_support_ipv4{mux="br0",record="current",type="connection"} 0'
-want_prom 'muxcap_mux_support_ipv4{mux="br0",record="hardware",type="connection"} 1'
-want_prom 'muxcap_indications_total{mux="br0",status="0x40020003"} 3'
+want_label "muxcap.br0.lso-v2-ipv6=true"
+want_prom 'muxcap_mux_lso_v2_ipv4_encapsulation{mux="br0",record="current",type="task"} 0'
+want_prom_re 'muxcap_mux_lso_v2_ipv4_encapsulation{mux="br0",record="hardware",type="task"}' '[1-9][0-9]*'
+want_prom 'muxcap_indications_total{mux="br0",status="0x40020006"} 3'
+# the connection record does not move: segmentation is no connection offload
+want_prom 'muxcap_indications_total{mux="br0",status="0x40020003"} 2'
 want_prom 'muxcap_indications_total{mux="br0",status="0x4002000b"} 2'
 want_prom 'muxcap_mux_generation{mux="br0"} 3'
 ms=$(((t1 - t0) / 1000000))
@@ -295,7 +300,7 @@ for i in $(seq 1 20); do
         ethtool -K va tx-tcp-segmentation off
         sleep 0.03
 done
-want_label "muxcap.br0.tcp-offload-ipv4=false"
+want_label "muxcap.br0.lso-v2-ipv4=false"
 touch "$dir/reader.stop"
 wait "$reader_pid"
 read -r reads bad last <"$dir/reader.out"
@@ -386,7 +391,7 @@ want_prom "muxcap_daemon_up 1"
 want_prom 'muxcap_mux_generation{mux="br0"} 1'
 want_prom 'muxcap_mux_members{mux="br0"} 2'
 want_label "muxcap.br0.members=2"
-want_label "muxcap.br0.tcp-offload-ipv4=false"
+want_label "muxcap.br0.lso-v2-ipv4=false"
 # Counted afresh: 0, or 1 when the state query raced the new daemon's first publication.
 grep -qxE 'muxcap_indications_total\{mux="br0",status="0x4002000b"\} [01]' "$prom" ||
         fail "indications of the old muxcapd still counted"

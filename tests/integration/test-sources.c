@@ -67,8 +67,8 @@ int main(void) {
         assert(getenv("MUXCAPD"));
         c = util_bus_connect();
         /* daemon.rules give NICs named u* capacity 4096 and SACK: only udev's events carry it. */
-        run(c, "kernel", "brk", "uK", "80021400" "06000000" "05000000" "00000000" "00000000", true);
-        run(c, "auto", "bra", "uA", "80021400" "06000000" "45000000" "00100000" "00000000", false);
-        run(c, "udev", "bru", "uU", "80021400" "06000000" "45000000" "00100000" "00000000", false);
+        run(c, "kernel", "brk", "uK", "80021400" "06000000" "00000000" "00000000" "00000000", true);
+        run(c, "auto", "bra", "uA", "80021400" "06000000" "40000000" "00100000" "00000000", false);
+        run(c, "udev", "bru", "uU", "80021400" "06000000" "40000000" "00100000" "00000000", false);
         return 0;
 }

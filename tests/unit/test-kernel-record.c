@@ -206,13 +206,10 @@ static void test_connection_record_is_spec_3(void) {
                         assert(v.v[FIELD_ENCAPSULATION] ==
                                (!ether ? 0
                                 : HAS(TX_VLAN_HW_INSERT) && HAS(RX_VLAN_HW_PARSE) ? 0x6 : 0x2));
-                        assert(v.v[FIELD_SUPPORT_IPV4] ==
-                               (HAS(TX_TCP_SEGMENTATION) && HAS(RX_CHECKSUM) &&
-                                (HAS(TX_CHECKSUM_IPV4) || HAS(TX_CHECKSUM_IP_GENERIC))));
-                        assert(v.v[FIELD_SUPPORT_IPV6] ==
-                               (HAS(TX_TCP6_SEGMENTATION) && HAS(RX_CHECKSUM) &&
-                                (HAS(TX_CHECKSUM_IPV6) || HAS(TX_CHECKSUM_IP_GENERIC))));
-                        for (Field f = FIELD_SUPPORT_IPV6_EXTENSION_HEADERS; f < _FIELD_MAX; f++)
+                        /* Linux has no TCP chimney: TSO and checksums do not make SupportIPv4
+                         * (they are the task-offload record's); every field but the framing
+                         * is 0 from the kernel, whatever the features. */
+                        for (Field f = FIELD_SUPPORT_IPV4; f < _FIELD_MAX; f++)
                                 assert(v.v[f] == 0);
 #undef HAS
                 }

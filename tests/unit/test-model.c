@@ -21,7 +21,8 @@ static const char *degraded;    /* a NIC that reads as "slow*" too */
 static int fake_read_features(void *userdata, const char *name, NicFeatures *ret,
                               char *driver, size_t size) {
         uint32_t all = FEATURE_BIT(FEATURE_TX_TCP_SEGMENTATION) | FEATURE_BIT(FEATURE_TX_TCP6_SEGMENTATION) |
-                       FEATURE_BIT(FEATURE_RX_CHECKSUM) | FEATURE_BIT(FEATURE_TX_CHECKSUM_IP_GENERIC);
+                       FEATURE_BIT(FEATURE_RX_CHECKSUM) | FEATURE_BIT(FEATURE_TX_CHECKSUM_IP_GENERIC) |
+                       FEATURE_BIT(FEATURE_TX_VLAN_HW_INSERT) | FEATURE_BIT(FEATURE_RX_VLAN_HW_PARSE);
 
         bool slow = strncmp(name, "slow", 4) == 0 || (degraded && streq(name, degraded));
 
@@ -30,6 +31,12 @@ static int fake_read_features(void *userdata, const char *name, NicFeatures *ret
         if (driver)
                 strncpy(driver, "fake", size);
         return 0;
+}
+
+/* Whether @x's hardware record has 802.1Q framing (Encapsulation 802.3-pq): every member
+ * has VLAN offloads, none is "slow*". */
+static bool tagged(const Mux *x) {
+        return value_get(&x->hw, FIELD_ENCAPSULATION) & ENCAP_IEEE_802_3_P_AND_Q;
 }
 
 static void fake_changed(void *userdata) {
@@ -285,17 +292,18 @@ static void test_nesting_bond_under_bridge(void) {
         assert(bond && br && !bond->declared && streq(bond->kind, "bond") && bond->ifindex == 3);
         assert(streq(members(bond), "eth0 eth1"));
         assert(streq(members(br), "bond0 slow0"));
-        /* The bond's aggregate is its record as the bridge's member: IPv4 from eth0/eth1, but
-         * slow0 has none, so the bridge has none either, and slow0 limits it. */
-        assert(value_get(&bond->hw, FIELD_SUPPORT_IPV4) == 1);
-        assert(value_get(&br->hw, FIELD_SUPPORT_IPV4) == 0);
+        /* The bond's aggregate is its record as the bridge's member: 802.1Q framing from
+         * eth0/eth1's VLAN offloads, but slow0 has none, so the bridge has plain 802.3 only,
+         * and slow0 limits it. */
+        assert(tagged(bond));
+        assert(!tagged(br));
         {
                 AggregateLimit limits[SCHEMA_FIELDS_MAX];
                 RecordValue v;
 
                 mux_explain(br, 0, &v, limits);
                 assert(value_equal(&v, &br->hw));
-                assert(streq(mux_member_name(&br->members[limits[FIELD_SUPPORT_IPV4].member]), "slow0"));
+                assert(streq(mux_member_name(&br->members[limits[FIELD_ENCAPSULATION].member]), "slow0"));
         }
         /* Each NIC knows its MUXes. */
         assert(model_find_nic(m, 1)->pub_muxes && streq(model_find_nic(m, 1)->pub_muxes[0], "bond0"));
@@ -332,36 +340,36 @@ static void test_aggregates_follow_each_member_change(void) {
         br = model_find_mux(m, "br0");
         all = model_find_mux(m, "all");
         assert(br->n_members == 8 && all->n_members == 8);
-        assert(value_get(&br->hw, FIELD_SUPPORT_IPV4) == 0);
+        assert(!tagged(br));
         /* The slow members leave, one by one: the last one leaving lifts the minimum. */
         model_link_del(m, 12);
         assert(model_find_mux(m, "brx")->dirty == false && br->dirty);
         recompute(m);
         assert_aggregates_agree_with_full_pass(m);
-        assert(value_get(&br->hw, FIELD_SUPPORT_IPV4) == 0);
+        assert(!tagged(br));
         model_link_del(m, 15);
         recompute(m);
         assert_aggregates_agree_with_full_pass(m);
-        assert(value_get(&br->hw, FIELD_SUPPORT_IPV4) == 1);
-        assert(value_get(&all->hw, FIELD_SUPPORT_IPV4) == 1);
+        assert(tagged(br));
+        assert(tagged(all));
         /* A member's features change in place: out, and back. */
         degraded = "eth4";
         feature_change(m, 14, "eth4", 2);
         assert(!m->topology_dirty && m->n_touched == 0);
         recompute(m);
         assert_aggregates_agree_with_full_pass(m);
-        assert(value_get(&br->hw, FIELD_SUPPORT_IPV4) == 0 && value_get(&all->hw, FIELD_SUPPORT_IPV4) == 0);
+        assert(!tagged(br) && !tagged(all));
         degraded = NULL;
         feature_change(m, 14, "eth4", 2);
         recompute(m);
         assert_aggregates_agree_with_full_pass(m);
-        assert(value_get(&br->hw, FIELD_SUPPORT_IPV4) == 1);
+        assert(tagged(br));
         /* Moved to the other bridge: it leaves one aggregate and joins the other. */
         add_link(m, 14, "eth4", "veth", 3);
         recompute(m);
         assert_aggregates_agree_with_full_pass(m);
         assert(br->n_members == 5 && model_find_mux(m, "brx")->n_members == 1);
-        assert(value_get(&model_find_mux(m, "brx")->hw, FIELD_SUPPORT_IPV4) == 1);
+        assert(tagged(model_find_mux(m, "brx")));
         assert_agrees_with_full_rebuild(m);
         model_free(m);
         config_free(c);

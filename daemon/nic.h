@@ -66,6 +66,7 @@ typedef struct Nic {
         char pub_driver[32];
         char **pub_muxes;               /* owned, NULL-terminated: the MUXes it is a member of */
         bool muxes_changed;             /* pub_muxes changed in the last topology rebuild */
+        bool name_clash;                /* a MUX device whose name a declared MUX took: warned */
 } Nic;
 
 int nic_new(Nic **ret, int ifindex);

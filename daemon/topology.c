@@ -14,6 +14,27 @@
 #include "nic.h"
 #include "strv.h"
 
+/* Takes the MUX at @i out of the table; the publisher withdraws its object. */
+static void drop_mux(Model *m, size_t i) {
+        Mux *x = m->muxes[i];
+
+        log_debug("mux '%s': gone", x->name);
+        memmove(m->muxes + i, m->muxes + i + 1, (m->n_muxes - i - 1) * sizeof(Mux *));
+        m->n_muxes--;
+        if (x->nic && x->nic->mux == x)
+                x->nic->mux = NULL;
+        x->nic = NULL;
+        if (!model_bury((void ***) &m->gone_muxes, &m->n_gone_muxes, x)) {
+                log_error("mux '%s': out of memory, its object may stay until restart", x->name);
+                mux_free(x);
+        }
+}
+
+/* The MUX @name of @kind, claimed for this rebuild (marked); NULL when another MUX claimed
+ * the name first in this rebuild (declared MUXes claim first, so they win a clash) or out of
+ * memory. A MUX of that name from before that nobody claimed yet, a kernel MUX the config
+ * now declares, makes way: the same config and kernel state give the same MUXes however
+ * they were reached (start-up, SIGHUP, Resync). */
 static Mux *ensure_mux(Model *m, const char *name, const char *kind, bool declared) {
         Mux *x = model_find_mux(m, name), **table;
         size_t lo;
@@ -22,8 +43,10 @@ static Mux *ensure_mux(Model *m, const char *name, const char *kind, bool declar
                 x->mark = true;
                 return x;
         }
+        if (x && x->mark)
+                return NULL;
         if (x)
-                return NULL;    /* a declared and a kernel MUX share the name: first wins */
+                drop_mux(m, model_mux_slot(m, name));
         if (mux_new(&x, name, kind, declared) < 0)
                 return NULL;
         table = realloc(m->muxes, (m->n_muxes + 1) * sizeof(Mux *));
@@ -278,9 +301,15 @@ void model_rebuild_topology(Model *m) {
                         continue;
                 x = ensure_mux(m, n->name, n->kind, false);
                 if (!x) {
-                        log_debug("mux '%s': name taken by a declared MUX, ignoring the device", n->name);
+                        /* Said once while it lasts, not at every rebuild. */
+                        if (!n->name_clash)
+                                log_warning("mux '%s': the config declares a MUX of that name; the "
+                                            "%s device '%s' is not followed as a MUX", n->name,
+                                            n->kind, n->name);
+                        n->name_clash = true;
                         continue;
                 }
+                n->name_clash = false;
                 x->nic = n;
                 x->ifindex = n->ifindex;
                 n->mux = x;
@@ -289,21 +318,9 @@ void model_rebuild_topology(Model *m) {
         }
 
         /* MUXes no longer wanted leave the table; the publisher withdraws their objects. */
-        for (size_t i = m->n_muxes; i > 0; i--) {
-                Mux *x = m->muxes[i - 1];
-                if (x->mark)
-                        continue;
-                log_debug("mux '%s': gone", x->name);
-                memmove(m->muxes + i - 1, m->muxes + i, (m->n_muxes - i) * sizeof(Mux *));
-                m->n_muxes--;
-                if (x->nic && x->nic->mux == x)
-                        x->nic->mux = NULL;
-                x->nic = NULL;
-                if (!model_bury((void ***) &m->gone_muxes, &m->n_gone_muxes, x)) {
-                        log_error("mux '%s': out of memory, its object may stay until restart", x->name);
-                        mux_free(x);
-                }
-        }
+        for (size_t i = m->n_muxes; i > 0; i--)
+                if (!m->muxes[i - 1]->mark)
+                        drop_mux(m, i - 1);
 
         /* Declared MUXes with their rules, looked up once, not per NIC. */
         declared = calloc(m->config->n_muxes + 1, sizeof(Mux *));

@@ -56,7 +56,7 @@ ip link add vx0 type vxlan id 42 dstport 4789 local 127.0.0.1
 ip link set vx0 master br-demo
 sleep 0.3
 
-step "muxcapctl --records=all show br-demo   (both records, each field with its member and source)"
+step "muxcapctl --records=all show br-demo   (both records, each member's summary, and each task-offload field with its member and source)"
 "${ctl[@]}" --records=all show br-demo
 
 step "muxcapctl --records=all explain br-demo   (and what br-demo advertises that its members lack)"

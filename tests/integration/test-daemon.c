@@ -113,6 +113,23 @@ static void expect_members(DBusConnection *c, const char *path, const char *want
         expect_strv(c, path, BUS_IFACE_MUX, "Members", want);
 }
 
+/* Waits until @path's Members read @want. */
+static void wait_members(DBusConnection *c, const char *path, const char *want) {
+        uint64_t deadline = util_now_ms() + UTIL_TIMEOUT_MS;
+
+        for (;;) {
+                _cleanup_free_ char *got = strv_property(c, path, BUS_IFACE_MUX, "Members");
+
+                if (streq(got, want))
+                        return;
+                if (util_now_ms() > deadline) {
+                        fprintf(stderr, "FAIL: %s Members '%s', want '%s'\n", path, got, want);
+                        exit(1);
+                }
+                util_run("sleep 0.05");
+        }
+}
+
 static void expect_error(DBusConnection *c, const char *path, const char *iface, const char *method,
                          const char *error, const char *arg) {
         DBusMessage *m = arg ? util_call(c, BUS_NAME, path, iface, method, DBUS_TYPE_STRING, &arg, DBUS_TYPE_INVALID)
@@ -126,6 +143,13 @@ static void expect_error(DBusConnection *c, const char *path, const char *iface,
         }
         dbus_message_unref(m);
 }
+
+#define BASE_CONF                                                       \
+        "[Daemon]\nCoalesceMs=50\n\n"                                    \
+        "[Mux team0]\nMembers=d*\nCapacityPolicy=sum\n\n"                 \
+        "[Mux outer]\nMembers=br0 cA\n\n"                                 \
+        "[Nic d*]\nTcpConnectionOffloadCapacity=3000000000\n\n"           \
+        "[Nic cA]\nTcpConnectionOffloadCapacity=100\nSupportSack=1\n"
 
 static int count_in_log(const UtilProcess *p, const char *needle) {
         _cleanup_free_ char *log = util_run_output("cat '%s'", util_process_log(p));
@@ -152,11 +176,7 @@ int main(void) {
         {
                 FILE *f = fopen(conf, "we");
                 assert(f);
-                fputs("[Daemon]\nCoalesceMs=50\n\n"
-                      "[Mux team0]\nMembers=d*\nCapacityPolicy=sum\n\n"
-                      "[Mux outer]\nMembers=br0 cA\n\n"
-                      "[Nic d*]\nTcpConnectionOffloadCapacity=3000000000\n\n"
-                      "[Nic cA]\nTcpConnectionOffloadCapacity=100\nSupportSack=1\n", f);
+                fputs(BASE_CONF, f);
                 assert(fclose(f) == 0);
         }
         snprintf(bus_arg, sizeof(bus_arg), "--bus=%s", getenv("MUXCAP_TEST_BUS"));
@@ -326,6 +346,40 @@ int main(void) {
                 dbus_message_unref(m);
                 util_run("sleep 0.3");
                 expect_members(c, br0, "uR");
+        }
+
+        /* A name clash: a kernel bridge brc, then a reload that declares brc. The declared MUX
+         * takes the name, as it does at a start with that config, with a warning said once;
+         * Resync keeps it; a reload without the declaration gives the bridge back. */
+        {
+                const char *brc = BUS_ROOT_PATH "/mux/brc";
+                FILE *f;
+                DBusMessage *m;
+
+                util_run("ip link add brc type bridge && ip link add kc0 type veth peer name kc1 && "
+                         "ip link set kc0 master brc");
+                wait_members(c, brc, "kc0");
+                f = fopen(conf, "we");
+                assert(f);
+                fputs(BASE_CONF "\n[Mux brc]\nMembers=d*\n", f);
+                assert(fclose(f) == 0);
+                assert(util_process_signal(d, SIGHUP) == 0);
+                wait_members(c, brc, "dA dB");
+                m = util_call(c, BUS_NAME, BUS_ROOT_PATH, "org.muxcap.MuxCap1.Manager", "Resync", DBUS_TYPE_INVALID);
+                assert(m && dbus_message_get_type(m) == DBUS_MESSAGE_TYPE_METHOD_RETURN);
+                dbus_message_unref(m);
+                util_run("ip link add kc2 type veth peer name kc3 && ip link set kc2 master brc && sleep 0.3");
+                expect_members(c, brc, "dA dB");
+                assert(count_in_log(d, "mux 'brc': the config declares a MUX of that name; the bridge "
+                                       "device 'brc' is not followed as a MUX") == 1);
+                f = fopen(conf, "we");
+                assert(f);
+                fputs(BASE_CONF, f);
+                assert(fclose(f) == 0);
+                assert(util_process_signal(d, SIGHUP) == 0);
+                wait_members(c, brc, "kc0 kc2");
+                util_run("ip link del brc && ip link del kc0 && ip link del kc2");
+                printf("ok: a name clash resolves the same after a reload, with one warning\n");
         }
 
         /* Errors for bad calls. */

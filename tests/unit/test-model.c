@@ -394,6 +394,50 @@ static void test_declared_mux_wins_over_kernel_mux_of_the_same_name(void) {
         config_free(c);
 }
 
+/* The same config and kernel state give the same MUXes however they were reached: a kernel
+ * bridge br0 first, then a reload that declares br0, gives what a start with that config
+ * gives (the declared MUX); a reload without it gives the bridge back. */
+static void test_a_name_clash_resolves_the_same_after_a_reload(void) {
+        Config *c, *declaring, *plain;
+        Model *m = model(&c, "");
+        char *msg = NULL;
+        const Mux *x;
+
+        add_link(m, 1, "eth0", "veth", 2);
+        add_link(m, 2, "br0", "bridge", 0);
+        add_link(m, 3, "eth1", "veth", 0);
+        recompute(m);
+        x = mux(m, "br0");
+        assert(x && !x->declared && streq(members(x), "eth0"));
+
+        assert(config_parse_string("[Mux br0]\nMembers=eth*\nCapacityPolicy=sum\n", "test.conf",
+                                   &declaring, &msg) == 0);
+        model_set_config(m, declaring);
+        recompute(m);
+        assert(m->n_muxes == 1);
+        x = mux(m, "br0");
+        assert(x && x->declared && streq(x->kind, "declared") && x->ifindex == 0 && !x->nic);
+        assert(x->policy == CAPACITY_POLICY_SUM && streq(members(x), "eth0 eth1"));
+        assert(model_find_nic(m, 2)->mux == NULL && model_find_nic(m, 2)->name_clash);
+        /* A later rebuild keeps it so. */
+        add_link(m, 4, "eth2", "veth", 2);
+        recompute(m);
+        x = mux(m, "br0");
+        assert(x && x->declared && streq(members(x), "eth0 eth1 eth2"));
+
+        assert(config_parse_string("", "test.conf", &plain, &msg) == 0);
+        model_set_config(m, plain);
+        recompute(m);
+        x = mux(m, "br0");
+        assert(x && !x->declared && streq(x->kind, "bridge") && x->ifindex == 2);
+        assert(streq(members(x), "eth0 eth2") && !model_find_nic(m, 2)->name_clash);
+        assert_agrees_with_full_rebuild(m);
+        model_free(m);
+        config_free(c);
+        config_free(declaring);
+        config_free(plain);
+}
+
 static void test_rename_redoes_member_names(void) {
         Config *c;
         Model *m = model(&c, "");
@@ -473,6 +517,7 @@ int main(void) {
         test_nesting_bond_under_bridge();
         test_aggregates_follow_each_member_change();
         test_declared_mux_wins_over_kernel_mux_of_the_same_name();
+        test_a_name_clash_resolves_the_same_after_a_reload();
         test_rename_redoes_member_names();
         test_member_moves_between_muxes();
         test_removal_goes_to_the_graveyard_first();

@@ -2,30 +2,39 @@
 /* Configuration file: parsed by inih, checked here, every error as "FILE:LINE: message" */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <fnmatch.h>
 #include <ini.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "schemas.h"
 #include "utf8.h"
 #include "strv.h"
 
-#define CONFIG_MAX_LINE 4096
+/* The largest configuration file read, 4 MiB. A configuration names a host's MUXes and NIC
+ * rules: 10,000 [Mux] sections with a member each take about 300 kB, so the bound leaves a
+ * factor of ten over any real host, while a runaway file (/dev/zero is refused as not regular,
+ * but a log written to the wrong path is not) is refused at once instead of being read and
+ * parsed for seconds inside the event loop, whose watchdog is 30 s. */
+#define CONFIG_MAX_SIZE (4 << 20)
 
 typedef struct Parser {
         Config *config;                 /* borrowed */
         const char *path;               /* borrowed */
-        FILE *stream;                   /* borrowed */
-        const char *text;               /* borrowed, for config_parse_string() */
+        const char *text;               /* borrowed: the whole file */
         unsigned line;                  /* the line inih is handling */
         unsigned section_line;          /* line of the last section header seen */
         unsigned handled_section_line;  /* section header of the last handled key */
         MuxRule *mux;                   /* borrowed: current [Mux] section, if any */
         NicRule *nic;                   /* borrowed: current [Nic] section, if any */
         bool seen[16];                  /* keys seen in the current section */
+        unsigned daemon_line;           /* line of the [Daemon] section, 0 before one */
         char *error;                    /* owned: first error, "FILE:LINE: message" */
         unsigned error_line;
 } Parser;
@@ -60,9 +69,26 @@ static char **strv_split(const char *s) {
         return v;
 }
 
+/* @s with every byte outside printable ASCII as \xNN: a message never carries the file's raw
+ * bytes to a terminal or the journal. */
+static char *escape_printable(const char *s) {
+        char *out = malloc(4 * strlen(s) + 1), *o = out;
+
+        for (; out && *s; s++) {
+                unsigned char c = (unsigned char) *s;
+                if (c >= 0x20 && c < 0x7f)
+                        *o++ = (char) c;
+                else
+                        o += sprintf(o, "\\x%02x", c);
+        }
+        if (out)
+                *o = '\0';
+        return out;
+}
+
 static int parser_error(Parser *p, const char *fmt, ...) _printf_(2, 3);
 static int parser_error(Parser *p, const char *fmt, ...) {
-        char *msg = NULL;
+        _cleanup_free_ char *msg = NULL, *printable = NULL;
         va_list ap;
 
         if (p->error)
@@ -71,10 +97,10 @@ static int parser_error(Parser *p, const char *fmt, ...) {
         if (vasprintf(&msg, fmt, ap) < 0)
                 msg = NULL;
         va_end(ap);
-        if (asprintf(&p->error, "%s:%u: %s", p->path, p->line, msg ? msg : "out of memory") < 0)
+        printable = msg ? escape_printable(msg) : NULL;
+        if (asprintf(&p->error, "%s:%u: %s", p->path, p->line, printable ? printable : "out of memory") < 0)
                 p->error = NULL;
         p->error_line = p->line;
-        free(msg);
         return 0;       /* inih: stop treating this line as good */
 }
 
@@ -202,8 +228,15 @@ static int begin_section(Parser *p, const char *section) {
         p->mux = NULL;
         p->nic = NULL;
         memset(p->seen, 0, sizeof(p->seen));
-        if (streq(section, "Daemon"))
+        if (streq(section, "Daemon")) {
+                if (p->daemon_line) {
+                        p->line = p->section_line;      /* the header, not its first key */
+                        return parser_error(p, "a second [Daemon] section (the first is at line %u)",
+                                            p->daemon_line);
+                }
+                p->daemon_line = p->section_line;
                 return 1;
+        }
         if (strncmp(section, "Mux ", 4) == 0) {
                 MuxRule *n;
 
@@ -290,26 +323,19 @@ static char *reader(char *line, int num, void *user) {
         char *str = line;
         size_t n;
 
-        if (p->stream) {
-                if (!fgets(str, num, p->stream))
-                        return NULL;
-        } else {
-                if (!*p->text)
-                        return NULL;
-                n = strcspn(p->text, "\n");
-                if (p->text[n] == '\n')
-                        n++;
-                if (n >= (size_t) num)
-                        n = (size_t) num - 1;
-                memcpy(str, p->text, n);
-                str[n] = '\0';
-                p->text += n;
-        }
+        if (!*p->text)
+                return NULL;
+        n = strcspn(p->text, "\n");
+        if (p->text[n] == '\n')
+                n++;
+        if (n >= (size_t) num)
+                n = (size_t) num - 1;
+        memcpy(str, p->text, n);
+        str[n] = '\0';
+        p->text += n;
         p->line++;
         n = strlen(str);
-        /* A full buffer without the newline is a longer line, even when it is the last one
-         * (fgets() has not seen the end of the file yet, so no feof() exception: the string
-         * and the file reader must agree). */
+        /* A full buffer without the newline is a longer line, even when it is the last one. */
         if (n == (size_t) num - 1 && str[n - 1] != '\n') {
                 parser_error(p, "line longer than %d bytes", num - 2);
                 return NULL;
@@ -380,6 +406,24 @@ int config_new_default(Config **ret) {
         return 0;
 }
 
+/* Refuses what no configuration holds: control characters (a tab aside, and CR before LF),
+ * which are binary junk or a paste gone wrong, and would reach the log raw. */
+static int check_bytes(Parser *p) {
+        unsigned line = 1;
+
+        for (const char *s = p->text; *s; s++) {
+                unsigned char c = (unsigned char) *s;
+
+                if (c == '\n')
+                        line++;
+                else if ((c < 0x20 && c != '\t' && !(c == '\r' && s[1] == '\n')) || c == 0x7f) {
+                        p->line = line;
+                        return parser_error(p, "control character 0x%02x (a configuration is text)", c);
+                }
+        }
+        return 1;
+}
+
 static int parse(Parser *p, Config **ret, char **reterr_message) {
         _cleanup_(config_freep) Config *c = NULL;
         int r;
@@ -388,6 +432,10 @@ static int parse(Parser *p, Config **ret, char **reterr_message) {
         if (r < 0)
                 return r;
         p->config = c;
+        if (!check_bytes(p)) {
+                *reterr_message = steal_ptr(p->error);
+                return -EINVAL;
+        }
         /* A buffer larger than any sane line; longer lines are refused by the reader. */
         r = ini_parse_stream(reader, p, handler, p);
         if (r == 0 && !p->error)
@@ -409,17 +457,103 @@ static int parse(Parser *p, Config **ret, char **reterr_message) {
         return 0;
 }
 
-/* Loads @path. A missing file gives the defaults when @missing_ok. On a bad file returns
- * -EINVAL and a new "FILE:LINE: message" in @reterr_message; on I/O failure another -errno. */
-int config_load(const char *path, bool missing_ok, Config **ret, char **reterr_message) {
-        _cleanup_fclose_ FILE *f = fopen(path, "re");
-        Parser p = { .path = path, .stream = f };
+static int file_error(char **reterr_message, const char *path, const char *fmt, ...) _printf_(3, 4);
+static int file_error(char **reterr_message, const char *path, const char *fmt, ...) {
+        _cleanup_free_ char *msg = NULL;
+        va_list ap;
 
-        if (!f) {
+        va_start(ap, fmt);
+        if (vasprintf(&msg, fmt, ap) < 0)
+                msg = NULL;
+        va_end(ap);
+        if (!msg || asprintf(reterr_message, "%s: %s", path, msg) < 0)
+                return -ENOMEM;
+        return -EINVAL;
+}
+
+static const char *file_type(mode_t mode) {
+        return S_ISDIR(mode) ? "a directory" : S_ISFIFO(mode) ? "a FIFO" : S_ISSOCK(mode) ? "a socket"
+               : S_ISCHR(mode) ? "a character device" : S_ISBLK(mode) ? "a block device" : "not a file";
+}
+
+/* Reads the whole regular file @fd, at most CONFIG_MAX_SIZE bytes, into a new string. */
+static int read_whole(int fd, const char *path, char **ret, char **reterr_message) {
+        _cleanup_free_ char *text = NULL;
+        size_t size = 0, cap;
+        struct stat st;
+
+        if (fstat(fd, &st) < 0)
+                return -errno;
+        /* The null device is the empty configuration, as anywhere else on Linux. */
+        if (S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3)) {
+                *ret = strdup("");
+                return *ret ? 0 : -ENOMEM;
+        }
+        if (!S_ISREG(st.st_mode))
+                return file_error(reterr_message, path, "not a regular file but %s", file_type(st.st_mode));
+        if (st.st_size > CONFIG_MAX_SIZE)
+                return file_error(reterr_message, path, "%jd bytes, larger than a configuration may be "
+                                  "(%d bytes)", (intmax_t) st.st_size, CONFIG_MAX_SIZE);
+        /* One byte more than the size, to see a file that grows while it is read. */
+        cap = (size_t) st.st_size + 2;
+        text = malloc(cap);
+        if (!text)
+                return -ENOMEM;
+        for (;;) {
+                ssize_t n = read(fd, text + size, cap - 1 - size);
+
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0)
+                        return -errno;
+                if (n == 0)
+                        break;
+                size += (size_t) n;
+                if (size == cap - 1) {
+                        char *t;
+
+                        if (cap - 1 > CONFIG_MAX_SIZE)
+                                return file_error(reterr_message, path, "larger than a configuration "
+                                                  "may be (%d bytes)", CONFIG_MAX_SIZE);
+                        t = realloc(text, 2 * cap);
+                        if (!t)
+                                return -ENOMEM;
+                        text = t;
+                        cap *= 2;
+                }
+        }
+        text[size] = '\0';
+        if (memchr(text, '\0', size)) {
+                unsigned line = 1;
+                for (const char *s = text; *s; s++)
+                        line += *s == '\n';
+                if (asprintf(reterr_message, "%s:%u: a NUL byte (a configuration is text)", path, line) < 0)
+                        return -ENOMEM;
+                return -EINVAL;
+        }
+        *ret = steal_ptr(text);
+        return 0;
+}
+
+/* Loads @path, a regular file read whole. A missing file gives the defaults when @missing_ok.
+ * On a bad file returns -EINVAL and a new "FILE:LINE: message" (or "FILE: message" for what
+ * is not a file to read) in @reterr_message; on I/O failure another -errno. */
+int config_load(const char *path, bool missing_ok, Config **ret, char **reterr_message) {
+        /* O_NONBLOCK: opening a FIFO must not wait for a writer (it is refused anyway). */
+        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+        _cleanup_free_ char *text = NULL;
+        Parser p = { .path = path };
+        int r;
+
+        if (fd < 0) {
                 if (errno == ENOENT && missing_ok)
                         return config_new_default(ret);
                 return -errno;
         }
+        r = read_whole(fd, path, &text, reterr_message);
+        if (r < 0)
+                return r;
+        p.text = text;
         return parse(&p, ret, reterr_message);
 }
 

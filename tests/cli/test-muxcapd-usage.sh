@@ -27,6 +27,17 @@ expect 2 "$tmp/cycle.conf:1: [Mux a]: its Members would contain itself" --config
 printf '[Bogus]\nX=1\n' > "$tmp/section.conf"
 expect 2 "$tmp/section.conf:2: unknown section [Bogus]" --config="$tmp/section.conf"
 expect 2 "$tmp/missing.conf: No such file or directory" --config="$tmp/missing.conf"
+# Only a regular file of bounded size, read whole: refused at once, never read forever
+expect 2 "$tmp: not a regular file but a directory" --config="$tmp"
+mkfifo "$tmp/fifo"
+expect 2 "$tmp/fifo: not a regular file but a FIFO" --config="$tmp/fifo"
+expect 2 "/dev/zero: not a regular file but a character device" --config=/dev/zero
+truncate -s 5M "$tmp/huge.conf"
+expect 2 "$tmp/huge.conf: 5242880 bytes, larger than a configuration may be (4194304 bytes)" --config="$tmp/huge.conf"
+printf '[Daemon]\nCoalesceMs=1\n\n[Daemon]\nCoalesceMs=2\n' > "$tmp/daemon2.conf"
+expect 2 "$tmp/daemon2.conf:4: a second [Daemon] section (the first is at line 1)" --config="$tmp/daemon2.conf"
+printf '[Mux \001\377]\nMembers=x\n' > "$tmp/junk.conf"
+expect 2 "$tmp/junk.conf:1: control character 0x01 (a configuration is text)" --config="$tmp/junk.conf"
 expect 2 "--udev-source: 'sometimes': expected auto, udev or kernel" --udev-source=sometimes
 expect 2 "--coalesce-ms: '60001': expected 0-60000" --coalesce-ms=60001
 expect 2 "--log-level: 'loud'" --log-level=loud

@@ -144,8 +144,8 @@ static void expect_error(DBusConnection *c, const char *path, const char *iface,
         dbus_message_unref(m);
 }
 
-#define BASE_CONF                                                       \
-        "[Daemon]\nCoalesceMs=50\n\n"                                    \
+#define BASE_CONF "[Daemon]\nCoalesceMs=50\n\n" MUX_CONF
+#define MUX_CONF                                                        \
         "[Mux team0]\nMembers=d*\nCapacityPolicy=sum\n\n"                 \
         "[Mux outer]\nMembers=br0 cA\n\n"                                 \
         "[Nic d*]\nTcpConnectionOffloadCapacity=3000000000\n\n"           \
@@ -313,13 +313,12 @@ int main(void) {
          * FILE:LINE and the running one kept. */
         {
                 uint32_t ms = 0;
-                FILE *f = fopen(conf, "ae");
+                FILE *f = fopen(conf, "we");
                 DBusMessage *m;
 
                 assert(f);
-                fputs("[Daemon]\nCoalesceMs=70\n", f);
+                fputs("[Daemon]\nCoalesceMs=70\n\n" MUX_CONF, f);
                 assert(fclose(f) == 0);
-                /* a second [Daemon] section is fine; its CoalesceMs is a new key there */
                 assert(util_process_signal(d, SIGHUP) == 0);
                 util_run("sleep 0.3");
                 assert(util_get_property(c, BUS_NAME, BUS_ROOT_PATH, "org.muxcap.MuxCap1.Manager", "CoalesceMs",
@@ -341,6 +340,15 @@ int main(void) {
                 assert(util_get_property(c, BUS_NAME, BUS_ROOT_PATH, "org.muxcap.MuxCap1.Manager", "CoalesceMs",
                                          DBUS_TYPE_UINT32, &ms) == 0);
                 assert(ms == 70);
+                /* A directory where the file was: refused with the reason, nothing changes (it
+                 * used to apply the defaults, and the declared MUXes went). */
+                util_run("mv '%s' '%s.kept' && mkdir '%s'", conf, conf, conf);
+                assert(util_process_signal(d, SIGHUP) == 0);
+                util_run("sleep 0.3");
+                assert(count_in_log(d, "muxcapd.conf: not a regular file but a directory; keeping "
+                                       "the running configuration") == 1);
+                expect_members(c, BUS_ROOT_PATH "/mux/team0", "dA dB");
+                util_run("rmdir '%s' && mv '%s.kept' '%s'", conf, conf, conf);
                 m = util_call(c, BUS_NAME, BUS_ROOT_PATH, "org.muxcap.MuxCap1.Manager", "Resync", DBUS_TYPE_INVALID);
                 assert(m && dbus_message_get_type(m) == DBUS_MESSAGE_TYPE_METHOD_RETURN);
                 dbus_message_unref(m);

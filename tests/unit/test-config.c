@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "schemas.h"
@@ -106,7 +108,12 @@ static void test_every_error_names_file_and_line(void) {
         expect_error("[Mux a]\nCapacityPolicy=max\n", "test.conf:2: CapacityPolicy: 'max': expected min or sum");
         expect_error("[Mux a]\nMember=x\n", "test.conf:2: unknown key 'Member' in [Mux a] (expected Members, CapacityPolicy)");
         expect_error("[Mux a*]\nMembers=x\n", "test.conf:2: [Mux a*]: a MUX name is a plain name without blanks, '/' or wildcards, in UTF-8");
-        expect_error("[Mux \xff\xfe]\nMembers=x\n", "test.conf:2: [Mux \xff\xfe]: a MUX name is a plain name without blanks, '/' or wildcards, in UTF-8");
+        /* Bytes outside printable ASCII reach the message escaped, never raw. */
+        expect_error("[Mux \xff\xfe]\nMembers=x\n", "test.conf:2: [Mux \\xff\\xfe]: a MUX name is a plain name without blanks, '/' or wildcards, in UTF-8");
+        expect_error("[Daemon]\nCoalesceMs=5\n\n[Daemon]\nKernelMuxKinds=bond\n",
+                     "test.conf:4: a second [Daemon] section (the first is at line 1)");
+        expect_error("[Daemon]\nCoalesceMs=5\x1b[0m\n", "test.conf:2: control character 0x1b (a configuration is text)");
+        expect_error("[Nic x]\r\nSupportSack=1\x7f\r\n", "test.conf:2: control character 0x7f (a configuration is text)");
         expect_error("[Nic eth[]\nFlags=1\n", "test.conf:2: [Nic eth[]: not a valid glob");
         expect_error("[Nic eth0]\nSupportIPv4=maybe\n", "test.conf:2: SupportIPv4: 'maybe': expected yes, no, 1, 0, true or false");
         expect_error("[Nic eth0]\nCongestionAlgorithm=16\n", "test.conf:2: CongestionAlgorithm: '16': number out of range 0-15");
@@ -184,7 +191,7 @@ static void test_long_line_is_refused(void) {
 
         strcpy(text, "[Mux a]\nMembers=");
         memset(text + strlen(text), 'x', 300);
-        text[17 + 300] = '\0';
+        text[16 + 300] = '\0';         /* 16: the length of the prefix */
         strcat(text, "\n");
         {
                 Config *c = NULL;
@@ -193,6 +200,61 @@ static void test_long_line_is_refused(void) {
                 assert(msg && strstr(msg, "test.conf:2: line longer than"));
                 free(msg);
         }
+}
+
+/* config_load() of @text written to a new file (@len bytes: NULs included); its message. */
+static char *load_bytes(const char *text, size_t len, int *ret_r) {
+        char path[] = "/tmp/test-config.XXXXXX";
+        int fd = mkstemp(path);
+        Config *c = NULL;
+        char *msg = NULL;
+
+        assert(fd >= 0 && write(fd, text, len) == (ssize_t) len && close(fd) == 0);
+        *ret_r = config_load(path, false, &c, &msg);
+        assert(!c || *ret_r == 0);
+        config_free(c);
+        assert(unlink(path) == 0);
+        return msg;
+}
+
+/* Only a regular file of at most 4 MiB is read, whole: a directory, a FIFO, /dev/zero, a
+ * file too large and one with a NUL byte are refused at once, with the reason. */
+static void test_only_a_bounded_regular_file_is_read(void) {
+        char dir[] = "/tmp/test-config-dir.XXXXXX", fifo[64], *msg = NULL, *big;
+        Config *c = NULL;
+        int r;
+
+        assert(mkdtemp(dir));
+        assert(config_load(dir, true, &c, &msg) == -EINVAL && !c);
+        assert(strstr(msg, dir) == msg && streq(msg + strlen(dir), ": not a regular file but a directory"));
+        free(msg);
+        snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
+        assert(mkfifo(fifo, 0600) == 0);
+        assert(config_load(fifo, false, &c, &msg) == -EINVAL && !c);
+        assert(strstr(msg, ": not a regular file but a FIFO"));
+        free(msg);
+        assert(unlink(fifo) == 0 && rmdir(dir) == 0);
+        msg = NULL;
+        assert(config_load("/dev/null", false, &c, &msg) == 0 && c && !msg);  /* empty */
+        assert(c->coalesce_ms == CONFIG_DEFAULT_COALESCE_MS && c->n_muxes == 0);
+        c = config_free(c);
+        assert(config_load("/dev/zero", false, &c, &msg) == -EINVAL && !c);
+        assert(streq(msg, "/dev/zero: not a regular file but a character device"));
+        free(msg);
+
+        msg = load_bytes("[Daemon]\nCoalesceMs=5\n\0garbage\n", 31, &r);
+        assert(r == -EINVAL && msg && streq(strchr(msg, ':'), ":3: a NUL byte (a configuration is text)"));
+        free(msg);
+        big = malloc((4 << 20) + 2);
+        assert(big);
+        for (size_t i = 0; i < (4 << 20) + 1; i++)       /* comment lines of 64 bytes */
+                big[i] = i % 64 == 63 ? '\n' : '#';
+        msg = load_bytes(big, (4 << 20) + 1, &r);
+        assert(r == -EINVAL && strstr(msg, ": 4194305 bytes, larger than a configuration may be (4194304 bytes)"));
+        free(msg);
+        msg = load_bytes(big, 4 << 20, &r);     /* at the bound: comments, read */
+        assert(r == 0 && !msg);
+        free(big);
 }
 
 static void test_missing_file(void) {
@@ -216,5 +278,6 @@ int main(void) {
         test_first_error_wins();
         test_long_line_is_refused();
         test_missing_file();
+        test_only_a_bounded_regular_file_is_read();
         return 0;
 }

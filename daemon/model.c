@@ -440,6 +440,7 @@ void model_udev_device(Model *m, const UdevEvent *ev) {
                 (void) nic_set_name(n, ev->name);
         if (touch)
                 model_touch(m, n);
+        nic_note_unknown_udev(n, ev->unknown, ev->n_unknown);
         r = nic_set_udev_props(n, ev->props);
         if (r >= 0)
                 r = nic_set_task_udev_props(n, ev->task_props);

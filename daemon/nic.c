@@ -44,6 +44,7 @@ Nic *nic_free(Nic *n) {
         for (size_t i = 0; i < n->n_udev; i++)
                 udev_value_free(&n->udev[i]);
         free(n->udev);
+        strv_free(n->unknown_udev);
         free(n);
         return NULL;
 }
@@ -126,6 +127,21 @@ int nic_set_udev_props(Nic *n, const char *const props[static _FIELD_MAX]) {
 
 int nic_set_task_udev_props(Nic *n, const char *const props[static _TASK_FIELD_MAX]) {
         return set_props(n, &schema_task_offload, props);
+}
+
+void nic_note_unknown_udev(Nic *n, const char *const *names, size_t count) {
+        for (size_t i = 0; i < count; i++) {
+                bool said = false;
+
+                for (size_t k = 0; k < n->n_unknown_udev && !said; k++)
+                        said = streq(n->unknown_udev[k], names[i]);
+                if (said)
+                        continue;
+                log_warning("nic '%s': udev property %s is not one muxcap knows (a typo in a rule?); "
+                            "ignored", n->name ? n->name : "?", names[i]);
+                if (strv_push_dup(&n->unknown_udev, &n->n_unknown_udev, names[i]) < 0)
+                        return;         /* out of memory: said again next time */
+        }
 }
 
 const char *nic_udev_bad_value(const Nic *n, const RecordSchema *s, size_t field) {

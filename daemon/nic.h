@@ -43,6 +43,8 @@ typedef struct Nic {
         NicFeatures features;
         NicUdevValue *udev;             /* owned: its MUXCAP_* values, of both record types */
         size_t n_udev;
+        char **unknown_udev;            /* owned: MUXCAP_* names no schema knows, said once */
+        size_t n_unknown_udev;
 
         /* Where each field of its settled records came from, both record types. */
         Source hw_src[_FIELD_MAX], cur_src[_FIELD_MAX];
@@ -79,6 +81,8 @@ int nic_set_udev_props(Nic *n, const char *const props[static _FIELD_MAX]);
 int nic_set_task_udev_props(Nic *n, const char *const props[static _TASK_FIELD_MAX]);
 /* The bad value of field @field of @s last logged, NULL when there is none. */
 const char *nic_udev_bad_value(const Nic *n, const RecordSchema *s, size_t field);
+/* Warns of each of the @count MUXCAP_* @names no schema knows, once per NIC and name. */
+void nic_note_unknown_udev(Nic *n, const char *const *names, size_t count);
 /* The records, in NIC_RECORDS order, from the three sources, highest precedence last; the
  * sources of each field go to @n. */
 #define NIC_RECORDS 4   /* connection hardware and current, task hardware and current */

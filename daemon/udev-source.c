@@ -110,7 +110,8 @@ static void udev_source_init_slots(UdevSource *s) {
 }
 
 /* Puts the udev property @name=@value into the slot of @ev it names, if any: MUXCAP_* names
- * the schemas know; everything else is left alone. Two fields may share a name: each gets
+ * the schemas know; another MUXCAP_* name is noted as unknown (the model says so once per
+ * device and name); everything else is left alone. Two fields may share a name: each gets
  * the value. */
 void udev_source_set_property(const UdevSource *s, UdevEvent *ev, const char *name, const char *value) {
         const UdevPropertySlot *hit, *end = s->slots + s->n_slots;
@@ -121,8 +122,11 @@ void udev_source_set_property(const UdevSource *s, UdevEvent *ev, const char *na
         if (!name || strncmp(name, UDEV_PROPERTY_PREFIX, strlen(UDEV_PROPERTY_PREFIX)) != 0)
                 return;
         hit = bsearch(name, s->slots, s->n_slots, sizeof(s->slots[0]), slot_compare_name);
-        if (!hit)
+        if (!hit) {
+                if (ev->n_unknown < UDEV_UNKNOWN_MAX)
+                        ev->unknown[ev->n_unknown++] = name;
                 return;
+        }
         while (hit > s->slots && streq(hit[-1].name, name))
                 hit--;
         for (; hit < end && streq(hit->name, name); hit++) {

@@ -29,6 +29,8 @@ typedef enum UdevSourceMode {
         _UDEV_SOURCE_MODE_INVALID = -EINVAL,
 } UdevSourceMode;
 
+#define UDEV_UNKNOWN_MAX 8
+
 typedef struct UdevEvent {
         UdevAction action;
         int ifindex;                      /* IFINDEX property */
@@ -37,6 +39,9 @@ typedef struct UdevEvent {
                                            * when absent; all NULL in kernel mode; borrowed */
         const char *task_props[_TASK_FIELD_MAX]; /* the same for the task-offload record's
                                                   * fields, by TaskField */
+        const char *unknown[UDEV_UNKNOWN_MAX];   /* MUXCAP_* names no schema knows (a typo in
+                                                  * a rule), the first UDEV_UNKNOWN_MAX */
+        size_t n_unknown;
 } UdevEvent;
 
 /* Callbacks get @userdata as given to udev_source_new(); everything they are handed is

@@ -238,6 +238,14 @@ int main(void) {
                 dbus_message_unref(m);
         }
 
+        /* A misspelt MUXCAP_* property in a rule is said once per device and name, however
+         * many events the device has. */
+        util_run("ip link add typoA type veth peer name typoB && udevadm settle && "
+                 "udevadm trigger --action=change /sys/class/net/typoA && udevadm settle && "
+                 "ip link del typoA && sleep 0.2");
+        assert(count_in_log(d, "nic 'typoA': udev property MUXCAP_CAPACTY is not one muxcap knows") == 1);
+        assert(count_in_log(d, "nic 'typoB': udev property MUXCAP_CAPACTY is not one muxcap knows") == 1);
+
         /* Member removed: the record recomputes over who is left. */
         util_run("ip link del badA");
         expect(c, br0, HW, 5, "80021400" "06000000" "40000000" "00100000" "00000000");

@@ -250,6 +250,10 @@ static void test_property_walk_matches_per_field_lookups(UdevSource *s) {
         assert(got.props[FIELD_SUPPORT_SACK] == props[4].value);
         assert(got.task_props[0] == props[7].value);
         assert(got.task_props[_TASK_FIELD_MAX - 1] == props[8].value);
+        /* The MUXCAP_* names no schema knows are noted, in order, for a warning; the others
+         * (another prefix, another case) are not ours to judge. */
+        assert(got.n_unknown == 3 && streq(got.unknown[0], "MUXCAP_NO_SUCH_FIELD") &&
+               streq(got.unknown[1], "MUXCAP_") && streq(got.unknown[2], "MUXCAP_SACKX"));
 
         /* Nothing at all, and nothing of ours: every slot stays NULL. */
         walked_event(s, props, 4, &got);

@@ -34,7 +34,9 @@ struct Manager {
         Ethtool *ethtool;               /* owned */
         Model *model;                   /* owned */
         Publisher *publisher;           /* owned */
-        Service *service;               /* owned; NULL until the first enumeration is done */
+        Service *service;               /* owned: connected first; named after the first
+                                         * enumeration's publication */
+        bool published;                 /* the first enumeration is done, publishing started */
 
         struct event *sigterm, *sigint, *sighup;        /* owned */
         struct event *watchdog;         /* owned: only when systemd asked for one */
@@ -127,11 +129,6 @@ static void service_exit(void *userdata, int code);
 /* The first dump's end: the model holds every link, so the service comes up and the first
  * sync publishes them all. */
 static void on_dump_done(void *userdata) {
-        static const ServiceActions actions = {
-                .resync = service_resync,
-                .reload = service_reload,
-                .exit = service_exit,
-        };
         Manager *m = userdata;
 
         /* Every link was looked up in udev: NICs it did not report have lost udev's set-up
@@ -141,16 +138,8 @@ static void on_dump_done(void *userdata) {
         else
                 model_udev_enumerated(m->model);
         model_dump_done(m->model);
-        if (!m->service) {
-                ServiceOptions o = {
-                        .bus = m->options.bus,
-                        .instance_id = m->instance_id,
-                        .coalesce_ms = m->coalesce_ms,
-                };
-                if (service_new(&m->service, m->base, &o, m->model, &actions, m) < 0) {
-                        manager_exit(m, EXIT_FAILURE);
-                        return;
-                }
+        if (!m->published) {
+                m->published = true;
                 publisher_start(m->publisher, m->service);
         }
         publisher_schedule(m->publisher);
@@ -257,6 +246,11 @@ int manager_new(Manager **ret, const ManagerOptions *options, Config *config) {
 /* Subscribes to every source first, then asks for the first enumeration; the service comes
  * up when the rtnetlink dump is done (on_dump_done). */
 int manager_start(Manager *m) {
+        static const ServiceActions actions = {
+                .resync = service_resync,
+                .reload = service_reload,
+                .exit = service_exit,
+        };
         static const RtnlSourceOps rtnl_ops = {
                 .link_new = on_link_new,
                 .link_del = on_link_del,
@@ -268,6 +262,11 @@ int manager_start(Manager *m) {
                 .device = on_udev_device,
                 .overrun = on_overrun,
         };
+        const ServiceOptions service_options = {
+                .bus = m->options.bus,
+                .instance_id = m->instance_id,
+                .coalesce_ms = m->coalesce_ms,
+        };
         uint64_t watchdog_usec = 0;
         int r;
 
@@ -278,6 +277,16 @@ int manager_start(Manager *m) {
             evsignal_add(m->sigint, NULL) < 0 || evsignal_add(m->sighup, NULL) < 0)
                 return log_error_errno(-ENOMEM, "setting up signal handling failed");
         (void) signal(SIGPIPE, SIG_IGN);
+
+        /* The bus first: a second muxcapd learns that the name is taken before it listens to
+         * udev and the kernel, and says nothing of their devices. The name itself is taken
+         * after the first publication (service_own_name()). */
+        r = service_new(&m->service, m->base, &service_options, m->model, &actions, m);
+        if (r < 0)
+                return r;
+        r = service_check_name_free(m->service);
+        if (r < 0)
+                return r;
 
         r = ethtool_new(&m->ethtool);
         if (r < 0)

@@ -22,6 +22,7 @@ struct Service {
         DBusConnection *conn;           /* owned */
         DBusLoop *loop;                 /* owned */
         char instance_id[33];
+        char *bus;                      /* owned: the bus as given, for messages */
         uint32_t coalesce_ms;
         /* The name is owned. Until then nothing is emitted: no client can address the daemon
          * or match its signals by name yet, and each fetches the whole state once it can. */

@@ -283,6 +283,9 @@ int service_new(Service **ret, struct event_base *base, const ServiceOptions *op
         s->userdata = userdata;
         s->coalesce_ms = options->coalesce_ms;
         snprintf(s->instance_id, sizeof(s->instance_id), "%s", options->instance_id);
+        s->bus = strdup(options->bus);
+        if (!s->bus)
+                return log_error_errno(-ENOMEM, "bus: out of memory");
         r = dbus_loop_open_bus(options->bus, &s->conn, &message);
         if (r < 0)
                 return log_error_errno(r, "bus: connecting to '%s' failed: %s", options->bus,
@@ -295,6 +298,25 @@ int service_new(Service **ret, struct event_base *base, const ServiceOptions *op
                 return log_error_errno(r, "bus: attaching to the event loop failed: %m");
         log_info("bus: connected to '%s'", options->bus);
         *ret = steal_ptr(s);
+        return 0;
+}
+
+int service_check_name_free(Service *s) {
+        DBusError error;
+        dbus_bool_t taken;
+
+        dbus_error_init(&error);
+        taken = dbus_bus_name_has_owner(s->conn, BUS_NAME, &error);
+        if (dbus_error_is_set(&error)) {
+                log_error("bus: cannot ask whether %s is taken: %s", BUS_NAME, error.message);
+                dbus_error_free(&error);
+                return -EIO;
+        }
+        if (taken) {
+                log_error("bus: %s is taken on '%s': another muxcapd runs there; exiting",
+                          BUS_NAME, s->bus);
+                return -EEXIST;
+        }
         return 0;
 }
 
@@ -346,6 +368,7 @@ Service *service_free(Service *s) {
                 dbus_connection_close(s->conn);
                 dbus_connection_unref(s->conn);
         }
+        free(s->bus);
         free(s);
         return NULL;
 }

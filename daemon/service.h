@@ -42,6 +42,9 @@ typedef struct ServiceOptions {
 
 int service_new(Service **ret, struct event_base *base, const ServiceOptions *options,
                 const Model *model, const ServiceActions *actions, void *userdata);
+/* Whether the bus name is free: a second muxcapd finds it taken and exits at start, before it
+ * listens to anything. -EEXIST (logged) when taken. Blocks on the bus once. */
+int service_check_name_free(Service *s);
 /* Takes the bus name, after the first publication, so the first enumeration costs no
  * signals (SPEC 10: READY=1 once the name is owned and that publication is done). Blocks on
  * the bus once. On failure it logs, asks the daemon to exit, and returns < 0. */

@@ -398,6 +398,23 @@ int main(void) {
                 printf("ok: a name clash resolves the same after a reload, with one warning\n");
         }
 
+        /* A second muxcapd on the same bus says the name is taken and exits 1, before it
+         * listens to udev: nothing of the devices (badC's bad values) in its log. */
+        {
+                _cleanup_(util_process_freep) UtilProcess *d2 = NULL;
+                int st;
+
+                util_run("ip link add badC type veth peer name badD && udevadm settle");
+                d2 = util_spawn("muxcapd-second", (char *const[]) { (char *) muxcapd, bus_arg,
+                                                                    conf_arg, NULL });
+                assert(util_process_wait(d2, UTIL_TIMEOUT_MS, &st) == 0);
+                assert(WIFEXITED(st) && WEXITSTATUS(st) == 1);
+                assert(count_in_log(d2, "bus: org.muxcap.MuxCap1 is taken on '") == 1);
+                assert(count_in_log(d2, "udev") == 0 && count_in_log(d2, "badC") == 0);
+                util_run("ip link del badC");
+                printf("ok: a second daemon says the name is taken, and nothing else\n");
+        }
+
         /* Errors for bad calls. */
         expect_error(c, BUS_ROOT_PATH, "org.muxcap.MuxCap1.Manager", "GetMux", "org.muxcap.MuxCap1.Error.NoSuchMux", "nope");
         expect_error(c, BUS_ROOT_PATH "/mux/nope", BUS_IFACE_MUX, "Explain", "org.freedesktop.DBus.Error.UnknownObject", NULL);

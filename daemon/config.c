@@ -19,9 +19,10 @@
 
 /* The largest configuration file read, 4 MiB. A configuration names a host's MUXes and NIC
  * rules: 10,000 [Mux] sections with a member each take about 300 kB, so the bound leaves a
- * factor of ten over any real host, while a runaway file (/dev/zero is refused as not regular,
- * but a log written to the wrong path is not) is refused at once instead of being read and
- * parsed for seconds inside the event loop, whose watchdog is 30 s. */
+ * factor of ten over any real host, while a runaway regular file (a log written to the wrong
+ * path) is refused at once instead of being read and parsed for seconds inside the event
+ * loop, whose watchdog is 30 s. What is not a regular file (/dev/zero, a FIFO) is refused
+ * before any read. */
 #define CONFIG_MAX_SIZE (4 << 20)
 
 typedef struct Parser {

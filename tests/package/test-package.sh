@@ -14,8 +14,9 @@
 #     `apt-get install ./*.deb` from the package cache; checks that the postinst started
 #     muxcapd.service at the first attempt (active, enabled, no restart, as the sysusers
 #     user, not root), that it answers Peer.Ping, lists a bridge made in the container (as
-#     root and as nobody), takes Resync() from root and refuses it to nobody with
-#     AccessDenied from the bus policy; that every other unit (muxcap-export's) is installed
+#     root and as nobody), shows and explains both of its records to nobody, takes Resync()
+#     from root and refuses it to nobody with AccessDenied from the bus policy; that every
+#     other unit (muxcap-export's) is installed
 #     but not enabled, and every user of the packages' sysusers.d files exists;
 #  5. `apt-get purge` of every package, then: nothing of the recorded `dpkg -L` lists is
 #     left (unless another package owns it), none of those users or groups, no unit file,
@@ -220,6 +221,14 @@ grep -qw br0 <<<"$listed" || echo "$listed"
 check grep -qw br0 <<<"$listed" -- "muxcapctl list shows br0"
 listed=$(as_nobody muxcapctl list 2>&1)
 check grep -qw br0 <<<"$listed" -- "muxcapctl list as nobody shows br0"
+# The README's reading commands, both records, as a user who is not root: the installed
+# policy serves every reading method (GetRecord, ExplainRecord, ExplainAdvertised too).
+for verb in show explain; do
+        out=$(as_nobody muxcapctl --records=all "$verb" br0 2>&1)
+        rc=$?
+        [ "$rc" = 0 ] || echo "$out" | tail -n 5
+        check [ "$rc" = 0 ] -- "muxcapctl --records=all $verb br0 as nobody (exit $rc)"
+done
 
 check ct busctl call "${obj[@]}" org.muxcap.MuxCap1.Manager Resync -- "Resync() as root"
 out=$(as_nobody dbus-send --system --print-reply --dest=org.muxcap.MuxCap1 /org/muxcap/MuxCap1 \

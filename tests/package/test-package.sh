@@ -16,8 +16,8 @@
 #     user, not root), that it answers Peer.Ping, lists a bridge made in the container (as
 #     root and as nobody), shows and explains both of its records to nobody, takes Resync()
 #     from root and refuses it to nobody with AccessDenied from the bus policy; that every
-#     other unit (muxcap-export's) is installed
-#     but not enabled, and every user of the packages' sysusers.d files exists;
+#     other unit (muxcap-export's) is installed but not enabled, and every user of the
+#     packages' sysusers.d files exists;
 #  5. `apt-get purge` of every package, then: nothing of the recorded `dpkg -L` lists is
 #     left (unless another package owns it), none of those users or groups, no unit file,
 #     enable link or deb-systemd-helper state, no activatable bus name, no dpkg record.

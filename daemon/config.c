@@ -36,6 +36,7 @@ typedef struct Parser {
         NicRule *nic;                   /* borrowed: current [Nic] section, if any */
         bool seen[16];                  /* keys seen in the current section */
         unsigned daemon_line;           /* line of the [Daemon] section, 0 before one */
+        size_t cap_muxes, cap_nics;     /* allocated entries of config->muxes, ->nics */
         char *error;                    /* owned: first error, "FILE:LINE: message" */
         unsigned error_line;
 } Parser;
@@ -221,6 +222,23 @@ static int handle_nic(Parser *p, const char *name, const char *value) {
         return 1;
 }
 
+/* Makes room for one more of @size in *@array, which holds @n of *@cap: doubling, so that a
+ * file of n sections costs O(n) copies, not O(n^2). */
+static int grow(void **array, size_t *cap, size_t n, size_t size) {
+        size_t c;
+        void *t;
+
+        if (n < *cap)
+                return 0;
+        c = *cap ? 2 * *cap : 8;
+        t = realloc(*array, c * size);
+        if (!t)
+                return -ENOMEM;
+        *array = t;
+        *cap = c;
+        return 0;
+}
+
 /* Called at the first key of each section header (inih has no section callback here). */
 static int begin_section(Parser *p, const char *section) {
         Config *c = p->config;
@@ -239,18 +257,13 @@ static int begin_section(Parser *p, const char *section) {
                 return 1;
         }
         if (strncmp(section, "Mux ", 4) == 0) {
-                MuxRule *n;
-
                 arg = section + 4;
                 if (!*arg || strlen(arg) > 255 || strpbrk(arg, " \t/*?[") || !utf8_is_valid(arg))
                         return parser_error(p, "[Mux %s]: a MUX name is a plain name without "
                                             "blanks, '/' or wildcards, in UTF-8", arg);
-                if (config_find_mux(c, arg))
-                        return parser_error(p, "duplicate MUX '%s'", arg);
-                n = realloc(c->muxes, (c->n_muxes + 1) * sizeof(MuxRule));
-                if (!n)
+                /* Duplicates are found once all are read, by sorting (config_index()). */
+                if (grow((void **) &c->muxes, &p->cap_muxes, c->n_muxes, sizeof(MuxRule)) < 0)
                         return parser_error(p, "out of memory");
-                c->muxes = n;
                 p->mux = &c->muxes[c->n_muxes];
                 *p->mux = (MuxRule) { .name = strdup(arg), .line = p->section_line };
                 if (!p->mux->name)
@@ -259,15 +272,11 @@ static int begin_section(Parser *p, const char *section) {
                 return 1;
         }
         if (strncmp(section, "Nic ", 4) == 0) {
-                NicRule *n;
-
                 arg = section + 4;
                 if (!glob_is_valid(arg))
                         return parser_error(p, "[Nic %s]: not a valid glob", arg);
-                n = realloc(c->nics, (c->n_nics + 1) * sizeof(NicRule));
-                if (!n)
+                if (grow((void **) &c->nics, &p->cap_nics, c->n_nics, sizeof(NicRule)) < 0)
                         return parser_error(p, "out of memory");
-                c->nics = n;
                 p->nic = &c->nics[c->n_nics];
                 *p->nic = (NicRule) { .glob = strdup(arg) };
                 if (!p->nic->glob)
@@ -347,50 +356,187 @@ static char *reader(char *line, int num, void *user) {
         return line;
 }
 
-/* Whether declared MUX @target is reachable from MUX @from through Members=. @adj[a * n + b]
- * says that MUX b is declared and a's globs match its name; @visited (n entries) marks the
- * MUXes already walked from this start, so each is walked once and the check stays O(n^2)
- * per start however the declarations nest (walking every path is exponential). */
-static bool mux_reaches(size_t n, const bool *adj, size_t from, size_t target, bool *visited) {
-        for (size_t i = 0; i < n; i++) {
-                if (!adj[from * n + i] || visited[i])
-                        continue;
-                if (i == target)
-                        return true;
-                visited[i] = true;
-                if (mux_reaches(n, adj, i, target, visited))
-                        return true;
-        }
-        return false;
+/* Orders MUX indices by name, then by file order. */
+static const Config *sort_config;
+static int compare_mux_index(const void *a, const void *b) {
+        size_t x = *(const size_t *) a, y = *(const size_t *) b;
+        int r = strcmp(sort_config->muxes[x].name, sort_config->muxes[y].name);
+
+        return r != 0 ? r : (x > y) - (x < y);
 }
 
-static int config_check(Parser *p) {
-        const Config *c = p->config;
-        size_t n = c->n_muxes;
-        _cleanup_free_ bool *adj = NULL, *visited = NULL;
+/* The MUXes sorted by name (c->mux_by_name), for lookups in O(log n); a name twice is an
+ * error at the later section. O(n log n). */
+static int config_index(Parser *p) {
+        Config *c = p->config;
 
-        if (n == 0)
-                return 1;
-        adj = calloc(n * n, sizeof(bool));
-        visited = calloc(n, sizeof(bool));
-        if (!adj || !visited)
+        c->mux_by_name = malloc((c->n_muxes + 1) * sizeof(size_t));
+        if (!c->mux_by_name)
                 return parser_error(p, "out of memory");
-        for (size_t i = 0; i < n; i++)
-                for (size_t j = 0; j < n; j++)
-                        adj[i * n + j] = c->muxes[j].members &&
-                                         config_mux_matches(&c->muxes[i], c->muxes[j].name);
+        for (size_t i = 0; i < c->n_muxes; i++)
+                c->mux_by_name[i] = i;
+        sort_config = c;
+        qsort(c->mux_by_name, c->n_muxes, sizeof(size_t), compare_mux_index);
+        sort_config = NULL;
+        for (size_t i = 1; i < c->n_muxes; i++) {
+                const MuxRule *m = &c->muxes[c->mux_by_name[i]];
+
+                if (streq(m->name, c->muxes[c->mux_by_name[i - 1]].name)) {
+                        p->line = m->line;
+                        return parser_error(p, "duplicate MUX '%s'", m->name);
+                }
+        }
+        return 1;
+}
+
+static bool is_literal(const char *glob) {
+        return !strpbrk(glob, "*?[\\");
+}
+
+static int compare_size(const void *a, const void *b) {
+        size_t x = *(const size_t *) a, y = *(const size_t *) b;
+        return (x > y) - (x < y);
+}
+
+static int graph_add(MuxGraph *g, size_t to) {
+        if (g->n_edges == g->cap_edges) {
+                size_t cap = g->cap_edges ? 2 * g->cap_edges : 64, *e = realloc(g->edges, cap * sizeof(size_t));
+                if (!e)
+                        return -ENOMEM;
+                g->edges = e;
+                g->cap_edges = cap;
+        }
+        g->edges[g->n_edges++] = to;
+        return 0;
+}
+
+/* The declared MUXes (Members= given) among them: edges from each to the declared MUXes its
+ * globs match, each once, in file order. A glob without wildcards is looked up in the sorted
+ * index; one with them is tried against every declared MUX's name. */
+static int graph_build(const Config *c, MuxGraph *g) {
+        size_t n = c->n_muxes;
+
+        g->start = calloc(n + 1, sizeof(size_t));
+        if (!g->start)
+                return -ENOMEM;
         for (size_t i = 0; i < n; i++) {
                 const MuxRule *m = &c->muxes[i];
 
-                if (!m->members)
-                        continue;
-                memset(visited, 0, n * sizeof(bool));
-                if (mux_reaches(n, adj, i, i, visited)) {
-                        p->line = m->line;
-                        return parser_error(p, "[Mux %s]: its Members would contain itself "
-                                            "(declared MUXes nest in a cycle)", m->name);
+                g->start[i] = g->n_edges;
+                for (size_t k = 0; m->members && m->members[k]; k++) {
+                        const char *glob = m->members[k];
+
+                        if (is_literal(glob)) {
+                                const MuxRule *t = config_find_mux(c, glob);
+                                if (t && t->members && graph_add(g, (size_t) (t - c->muxes)) < 0)
+                                        return -ENOMEM;
+                                continue;
+                        }
+                        for (size_t j = 0; j < n; j++)
+                                if (c->muxes[j].members && fnmatch(glob, c->muxes[j].name, 0) == 0 &&
+                                    graph_add(g, j) < 0)
+                                        return -ENOMEM;
+                }
+                /* Two globs may match one MUX: once each. */
+                if (g->n_edges - g->start[i] > 1) {
+                        size_t *e = g->edges + g->start[i], k = 1;
+
+                        qsort(e, g->n_edges - g->start[i], sizeof(size_t), compare_size);
+                        for (size_t j = 1; j < g->n_edges - g->start[i]; j++)
+                                if (e[j] != e[k - 1])
+                                        e[k++] = e[j];
+                        g->n_edges = g->start[i] + k;
                 }
         }
+        g->start[n] = g->n_edges;
+        return 0;
+}
+
+/* Which MUXes lie on a cycle of Members= (ret_on_cycle[i]): the strongly connected components
+ * of more than one MUX, or of one that matches itself. Tarjan's algorithm, without recursion
+ * (a chain of 100,000 declared MUXes must not exhaust the stack): O(MUXes + edges). */
+static int graph_cycles(const MuxGraph *g, size_t n, bool *ret_on_cycle) {
+        _cleanup_free_ size_t *index = calloc(n, sizeof(size_t)), *low = calloc(n, sizeof(size_t));
+        _cleanup_free_ size_t *stack = malloc((n + 1) * sizeof(size_t));
+        _cleanup_free_ size_t *call = malloc((n + 1) * sizeof(size_t)), *next = calloc(n, sizeof(size_t));
+        _cleanup_free_ bool *on_stack = calloc(n + 1, sizeof(bool));
+        size_t counter = 0, sp = 0;
+
+        if (!index || !low || !stack || !call || !next || !on_stack)
+                return -ENOMEM;
+        for (size_t root = 0; root < n; root++) {
+                size_t depth = 0;
+
+                if (index[root])
+                        continue;
+                call[depth++] = root;
+                index[root] = low[root] = ++counter;
+                stack[sp++] = root;
+                on_stack[root] = true;
+                next[root] = g->start[root];
+                while (depth > 0) {
+                        size_t v = call[depth - 1];
+
+                        if (next[v] < g->start[v + 1]) {
+                                size_t w = g->edges[next[v]++];
+
+                                if (!index[w]) {
+                                        index[w] = low[w] = ++counter;
+                                        stack[sp++] = w;
+                                        on_stack[w] = true;
+                                        next[w] = g->start[w];
+                                        call[depth++] = w;
+                                } else if (on_stack[w] && index[w] < low[v])
+                                        low[v] = index[w];
+                                continue;
+                        }
+                        /* v is done: close its component if it is a root, then return. */
+                        if (low[v] == index[v]) {
+                                size_t first = sp, w;
+
+                                do {
+                                        w = stack[--first];
+                                } while (w != v);
+                                for (size_t k = first; k < sp; k++) {
+                                        on_stack[stack[k]] = false;
+                                        ret_on_cycle[stack[k]] = sp - first > 1;
+                                }
+                                sp = first;
+                                for (size_t e = g->start[v]; e < g->start[v + 1]; e++)
+                                        if (g->edges[e] == v)
+                                                ret_on_cycle[v] = true;
+                        }
+                        depth--;
+                        if (depth > 0 && low[v] < low[call[depth - 1]])
+                                low[call[depth - 1]] = low[v];
+                }
+        }
+        return 0;
+}
+
+/* Refuses declared MUXes that would contain themselves through Members=, naming the first in
+ * file order that lies on a cycle. O(MUXes + edges) after the index, and a pass over the
+ * declared names per glob with wildcards. */
+static int config_check(Parser *p) {
+        Config *c = p->config;
+        _cleanup_free_ bool *on_cycle = NULL;
+        MuxGraph *g = &c->nesting;
+        int r;
+
+        if (c->n_muxes == 0)
+                return 1;
+        on_cycle = calloc(c->n_muxes, sizeof(bool));
+        r = on_cycle ? graph_build(c, g) : -ENOMEM;
+        if (r == 0)
+                r = graph_cycles(g, c->n_muxes, on_cycle);
+        if (r < 0)
+                return parser_error(p, "out of memory");
+        for (size_t i = 0; i < c->n_muxes; i++)
+                if (on_cycle[i] && c->muxes[i].members) {
+                        p->line = c->muxes[i].line;
+                        return parser_error(p, "[Mux %s]: its Members would contain itself "
+                                            "(declared MUXes nest in a cycle)", c->muxes[i].name);
+                }
         return 1;
 }
 
@@ -439,7 +585,7 @@ static int parse(Parser *p, Config **ret, char **reterr_message) {
         }
         /* A buffer larger than any sane line; longer lines are refused by the reader. */
         r = ini_parse_stream(reader, p, handler, p);
-        if (r == 0 && !p->error)
+        if (r == 0 && !p->error && config_index(p))
                 config_check(p);
         if (r < 0 && !p->error)
                 return -ENOMEM;
@@ -577,6 +723,9 @@ Config *config_free(Config *c) {
                 strv_free(c->muxes[i].members);
         }
         free(c->muxes);
+        free(c->mux_by_name);
+        free(c->nesting.start);
+        free(c->nesting.edges);
         free(c);
         return NULL;
 }
@@ -588,10 +737,21 @@ bool config_is_kernel_mux_kind(const Config *c, const char *kind) {
         return false;
 }
 
+/* O(log n), through the index config_index() sorted. */
 const MuxRule *config_find_mux(const Config *c, const char *name) {
-        for (size_t i = 0; i < c->n_muxes; i++)
-                if (streq(c->muxes[i].name, name))
-                        return &c->muxes[i];
+        size_t lo = 0, hi = c->n_muxes;
+
+        while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                int r = strcmp(c->muxes[c->mux_by_name[mid]].name, name);
+
+                if (r == 0)
+                        return &c->muxes[c->mux_by_name[mid]];
+                if (r < 0)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
         return NULL;
 }
 

@@ -31,13 +31,22 @@ typedef struct MuxRule {
         unsigned line;
 } MuxRule;
 
+/* Which declared MUXes each declared MUX's globs match (each once, in file order): the edges
+ * of muxes[i] are edges[start[i]] .. edges[start[i + 1] - 1], indices into muxes. Computed
+ * once when the file is checked; no cycle (the file is refused otherwise). */
+typedef struct MuxGraph {
+        size_t *start, *edges, n_edges, cap_edges;
+} MuxGraph;
+
 typedef struct Config {
         uint32_t coalesce_ms;
         char **kernel_mux_kinds;        /* owned, NULL-terminated */
         NicRule *nics;                  /* owned, in file order: later rules win */
         size_t n_nics;
-        MuxRule *muxes;                 /* owned */
+        MuxRule *muxes;                 /* owned, in file order */
         size_t n_muxes;
+        size_t *mux_by_name;            /* owned: indices of muxes, sorted by name */
+        MuxGraph nesting;               /* owned: declared MUXes in declared MUXes */
 } Config;
 
 int config_new_default(Config **ret);

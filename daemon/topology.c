@@ -260,7 +260,7 @@ static void update_touched(Model *m) {
  * may have touched the MUX set; otherwise moves only the touched NICs. MUXes no longer wanted
  * go to the graveyard. */
 void model_rebuild_topology(Model *m) {
-        _cleanup_free_ Mux **declared = NULL;
+        _cleanup_free_ Mux **declared = NULL, **by_rule = NULL;
         _cleanup_free_ const MuxRule **rules = NULL;
         size_t n_declared = 0;
 
@@ -325,13 +325,15 @@ void model_rebuild_topology(Model *m) {
         /* Declared MUXes with their rules, looked up once, not per NIC. */
         declared = calloc(m->config->n_muxes + 1, sizeof(Mux *));
         rules = calloc(m->config->n_muxes + 1, sizeof(MuxRule *));
-        if (!declared || !rules)
+        by_rule = calloc(m->config->n_muxes + 1, sizeof(Mux *));
+        if (!declared || !rules || !by_rule)
                 log_error("out of memory, declared MUXes get no members until the next change");
-        for (size_t i = 0; declared && rules && i < m->config->n_muxes; i++) {
+        for (size_t i = 0; declared && rules && by_rule && i < m->config->n_muxes; i++) {
                 Mux *x = model_find_mux(m, m->config->muxes[i].name);
                 if (x && x->declared && m->config->muxes[i].members) {
                         declared[n_declared] = x;
                         rules[n_declared++] = &m->config->muxes[i];
+                        by_rule[i] = x;
                 }
         }
 
@@ -350,10 +352,14 @@ void model_rebuild_topology(Model *m) {
                         if (n->mux != declared[k] && config_mux_matches(rules[k], n->name))
                                 mux_add_member(declared[k], n, n->mux);
         }
-        for (size_t k = 0; k < n_declared; k++)
-                for (size_t j = 0; j < n_declared; j++)
-                        if (j != k && config_mux_matches(rules[k], declared[j]->name))
-                                mux_add_member(declared[k], NULL, declared[j]);
+        /* Declared MUXes in declared MUXes: the matches the config computed once, not every
+         * declared MUX's globs against every other's name at each rebuild. */
+        for (size_t i = 0; by_rule && m->config->nesting.start && i < m->config->n_muxes; i++)
+                for (size_t e = m->config->nesting.start[i]; by_rule[i] && e < m->config->nesting.start[i + 1]; e++) {
+                        Mux *inner = by_rule[m->config->nesting.edges[e]];
+                        if (inner && inner != by_rule[i])
+                                mux_add_member(by_rule[i], NULL, inner);
+                }
         for (size_t k = 0; k < m->n_muxes; k++) {
                 Mux *x = m->muxes[k];
                 if (x->n_members != x->n_members_before || m->names_changed)

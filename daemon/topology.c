@@ -262,6 +262,7 @@ static void update_touched(Model *m) {
 void model_rebuild_topology(Model *m) {
         _cleanup_free_ Mux **declared = NULL, **by_rule = NULL;
         _cleanup_free_ const MuxRule **rules = NULL;
+        const MuxGraph *nesting;
         size_t n_declared = 0;
 
         if (!m->topology_dirty)
@@ -354,12 +355,16 @@ void model_rebuild_topology(Model *m) {
         }
         /* Declared MUXes in declared MUXes: the matches the config computed once, not every
          * declared MUX's globs against every other's name at each rebuild. */
-        for (size_t i = 0; by_rule && m->config->nesting.start && i < m->config->n_muxes; i++)
-                for (size_t e = m->config->nesting.start[i]; by_rule[i] && e < m->config->nesting.start[i + 1]; e++) {
-                        Mux *inner = by_rule[m->config->nesting.edges[e]];
+        nesting = &m->config->nesting;
+        for (size_t i = 0; by_rule && nesting->start && i < m->config->n_muxes; i++) {
+                if (!by_rule[i])
+                        continue;
+                for (size_t e = nesting->start[i]; e < nesting->start[i + 1]; e++) {
+                        Mux *inner = by_rule[nesting->edges[e]];
                         if (inner && inner != by_rule[i])
                                 mux_add_member(by_rule[i], NULL, inner);
                 }
+        }
         for (size_t k = 0; k < m->n_muxes; k++) {
                 Mux *x = m->muxes[k];
                 if (x->n_members != x->n_members_before || m->names_changed)

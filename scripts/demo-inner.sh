@@ -5,7 +5,7 @@
 set -euo pipefail
 build=$1
 bus=$MUXCAP_TEST_BUS
-ctl=("$build/client/muxcapctl" --bus="$bus")
+ctl=("$build/client/ctl/muxcapctl" --bus="$bus")
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; sleep 0.4; }
 

@@ -30,7 +30,7 @@
 #define REC_C "8002140002000000040000001000000000000000"
 
 static const char *fake_path, *ctl_path;
-static char tmpdir[] = "/tmp/muxcap-test-client-XXXXXX";
+static char tmpdir[] = "/tmp/muxcap-test-libmuxcap-XXXXXX";
 static char address[512];
 static pid_t bus_pid = -1;
 

@@ -27,7 +27,7 @@
 #define WAIT_MS 10000   /* generous: the ASan build starts slowly */
 
 /* Records, derived by hand from SPEC 2 and 3. veth: 802.3 + 802.1Q from the kernel. u* and
- * w*: TCP offload engines, as udev (client.rules) declares them: IPv4 and IPv6; u* also
+ * w*: TCP offload engines, as udev (libmuxcap.rules) declares them: IPv4 and IPv6; u* also
  * capacity 4096 and SACK. w*: the config sets capacity 100. */
 #define REC_EMPTY "80021400" "00000000" "00000000" "00000000" "00000000"
 #define REC_U "80021400" "06000000" "45000000" "00100000" "00000000"

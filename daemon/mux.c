@@ -12,6 +12,23 @@
 #include "schemas.h"
 #include "strv.h"
 
+/* What a member cannot turn on while it is a member of a kernel MUX of that kind: the kernel
+ * turns it off there and refuses it (NETIF_F_UPPER_DISABLES), so a MUX's hardware record
+ * promises only what its members can have as its members.
+ *
+ * A bridge forwards, and a forwarding device must not coalesce what it receives: br_add_if()
+ * calls dev_disable_lro() on the port, and the bridge's own features lack NETIF_F_LRO, which
+ * netdev_sync_upper_features() then drops from every port. GRO_HW is not LRO (the stack can
+ * segment again what the device built), so a port keeps it. A bond and a team keep
+ * NETIF_F_LRO in their own features (BOND_VLAN_FEATURES, TEAM_VLAN_FEATURES): their slaves
+ * may coalesce. */
+static const struct {
+        const char *kind;
+        uint32_t features;
+} member_forbidden[] = {
+        { "bridge", FEATURE_BIT(FEATURE_RX_LRO) },
+};
+
 int mux_new(Mux **ret, const char *name, const char *kind, bool declared) {
         _cleanup_(mux_freep) Mux *x = calloc(1, sizeof(Mux));
 
@@ -29,6 +46,9 @@ int mux_new(Mux **ret, const char *name, const char *kind, bool declared) {
         x->kind = strdup(kind);
         if (!x->name || !x->kind)
                 return -ENOMEM;
+        for (size_t i = 0; i < ELEMENTSOF(member_forbidden) && !declared; i++)
+                if (streq(kind, member_forbidden[i].kind))
+                        x->forbidden |= member_forbidden[i].features;
         *ret = steal_ptr(x);
         return 0;
 }
@@ -84,10 +104,21 @@ int mux_record_by_status(const Mux *x, uint32_t code) {
         return -1;
 }
 
-/* Whether @x takes changes member by member now; else it is marked for a full pass. */
+/* Record @k of NIC member @n as @x holds it: its settled record, but a hardware record without
+ * what @x forbids its members (then in @buf). */
+static const RecordValue *nic_member_record(const Mux *x, const Nic *n, size_t k, RecordValue *buf) {
+        if (k % 2 != 0 || !x->forbidden)
+                return nic_settled_const(n, k);
+        nic_hardware_without(n, k, x->forbidden, buf);
+        return buf;
+}
+
+/* Whether @x takes changes member by member now; else it is marked for a full pass. A MUX that
+ * forbids its members features derives their hardware records again from their features,
+ * which may be newer than the records it holds: it takes full passes only. */
 static bool mux_incremental(Mux *x) {
         x->dirty = true;
-        if (x->has_nested)
+        if (x->has_nested || x->forbidden)
                 x->full = true;
         return !x->full;
 }
@@ -124,22 +155,24 @@ void mux_update_nic(Mux *x, const Nic *n, const RecordValue current[static MUX_R
         }
 }
 
-/* Record @k of member @mm as its MUX holds it: a NIC's settled record (none before it is
- * settled), a nested MUX's computed one. NULL: the member adds nothing. A MUX met again
- * while it is being computed (a cycle the kernel or config let through) counts as an empty
- * member, so the result stays defined. */
-static const RecordValue *member_record(const MuxMember *mm, size_t k, const RecordValue *empty) {
+/* Record @k of member @mm of @x as @x holds it: a NIC's settled record (none before it is
+ * settled; @buf holds it when @x forbids features), a nested MUX's computed one. NULL: the
+ * member adds nothing. A MUX met again while it is being computed (a cycle the kernel or
+ * config let through) counts as an empty member, so the result stays defined. */
+static const RecordValue *member_record(const Mux *x, const MuxMember *mm, size_t k,
+                                        const RecordValue *empty, RecordValue *buf) {
         if (mm->mux) {
                 mux_compute(mm->mux);
                 return mm->mux->state == 1 ? empty : mux_rec(mm->mux, k);
         }
-        return mm->nic->folded ? nic_settled_const(mm->nic, k) : NULL;
+        return mm->nic->folded ? nic_member_record(x, mm->nic, k, buf) : NULL;
 }
 
 /* A full pass over the members, nested MUXes computed first. */
 void mux_compute(Mux *x) {
         const RecordValue *stack[16], **v = stack;
         _cleanup_free_ const RecordValue **heap = NULL;
+        _cleanup_free_ RecordValue *bufs = NULL;
         RecordValue empty;
 
         if (x->state != 0)
@@ -149,21 +182,24 @@ void mux_compute(Mux *x) {
                 return;
         }
         x->state = 1;
-        if (x->n_members > ELEMENTSOF(stack)) {
+        if (x->forbidden)
+                bufs = calloc(x->n_members + 1, sizeof(RecordValue));
+        if (x->n_members > ELEMENTSOF(stack))
                 heap = calloc(x->n_members, sizeof(RecordValue *));
-                if (!heap) {
-                        log_error("mux '%s': out of memory, keeping the last record", x->name);
-                        x->state = 2;
-                        return;
-                }
-                v = heap;
+        if ((x->forbidden && !bufs) || (x->n_members > ELEMENTSOF(stack) && !heap)) {
+                log_error("mux '%s': out of memory, keeping the last record", x->name);
+                x->state = 2;
+                return;
         }
+        if (heap)
+                v = heap;
         for (size_t k = 0; k < MUX_RECORDS; k++) {
                 size_t n = 0;
 
                 value_init(&empty, mux_rec(x, k)->schema);
                 for (size_t i = 0; i < x->n_members; i++) {
-                        const RecordValue *r = member_record(&x->members[i], k, &empty);
+                        const RecordValue *r = member_record(x, &x->members[i], k, &empty,
+                                                             bufs ? &bufs[i] : NULL);
                         if (r)
                                 v[n++] = r;
                 }
@@ -182,11 +218,13 @@ static void explain_into(const Mux *x, size_t k, unsigned depth, RecordValue *re
                          AggregateLimit *ret_limits) {
         _cleanup_free_ AggregateMember *am = calloc(x->n_members + 1, sizeof(AggregateMember));
         _cleanup_free_ Source *src = calloc((x->n_members + 1) * SCHEMA_FIELDS_MAX, sizeof(Source));
+        _cleanup_free_ RecordValue *bufs = x->forbidden ? calloc(x->n_members + 1, sizeof(RecordValue))
+                                                        : NULL;
         const RecordSchema *s = mux_computed_record(x, k)->schema;
         RecordValue empty;
 
         value_init(&empty, s);
-        if (!am || !src) {
+        if (!am || !src || (x->forbidden && !bufs)) {
                 *ret = *mux_computed_record(x, k);
                 for (size_t f = 0; f < s->n_fields; f++)
                         ret_limits[f] = (AggregateLimit) { .member = -1, .source = SOURCE_NONE };
@@ -202,7 +240,7 @@ static void explain_into(const Mux *x, size_t k, unsigned depth, RecordValue *re
                                 mux_member_sources(mm->mux, k, depth - 1, src + i * SCHEMA_FIELDS_MAX);
                         am[i].sources = src + i * SCHEMA_FIELDS_MAX;
                 } else {
-                        am[i].record = nic_settled_const(mm->nic, k);
+                        am[i].record = nic_member_record(x, mm->nic, k, bufs ? &bufs[i] : NULL);
                         am[i].sources = nic_sources(mm->nic, k);
                 }
         }

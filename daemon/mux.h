@@ -27,6 +27,8 @@ typedef struct Mux {
         char *name;                     /* owned */
         char *kind;                     /* owned: link kind, or "declared" */
         bool declared;
+        uint32_t forbidden;             /* FEATURE_BIT() mask its members cannot turn on while
+                                         * they are its members (mux.c, by kind) */
         Nic *nic;                       /* weak: the kernel MUX's device, NULL when declared */
         int ifindex;                    /* 0 when declared */
         CapacityPolicy policy;

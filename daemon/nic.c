@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* NIC records: kernel defaults from ethtool features, then udev properties, then config */
 
+#include <assert.h>
 #include <errno.h>
 #include <net/if_arp.h>
 #include <stdlib.h>
@@ -193,6 +194,24 @@ RecordValue *nic_settled(Nic *n, size_t k) {
 
 const RecordValue *nic_settled_const(const Nic *n, size_t k) {
         return nic_settled((Nic *) n, k);
+}
+
+/* The fields the kernel gave derived again from what @n can turn on but @features; those udev
+ * or the config declared stay. */
+void nic_hardware_without(const Nic *n, size_t k, uint32_t features, RecordValue *ret) {
+        const NicFeatures none = { 0 }, *f = n->features_valid ? &n->features : &none;
+        const NicFeatures without = { .available = f->available & ~features,
+                                      .active = f->active & ~features };
+        const Source *src = k == 0 ? n->hw_src : n->task_hw_src;
+        RecordValue hw, cur;
+
+        assert(k == 0 || k == 2);
+        *ret = *nic_settled_const(n, k);
+        kernel_derive_records(ret->schema, &without, n->type, n->tso_max_size, n->gso_max_size,
+                              &hw, &cur);
+        for (size_t i = 0; i < ret->schema->n_fields; i++)
+                if (src[i] == SOURCE_KERNEL)
+                        ret->v[i] = hw.v[i];
 }
 
 void nic_compute_records(Nic *n, const Config *config, RecordValue r[static NIC_RECORDS]) {

@@ -90,6 +90,8 @@ void nic_compute_records(Nic *n, const Config *config, RecordValue ret[static NI
 /* Settled record @k (NIC_RECORDS order) of @n: pub_hw, pub_cur, pub_task_hw, pub_task_cur. */
 RecordValue *nic_settled(Nic *n, size_t k);
 const RecordValue *nic_settled_const(const Nic *n, size_t k);
+/* Settled hardware record @k (0 or 2) of @n as if it could not turn on @features. */
+void nic_hardware_without(const Nic *n, size_t k, uint32_t features, RecordValue *ret);
 
 void kernel_records(const NicFeatures *features, unsigned short type, RecordValue *ret_hw,
                     RecordValue *ret_cur);

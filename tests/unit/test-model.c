@@ -17,7 +17,8 @@
 static unsigned changes, losses;
 static const char *degraded;    /* a NIC that reads as "slow*" too */
 
-/* Every device can do TSO, TSO6, checksums and VLAN offloads, but "slow*" can do nothing. */
+/* Every device can do TSO, TSO6, checksums and VLAN offloads, but "slow*" can do nothing;
+ * "lro*" can also coalesce by LRO (and has it on), "grohw*" by GRO_HW. */
 static int fake_read_features(void *userdata, const char *name, NicFeatures *ret,
                               char *driver, size_t size) {
         uint32_t all = FEATURE_BIT(FEATURE_TX_TCP_SEGMENTATION) | FEATURE_BIT(FEATURE_TX_TCP6_SEGMENTATION) |
@@ -26,6 +27,10 @@ static int fake_read_features(void *userdata, const char *name, NicFeatures *ret
 
         bool slow = strncmp(name, "slow", 4) == 0 || (degraded && streq(name, degraded));
 
+        if (strncmp(name, "lro", 3) == 0)
+                all |= FEATURE_BIT(FEATURE_RX_LRO);
+        if (strncmp(name, "grohw", 5) == 0)
+                all |= FEATURE_BIT(FEATURE_RX_GRO_HW);
         *ret = (NicFeatures) { .available = slow ? 0 : all };
         ret->active = ret->available;
         if (driver)
@@ -375,6 +380,56 @@ static void test_aggregates_follow_each_member_change(void) {
         config_free(c);
 }
 
+/* Whether @x's task-offload hardware record promises receive coalescing, and Explain agrees. */
+static bool coalesces(const Mux *x) {
+        AggregateLimit limits[SCHEMA_FIELDS_MAX];
+        RecordValue v;
+
+        mux_explain(x, 2, &v, limits);
+        assert(value_equal(&v, &x->task_hw));
+        assert(value_get(&x->task_hw, TASK_RSC_IPV4_ENABLED) ==
+               value_get(&x->task_hw, TASK_RSC_IPV6_ENABLED));
+        return value_get(&x->task_hw, TASK_RSC_IPV4_ENABLED);
+}
+
+/* A bridge port cannot have LRO (the kernel turns it off and refuses it): a bridge's hardware
+ * record has no receive coalescing from a port's LRO, but keeps a port's GRO_HW; a bond, a
+ * team and a declared MUX over the same NIC keep its LRO, and so does the NIC's own record. */
+static void test_bridge_promises_no_lro_of_its_ports(void) {
+        Config *c;
+        Model *m = model(&c, "[Mux coalescing]\nMembers=lro*\n");
+
+        add_link(m, 1, "br0", "bridge", 0);
+        add_link(m, 2, "bond0", "bond", 0);
+        add_link(m, 3, "team0", "team", 0);
+        add_link(m, 10, "lro0", "veth", 1);
+        add_link(m, 11, "lro1", "veth", 2);
+        add_link(m, 12, "lro2", "veth", 3);
+        recompute(m);
+        assert(!coalesces(mux(m, "br0")));
+        assert(value_get(&model_find_nic(m, 10)->pub_task_hw, TASK_RSC_IPV4_ENABLED) == 1);
+        assert(coalesces(mux(m, "bond0")) && coalesces(mux(m, "team0")));
+        assert(coalesces(mux(m, "coalescing")));
+        assert(tagged(mux(m, "br0")));          /* nothing else of the port is lost */
+        assert_aggregates_agree_with_full_pass(m);
+
+        /* GRO_HW stays on a bridge port; the port with LRO only still limits the bridge. */
+        add_link(m, 20, "grohw0", "veth", 1);
+        recompute(m);
+        assert(!coalesces(mux(m, "br0")));
+        model_link_del(m, 10);
+        recompute(m);
+        assert(coalesces(mux(m, "br0")));
+        /* An LRO NIC moved from the bond to the bridge takes its coalescing along: gone from
+         * the bridge's record, and the bond has none left. */
+        add_link(m, 11, "lro1", "veth", 1);
+        recompute(m);
+        assert(!coalesces(mux(m, "br0")) && !coalesces(mux(m, "bond0")));
+        assert_aggregates_agree_with_full_pass(m);
+        model_free(m);
+        config_free(c);
+}
+
 static void test_declared_mux_wins_over_kernel_mux_of_the_same_name(void) {
         Config *c;
         Model *m = model(&c, "[Mux br0]\nMembers=eth*\nCapacityPolicy=sum\n");
@@ -516,6 +571,7 @@ static void test_resync_sweeps_what_the_dump_missed(void) {
 int main(void) {
         test_nesting_bond_under_bridge();
         test_aggregates_follow_each_member_change();
+        test_bridge_promises_no_lro_of_its_ports();
         test_declared_mux_wins_over_kernel_mux_of_the_same_name();
         test_a_name_clash_resolves_the_same_after_a_reload();
         test_rename_redoes_member_names();

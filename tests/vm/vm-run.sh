@@ -4,7 +4,8 @@
 # (linux-image-amd64), for tests that need kernel features the host's kernel may lack (bond,
 # team, 8021q, dummy). Prints the command's stdout and stderr, exits with its status.
 #
-# Usage: vm-run.sh [--timeout SECONDS] [--memory SIZE] [--cpus N] -- COMMAND [ARG]...
+# Usage: vm-run.sh [--timeout SECONDS] [--memory SIZE] [--cpus N] [--nic NAME=NET:DEVICE]...
+#                  -- COMMAND [ARG]...
 #
 # The guest's root is the host's / (virtio-9p, read-only) under a tmpfs overlay: every
 # program, library and build tree of the host is there at the same path, and whatever the
@@ -17,6 +18,16 @@
 # picks another). Its uncompressed image (booted through its PVH entry: no BIOS, no
 # decompression in the guest) and a small busybox initramfs are cached in
 # ${MUXCAP_CACHE:-/var/cache/muxcap}/vm/VERSION/ and rebuilt when their inputs change.
+#
+# --nic gives the guest an emulated NIC, QEMU's DEVICE (e1000e, virtio-net-pci, ...) with its
+# real driver, on NET: "hub" (a QEMU hub port: no connection anywhere) or "tap" (a tap that only
+# QEMU holds, down, in its own network namespace: virtio-net then offers its csum/TSO
+# offloads). With any --nic, QEMU runs in a network namespace of its own, so no frame can reach
+# the host's network. In the guest's initial network namespace, before COMMAND, the drivers of
+# the NICs are loaded and each NIC is named NAME; COMMAND gets MUXCAP_VM_NICS (the NAMEs present,
+# blank-separated) and MUXCAP_VM_NETNS (a file bound to that namespace, for `nsenter --net=`:
+# ns-run.sh's tests run in a namespace of their own and move the NICs in). A DEVICE this QEMU
+# lacks is left out with a line on stderr, so a test skips that NIC only.
 #
 # Accelerator: KVM when a probe boot under KVM succeeds (done once per host kernel and cached),
 # else QEMU's TCG emulator; MUXCAP_VM_ACCEL=kvm|tcg skips the probe.
@@ -36,14 +47,19 @@ die() {
 timeout_s=300
 memory=512M
 cpus=1
+nics=()
 while (($#)); do
         case "$1" in
         --timeout) timeout_s=$2; shift 2 ;;
         --memory) memory=$2; shift 2 ;;
         --cpus) cpus=$2; shift 2 ;;
+        --nic)
+                [[ ${2-} =~ ^[a-z][a-z0-9]{0,14}=(hub|tap):[a-z0-9_-]+$ ]] ||
+                        die "--nic takes NAME=hub:DEVICE or NAME=tap:DEVICE, not '${2-}'"
+                nics+=("$2"); shift 2 ;;
         --) shift; break ;;
         *) die "unknown option '$1'" \
-                "(usage: vm-run.sh [--timeout S] [--memory SIZE] [--cpus N] -- CMD...)" ;;
+                "(usage: vm-run.sh [--timeout S] [--memory SIZE] [--cpus N] [--nic N=NET:DEV]... -- CMD...)" ;;
         esac
 done
 (($#)) || die "no command given"
@@ -52,7 +68,7 @@ if [[ $(id -u) != 0 ]]; then
         echo "vm-run: needs root (QEMU exports the host's / as the guest's root), skipping" >&2
         exit 77
 fi
-for tool in qemu-system-x86_64 modprobe cpio gzip xz flock timeout; do
+for tool in qemu-system-x86_64 modprobe cpio gzip xz flock timeout unshare; do
         command -v "$tool" >/dev/null ||
                 die "'$tool' not found (scripts/install-deps.sh installs the VM's packages)"
 done
@@ -126,16 +142,31 @@ boot() {
         kvm) accel=(-accel kvm -cpu host) ;;
         tcg) accel=(-accel tcg,thread=multi -cpu max) ;;
         esac
-        timeout -k 5 "$3" qemu-system-x86_64 -nodefaults -no-user-config -machine pc \
-                "${accel[@]}" -smp "$cpus" -m "$memory" -display none -no-reboot \
+        timeout -k 5 "$3" "${qemu_netns[@]}" qemu-system-x86_64 -nodefaults -no-user-config \
+                -machine pc "${accel[@]}" -smp "$cpus" -m "$memory" -display none -no-reboot \
                 -kernel "$kdir/vmlinux" -initrd "$kdir/initrd.img" \
                 -append "console=ttyS0 quiet loglevel=4 panic=-1 mitigations=off" \
                 -serial "file:$2/console.log" \
                 -virtfs local,path=/,mount_tag=root,security_model=none,readonly=on,multidevs=remap \
                 -virtfs "local,path=$2/share,mount_tag=job,security_model=none,multidevs=remap" \
-                </dev/null >"$2/qemu.log" 2>&1 &
+                "${qemu_nics[@]}" </dev/null >"$2/qemu.log" 2>&1 &
         qemu_pid=$!
-        local rc=0
+        local rc=0 ended=
+        # Once the command's status is there (written last, over 9p: its output is all there
+        # too), the guest powers off at once, or never will: under TCG, with e1000e in it, it
+        # sometimes stays silent in the shutdown. Then QEMU is killed; the status stands.
+        while kill -0 "$qemu_pid" 2>/dev/null; do
+                if [[ -f $2/share/status ]]; then
+                        ended=${ended:-$SECONDS}
+                        if ((SECONDS - ended >= 3)); then
+                                echo "vm-run: the guest did not power off within 2 s of the" \
+                                     "command's end: QEMU killed" >&2
+                                kill "$qemu_pid" 2>/dev/null || true
+                                break
+                        fi
+                fi
+                sleep 0.2
+        done
         wait "$qemu_pid" 2>/dev/null || rc=$?
         qemu_pid=
         return $rc
@@ -154,12 +185,63 @@ new_job() {
                         [[ $v == MUXCAP* || $v == *SAN_OPTIONS ]] || continue
                         printf 'export %s=%q\n' "$v" "${!v}"
                 done
+                ((${#guest_nics[@]} == 0)) || guest_nic_setup
                 printf 'cd %q || exit 1\n' "$PWD"
                 printf 'exec'
                 printf ' %q' "$@"
                 echo
         } >"$j/share/command"
         echo "$j"
+}
+
+# The NICs: QEMU's arguments (qemu_nics, each with the MAC 52:54:00:4d:58:NN, NN its index) and
+# the guest's "MAC NAME" pairs (guest_nics); a DEVICE this QEMU lacks is left out.
+qemu_nics=() qemu_netns=() guest_nics=()
+add_nics() {
+        local devices spec name net device i=0 mac
+
+        ((${#nics[@]})) || return 0
+        devices=$(qemu-system-x86_64 -nodefaults -machine none -device help 2>/dev/null)
+        for spec in "${nics[@]}"; do
+                name=${spec%%=*} net=${spec#*=} device=${net#*:} net=${net%%:*}
+                i=$((i + 1))
+                if ! grep -q "^name \"$device\"" <<<"$devices"; then
+                        echo "vm-run: this QEMU has no device '$device': NIC '$name' left out" >&2
+                        continue
+                fi
+                mac=$(printf '52:54:00:4d:58:%02x' "$i")
+                case "$net" in
+                hub) qemu_nics+=(-netdev "hubport,id=n$i,hubid=0") ;;
+                tap) qemu_nics+=(-netdev "tap,id=n$i,ifname=tap$i,script=no,downscript=no") ;;
+                esac
+                qemu_nics+=(-device "$device,netdev=n$i,mac=$mac")
+                guest_nics+=("$mac $name")
+        done
+        qemu_netns=(unshare --net)
+}
+
+# The lines of the guest's command script that load the NICs' drivers (a PCI network device's,
+# then a virtio one's), name each NIC by its MAC, and bind the network namespace to a file that
+# ns-run.sh's mount namespace still shows.
+guest_nic_setup() {
+        local pair names=()
+
+        echo 'm=()'
+        echo 'for d in /sys/bus/pci/devices/*; do'
+        echo '        [[ $(<$d/class) != 0x02* ]] || m+=("$(<$d/modalias)")'
+        echo 'done'
+        echo 'for d in /sys/bus/virtio/devices/*; do m+=("$(<$d/modalias)"); done'
+        echo 'modprobe -qa "${m[@]}"'
+        echo 'for n in /sys/class/net/*; do'
+        echo '        case $(<$n/address) in'
+        for pair in "${guest_nics[@]}"; do
+                printf '        %s) ip link set dev "${n##*/}" name %s ;;\n' "${pair% *}" "${pair#* }"
+                names+=("${pair#* }")
+        done
+        echo '        esac'
+        echo 'done'
+        echo ': >/var/tmp/muxcap-vm-netns && mount --bind /proc/self/ns/net /var/tmp/muxcap-vm-netns'
+        printf 'export MUXCAP_VM_NETNS=/var/tmp/muxcap-vm-netns MUXCAP_VM_NICS=%q\n' "${names[*]}"
 }
 
 # Prints what the command wrote so far, once: also when we are stopped (a test runner's
@@ -226,6 +308,7 @@ flock -u 9
 exec 9>&-
 
 # ---- the run --------------------------------------------------------------------------------
+add_nics
 job=$(new_job "$@")
 rc=0
 start=$EPOCHREALTIME

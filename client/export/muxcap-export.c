@@ -227,7 +227,7 @@ static int render(Exporter *e, bool nfd, time_t expiry, char **ret) {
         if (!f)
                 return -ENOMEM;
         r = nfd ? export_render_nfd(f, &e->state, e->config.label_prefix, expiry)
-                : export_render_prometheus(f, &e->state);
+                : export_render_prometheus(f, &e->state, &e->config.metrics);
         if (fclose(f) != 0 && r >= 0)
                 r = -ENOMEM;
         if (r < 0) {

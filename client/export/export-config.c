@@ -36,7 +36,8 @@ int export_config_init(ExportConfig *c) {
         c->prom_file = strdup(EXPORT_DEFAULT_PROM_FILE);
         c->label_prefix = strdup(EXPORT_DEFAULT_LABEL_PREFIX);
         if (!c->nfd_file || !c->prom_file || !c->label_prefix ||
-            export_metrics_parse(EXPORT_DEFAULT_METRICS, &c->metrics, &(const char *) { NULL }) < 0) {
+            export_metrics_parse(EXPORT_DEFAULT_METRICS, &c->metrics,
+                                 &(const char *) { NULL }) < 0) {
                 export_config_done(c);
                 return -ENOMEM;
         }

@@ -187,8 +187,8 @@ int export_render_nfd(FILE *f, const ExportState *s, const char *prefix, time_t 
                 const ExportMux *x = s->muxes[i];
                 char mux[EXPORT_LABEL_SEGMENT_MAX + 1];
 
-                export_label_mux_part(x->name, EXPORT_LABEL_SEGMENT_MAX - strlen(stem) - longest - 2,
-                                      mux);
+                export_label_mux_part(x->name,
+                                      EXPORT_LABEL_SEGMENT_MAX - strlen(stem) - longest - 2, mux);
                 for (size_t k = 0; k < export_n_labels; k++) {
                         const ExportLabel *l = &export_labels[k];
                         char value[EXPORT_LABEL_SEGMENT_MAX + 1];

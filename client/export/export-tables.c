@@ -293,7 +293,10 @@ static void metrics_add_defaults(ExportMetrics *m) {
                 int k = export_field_lookup(t, row->field);
                 int w = row->when ? export_field_lookup(t, row->when) : EXPORT_SHOW_ALWAYS;
 
-                if (k >= 0 && (w >= 0 || !row->when) && m->show[row->status][k] != EXPORT_SHOW_ALWAYS)
+                if (k < 0 || (row->when && w < 0))
+                        continue;
+                /* a family a list names for both records keeps being shown everywhere */
+                if (m->show[row->status][k] != EXPORT_SHOW_ALWAYS)
                         m->show[row->status][k] = (int16_t) w;
         }
 }
@@ -317,6 +320,7 @@ static bool metrics_add_family(ExportMetrics *m, const char *name) {
         return found;
 }
 
+/* Tokens in order, each adding to what the ones before chose; @ret only on success. */
 int export_metrics_parse(const char *value, ExportMetrics *ret, const char **reterr_reason) {
         static const char separators[] = ", \t";
         static const char unknown[] = "unknown family (expected default, all, or muxcap_mux_FIELD "
@@ -353,6 +357,7 @@ int export_metrics_parse(const char *value, ExportMetrics *ret, const char **ret
         return 0;
 }
 
+/* A lookup: the choice was resolved to field indexes when it was parsed. */
 bool export_metrics_shows(const ExportMetrics *m, size_t st, size_t k, const uint64_t *values) {
         int16_t v = m->show[st][k];
 

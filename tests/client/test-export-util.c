@@ -33,7 +33,8 @@ void test_set_record(ExportMux *x, uint32_t code, uint64_t gen, const char *fiel
                              : muxcap_record_set_field(&r, kv, eq + 1, NULL)) == 0);
         }
         free(copy);
-        assert((task ? muxcap_task_record_encode(&t, buf, NULL) : muxcap_record_encode(&r, buf, NULL)) == 0);
+        assert((task ? muxcap_task_record_encode(&t, buf, NULL)
+                     : muxcap_record_encode(&r, buf, NULL)) == 0);
         assert(export_mux_set_record(x, code, gen, buf,
                                      task ? MUXCAP_TASK_RECORD_SIZE : MUXCAP_RECORD_SIZE) >= 0);
 }

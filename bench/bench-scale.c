@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* muxcapd scaling benchmark (issue 14): cost per isolated churn event against the size of the
- * MUX and of the world, start-up at 1,000 and 4,000 NICs, latency split into kernel delivery
- * and what the daemon adds; each figure next to a baseline of the same run. In ns-run.sh. */
+/* muxcapd scaling benchmark (issues 14, 24): cost per isolated churn event against the size of
+ * the MUX and of the world, for identical members and for the member that limits the MUX
+ * (bench.rules gives cl* and svl* the unique lowest LSO size), start-up at 1,000 and 4,000
+ * NICs, latency split into kernel delivery and what the daemon adds; each figure next to a
+ * baseline of the same run. In ns-run.sh. */
 #include <dbus/dbus.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -35,7 +37,7 @@ typedef struct Sizes {
         unsigned idle_seconds;
 } Sizes;
 
-static const Sizes full_sizes = { 50, 100, 1000, 4000, 1000, 100, 3, 60, 5 };
+static const Sizes full_sizes = { 50, 200, 1000, 4000, 1000, 100, 3, 60, 5 };
 static const Sizes quick_sizes = { 4, 10, 50, 200, 100, 10, 1, 6, 1 };
 
 typedef struct Scale {
@@ -459,9 +461,9 @@ int main(int argc, char *argv[]) {
         Scale *s;
         char conf[PATH_MAX + 16], results[PATH_MAX + 16], label[3][48];
         BenchTable *t;
-        int hop[2], c, br0, brs, brk, lat, netns_small, netns_bridge, netns_declared;
-        Point p0, p_small, p_bridge, p_declared, p_elsewhere;
-        double k0, d0, h0, k1, d1, h1, hops0, hops1;
+        int hop[2], c, br0, brs, brk, lat, latl, netns_small, netns_bridge, netns_declared;
+        Point p0, p_small, p_bridge, p_declared, p_elsewhere, l_small, l_bridge, l_declared;
+        double k0, d0, h0, k1, d1, h1, k2, d2, h2, hops0, hops1, hops2;
         ssize_t n;
         FILE *f;
 
@@ -540,10 +542,18 @@ int main(int argc, char *argv[]) {
         snprintf(label[0], sizeof(label[0]), "N=%u", s->sz.n_small);
         p_small = (Point) { .label = label[0], .mux = "brs", .master = brs, .churn_prefix = "cb" };
         run_point(s, &p_small, s->sz.n_small);
+        l_small = (Point) { .label = label[0], .mux = "brs", .master = brs, .churn_prefix = "cls" };
+        run_point(s, &l_small, s->sz.n_small);
         snprintf(label[1], sizeof(label[1]), "N=%u (bridge)", s->sz.n_bridge);
         p_bridge = (Point) { .label = label[1], .mux = "brk", .master = brk, .churn_prefix = "cc" };
         run_point(s, &p_bridge, s->sz.n_bridge);
+        l_bridge = (Point) { .label = label[1], .mux = "brk", .master = brk, .churn_prefix = "clk" };
+        run_point(s, &l_bridge, s->sz.n_bridge);
         hops1 = run_latency(s, "brk", brk, lat, &k1, &d1, &h1);
+        add_veths(s, "cllat", 0, 1, netns_small, NULL, 0);
+        latl = (int) if_nametoindex("cllat0");
+        hops2 = run_latency(s, "brk", brk, latl, &k2, &d2, &h2);
+        (void) bench_nl_del(s->nl, "cllat0");
 
         /* The bridges go (their members with their namespace), the declared MUX fills. */
         close(netns_bridge);
@@ -561,6 +571,8 @@ int main(int argc, char *argv[]) {
         snprintf(label[2], sizeof(label[2]), "N=%u (declared)", s->sz.n_declared);
         p_declared = (Point) { .label = label[2], .mux = DECLARED, .master = 0, .churn_prefix = "svc" };
         run_point(s, &p_declared, s->sz.n_declared);
+        l_declared = (Point) { .label = label[2], .mux = DECLARED, .master = 0, .churn_prefix = "svl" };
+        run_point(s, &l_declared, s->sz.n_declared);
         p_elsewhere = (Point) { .label = "N=0, declared MUX elsewhere", .mux = "br0", .master = br0,
                                 .churn_prefix = "ce" };
         run_point(s, &p_elsewhere, 0);
@@ -576,6 +588,12 @@ int main(int argc, char *argv[]) {
                         "<= 1.3x", s->callgrind ? p_declared.ir <= 1.3 * p0.ir : NONE);
         bench_table_add(t, "Ir/event, empty MUX, declared elsewhere", p_elsewhere.ir, "Ir", p0.ir,
                         "Ir/event, N=0", "<= 1.1x", s->callgrind ? p_elsewhere.ir <= 1.1 * p0.ir : NONE);
+        bench_table_add(t, "Ir/event, limiting member, N=small", l_small.ir, "Ir", p0.ir,
+                        "Ir/event, N=0", "<= 1.3x", s->callgrind ? l_small.ir <= 1.3 * p0.ir : NONE);
+        bench_table_add(t, "Ir/event, limiting member, N=bridge", l_bridge.ir, "Ir", p0.ir,
+                        "Ir/event, N=0", "<= 1.3x", s->callgrind ? l_bridge.ir <= 1.3 * p0.ir : NONE);
+        bench_table_add(t, "Ir/event, limiting member, N=declared", l_declared.ir, "Ir", p0.ir,
+                        "Ir/event, N=0", "<= 1.3x", s->callgrind ? l_declared.ir <= 1.3 * p0.ir : NONE);
         bench_table_add(t, "CPU/event, N=0", p0.cpu_us, "us", p0.cpu_bare_us, "bare listener", "-",
                         NONE);
         bench_table_add(t, "CPU/event, N=bridge", p_bridge.cpu_us, "us", p_bridge.cpu_bare_us,
@@ -595,6 +613,10 @@ int main(int argc, char *argv[]) {
         bench_table_add(t, "latency: kernel delivery, N=bridge", k1, "ms", -1, "-", "-", NONE);
         bench_table_add(t, "latency: daemon adds, N=bridge", d1, "ms", h1, "bare D-Bus hop",
                         "<= 1.5 hops", hops1 <= 1.5);
+        bench_table_add(t, "latency: kernel delivery, limiting member, N=bridge", k2, "ms", -1,
+                        "-", "-", NONE);
+        bench_table_add(t, "latency: daemon adds, limiting member, N=bridge", d2, "ms", h2,
+                        "bare D-Bus hop", "<= 1.5 hops", hops2 <= 1.5);
 
         close(s->hop_fd);
         (void) kill(s->hop_pid, SIGTERM);

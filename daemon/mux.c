@@ -29,6 +29,8 @@ static const struct {
         { "bridge", FEATURE_BIT(FEATURE_RX_LRO) },
 };
 
+static AggregateState *mux_st(Mux *x, size_t k);
+
 int mux_new(Mux **ret, const char *name, const char *kind, bool declared) {
         _cleanup_(mux_freep) Mux *x = calloc(1, sizeof(Mux));
 
@@ -62,6 +64,8 @@ Mux *mux_free(Mux *x) {
                 x->nic->mux = NULL;
         if (x->window)
                 event_free(x->window);
+        for (size_t k = 0; k < MUX_RECORDS; k++)
+                aggregate_state_done(mux_st(x, k));
         free(x->members);
         free(x->name);
         free(x->kind);
@@ -126,8 +130,9 @@ static bool mux_incremental(Mux *x) {
 void mux_join_nic(Mux *x, const Nic *n) {
         if (!n->folded || !mux_incremental(x))
                 return;
-        for (size_t k = 0; k < MUX_RECORDS; k++)
-                aggregate_join(mux_st(x, k), x->policy, mux_rec(x, k), nic_settled_const(n, k));
+        for (size_t k = 0; k < MUX_RECORDS && !x->full; k++)
+                if (aggregate_join(mux_st(x, k), x->policy, mux_rec(x, k), nic_settled_const(n, k)) < 0)
+                        x->full = true;
 }
 
 void mux_leave_nic(Mux *x, const Nic *n) {
@@ -148,10 +153,9 @@ void mux_update_nic(Mux *x, const Nic *n, const RecordValue current[static MUX_R
         for (size_t k = 0; k < MUX_RECORDS && !x->full; k++) {
                 if (value_equal(nic_settled_const(n, k), &current[k]))
                         continue;
-                if (!aggregate_leave(mux_st(x, k), x->policy, mux_rec(x, k), nic_settled_const(n, k)))
+                if (!aggregate_leave(mux_st(x, k), x->policy, mux_rec(x, k), nic_settled_const(n, k)) ||
+                    aggregate_join(mux_st(x, k), x->policy, mux_rec(x, k), &current[k]) < 0)
                         x->full = true;
-                else
-                        aggregate_join(mux_st(x, k), x->policy, mux_rec(x, k), &current[k]);
         }
 }
 
@@ -203,8 +207,13 @@ void mux_compute(Mux *x) {
                         if (r)
                                 v[n++] = r;
                 }
-                aggregate_state_rebuild(mux_st(x, k), mux_rec(x, k)->schema, v, n, x->policy,
-                                        mux_rec(x, k));
+                if (aggregate_state_rebuild(mux_st(x, k), mux_rec(x, k)->schema, v, n, x->policy,
+                                            mux_rec(x, k)) < 0) {
+                        log_error("mux '%s': out of memory, its record is incomplete until the "
+                                  "next change", x->name);
+                        x->state = 2;
+                        return;
+                }
         }
         x->full = false;
         x->state = 2;

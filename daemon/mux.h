@@ -42,7 +42,7 @@ typedef struct Mux {
 
         /* Computed: kept up to date member by member (mux_join_nic(), mux_leave_nic()), with a
          * full pass over the members (mux_compute()) only where the running aggregate cannot
-         * answer: a member that limited a field left, a nested MUX, a rebuilt member list. */
+         * answer: a nested MUX, a rebuilt member list, a table that could not grow. */
         RecordValue hw, cur;
         RecordValue task_hw, task_cur;  /* the task-offload record, the same way */
         AggregateState hw_st, cur_st, task_hw_st, task_cur_st;

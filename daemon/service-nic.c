@@ -39,7 +39,6 @@ static bool append_chimney(const Service *s, const Object *o, DBusMessageIter *v
         return service_append_basic(v, DBUS_TYPE_BOOLEAN, &b);
 }
 
-/* Field name -> where the hardware value came from, for every field of the record. */
 static bool append_task_hw(const Service *s, const Object *o, DBusMessageIter *v) {
         return service_append_record(v, &o->nic->pub_task_hw);
 }
@@ -48,8 +47,10 @@ static bool append_task_cur(const Service *s, const Object *o, DBusMessageIter *
         return service_append_record(v, &o->nic->pub_task_cur);
 }
 
-/* Every field of both records: the connection record's names, then the task record's dotted
- * ones (they never clash). */
+/* The fields of both records whose source is not the kernel (SPEC 5: a field absent comes
+ * from the kernel): the connection record's names, then the task record's dotted ones (they
+ * never clash). Most NICs declare nothing: the dict is empty, where listing every field made it
+ * 5.6 kB of a 6.9 kB InterfacesAdded (issue 24). */
 static bool append_sources(const Service *s, const Object *o, DBusMessageIter *v) {
         const struct {
                 const RecordSchema *schema;
@@ -67,6 +68,8 @@ static bool append_sources(const Service *s, const Object *o, DBusMessageIter *v
                         const char *key = records[r].schema->fields[f].name;
                         const char *val = source_to_string(records[r].src[f]);
 
+                        if (records[r].src[f] == SOURCE_KERNEL)
+                                continue;
                         if (!dbus_message_iter_open_container(&a, DBUS_TYPE_DICT_ENTRY, NULL, &e) ||
                             !dbus_message_iter_append_basic(&e, DBUS_TYPE_STRING, &key) ||
                             !dbus_message_iter_append_basic(&e, DBUS_TYPE_STRING, &val) ||

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Aggregation of member records (SPEC 3, 12), one rule per AggregateOp, over any schema */
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "aggregate.h"
@@ -102,84 +103,216 @@ void aggregate(const RecordSchema *s, const AggregateMember *members, size_t n,
                         .source = who >= 0 ? members[who].sources[f] : SOURCE_NONE,
                 };
         }
+        for (size_t f = 0; f < s->n_fields; f++) {
+                int gate = value_unsupported_by(&r, f);
+                if (gate >= 0)
+                        ret_limits[f] = ret_limits[gate];
+        }
+        value_clear_unsupported(&r);
         *ret = r;
 }
 
-void aggregate_state_init(AggregateState *st, const RecordSchema *s, RecordValue *agg) {
+/* No members, keeping the table's memory. */
+static void state_reset(AggregateState *st, const RecordSchema *s, RecordValue *agg) {
         value_init(agg, s);
         st->n = 0;
-        memset(st->aux, 0, s->n_fields * sizeof(st->aux[0]));
+        st->n_other = 0;
+        memset(st->raw, 0, sizeof(st->raw));
 }
 
-/* A sum keeps the exact total and shows it saturated; every other rule keeps how many members
- * have exactly the aggregate. A member moving the aggregate is the only one at the new value:
- * every member before it was at the old aggregate or beyond it, on the side away from the new
- * one (AND only loses bits, MIN only falls, ALL and COMMON only fall to 0 from a value all
- * members shared). */
-void aggregate_join(AggregateState *st, CapacityPolicy policy, RecordValue *agg,
-                    const RecordValue *member) {
+void aggregate_state_init(AggregateState *st, const RecordSchema *s, RecordValue *agg) {
+        st->other = NULL;
+        st->n_other_allocated = 0;
+        state_reset(st, s, agg);
+}
+
+void aggregate_state_done(AggregateState *st) {
+        free(st->other);
+        st->other = NULL;
+        st->n_other = st->n_other_allocated = 0;
+        st->n = 0;
+}
+
+/* The index of (@f, @value) in the table, or where it would go. */
+static size_t other_find(const AggregateState *st, uint32_t f, uint32_t value, bool *ret_found) {
+        size_t lo = 0, hi = st->n_other;
+
+        while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                const AggregateCount *c = &st->other[mid];
+
+                if (c->field < f || (c->field == f && c->value < value))
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        *ret_found = lo < st->n_other && st->other[lo].field == f && st->other[lo].value == value;
+        return lo;
+}
+
+/* Room for the values @member brings that the table lacks, taken before a join changes
+ * anything. Members at every base value need none. */
+static int other_reserve(AggregateState *st, const RecordValue *member) {
+        size_t want = st->n_other, n;
+        AggregateCount *p;
+        bool found;
+
+        for (size_t f = 0; st->n > 0 && f < member->schema->n_fields; f++)
+                if (member->v[f] != st->base[f]) {
+                        (void) other_find(st, f, member->v[f], &found);
+                        want += !found;
+                }
+        if (want <= st->n_other_allocated)
+                return 0;
+        n = want > 2 * st->n_other_allocated ? want : 2 * st->n_other_allocated;
+        p = realloc(st->other, n * sizeof(AggregateCount));
+        if (!p)
+                return -ENOMEM;
+        st->other = p;
+        st->n_other_allocated = n;
+        return 0;
+}
+
+/* Field @f's distinct values with their counts, the base value first when a member has it:
+ * [*ret_first, *ret_end) of the table. */
+static void other_range(const AggregateState *st, uint32_t f, size_t *ret_first, size_t *ret_end) {
+        bool found;
+
+        *ret_first = other_find(st, f, 0, &found);
+        *ret_end = other_find(st, f + 1, 0, &found);
+}
+
+/* Field @f's aggregate from its counts alone: the members left decide, none is re-read. */
+static uint32_t recount(const AggregateState *st, const RecordSchema *s, size_t f,
+                        AggregateOp op) {
+        uint32_t max = schema_field_wire_max(s, f), acc = 0;
+        size_t first, end, i = 0;
+
+        other_range(st, f, &first, &end);
+        switch (op) {
+        case AGGREGATE_MIN:     /* the table is sorted: its first value is its least */
+                if (first == end)
+                        return st->base[f];
+                return st->at_base[f] > 0 && st->base[f] < st->other[first].value
+                        ? st->base[f] : st->other[first].value;
+        case AGGREGATE_MAX:
+                if (first == end)
+                        return st->base[f];
+                return st->at_base[f] > 0 && st->base[f] > st->other[end - 1].value
+                        ? st->base[f] : st->other[end - 1].value;
+        case AGGREGATE_CAPACITY: {
+                uint64_t sum = st->at_base[f] * (uint64_t) st->base[f];
+
+                for (size_t k = first; k < end && sum <= max; k++)
+                        sum += st->other[k].count * (uint64_t) st->other[k].value;
+                return sum > max ? max : (uint32_t) sum;
+        }
+        default:                /* AND, ALL, COMMON: fold the distinct values */
+                if (st->at_base[f] > 0)
+                        acc = combine(op, max, acc, st->base[f], i++);
+                for (size_t k = first; k < end; k++)
+                        acc = combine(op, max, acc, st->other[k].value, i++);
+                return acc;
+        }
+}
+
+/* The published record: the raw aggregate less what it does not support. */
+static void publish(const AggregateState *st, RecordValue *agg) {
+        memcpy(agg->v, st->raw, agg->schema->n_fields * sizeof(agg->v[0]));
+        value_clear_unsupported(agg);
+}
+
+/* Joining folds each value into the aggregate as aggregate() does member by member (a sum is
+ * re-read: its exact total may be past what the field holds). */
+int aggregate_join(AggregateState *st, CapacityPolicy policy, RecordValue *agg,
+                   const RecordValue *member) {
         const RecordSchema *s = agg->schema;
 
+        if (other_reserve(st, member) < 0)
+                return -ENOMEM;
         for (size_t f = 0; f < s->n_fields; f++) {
                 AggregateOp op = effective_op(s->fields[f].op, policy);
-                uint32_t w = member->v[f], max = schema_field_wire_max(s, f), acc;
+                uint32_t w = member->v[f];
+                bool found;
+                size_t k;
 
-                if (op == AGGREGATE_CAPACITY) {
-                        st->aux[f] += w;
-                        agg->v[f] = st->aux[f] > max ? max : (uint32_t) st->aux[f];
-                        continue;
-                }
                 if (st->n == 0) {
-                        agg->v[f] = w;
-                        st->aux[f] = 1;
+                        st->base[f] = st->raw[f] = w;
+                        st->at_base[f] = 1;
                         continue;
                 }
-                acc = combine(op, max, agg->v[f], w, 1);
-                if (acc == agg->v[f])
-                        st->aux[f] += w == acc;
+                if (w == st->base[f])
+                        st->at_base[f]++;
                 else {
-                        agg->v[f] = acc;
-                        st->aux[f] = w == acc;
+                        k = other_find(st, f, w, &found);
+                        if (!found) {
+                                memmove(st->other + k + 1, st->other + k,
+                                        (st->n_other - k) * sizeof(AggregateCount));
+                                st->other[k] = (AggregateCount) { .field = f, .value = w };
+                                st->n_other++;
+                        }
+                        st->other[k].count++;
                 }
+                st->raw[f] = op == AGGREGATE_CAPACITY
+                        ? recount(st, s, f, op)
+                        : combine(op, schema_field_wire_max(s, f), st->raw[f], w, 1);
         }
         st->n++;
+        publish(st, agg);
+        return 0;
 }
 
-/* The aggregate stands when another member than the one leaving is at it: for AND that member
- * lacks every bit the aggregate lacks, for MIN nothing is lower, and so on. */
+/* Leaving takes one member out of its value's count; when that was the last member at the
+ * value, the field is re-read from the values left. */
 bool aggregate_leave(AggregateState *st, CapacityPolicy policy, RecordValue *agg,
                      const RecordValue *member) {
         const RecordSchema *s = agg->schema;
 
-        if (st->n <= 1) {
-                aggregate_state_init(st, s, agg);
+        if (st->n == 0)
+                return false;
+        if (st->n == 1) {
+                state_reset(st, s, agg);
                 return true;
         }
         for (size_t f = 0; f < s->n_fields; f++) {
                 AggregateOp op = effective_op(s->fields[f].op, policy);
-                uint32_t w = member->v[f], max = schema_field_wire_max(s, f);
-                uint64_t at;
+                uint32_t w = member->v[f], left;
+                bool found;
+                size_t k;
 
-                if (op == AGGREGATE_CAPACITY) {
-                        st->aux[f] = st->aux[f] >= w ? st->aux[f] - w : 0;
-                        agg->v[f] = st->aux[f] > max ? max : (uint32_t) st->aux[f];
-                        continue;
+                if (w == st->base[f] && st->at_base[f] > 0)
+                        left = --st->at_base[f];
+                else {
+                        k = other_find(st, f, w, &found);
+                        if (!found)
+                                return false;
+                        left = --st->other[k].count;
+                        if (left == 0) {
+                                memmove(st->other + k, st->other + k + 1,
+                                        (st->n_other - k - 1) * sizeof(AggregateCount));
+                                st->n_other--;
+                        }
                 }
-                at = st->aux[f] - (w == agg->v[f] && st->aux[f] > 0);
-                if (at == 0)
-                        return false;
-                st->aux[f] = at;
+                if (left == 0 || op == AGGREGATE_CAPACITY)
+                        st->raw[f] = recount(st, s, f, op);
         }
         st->n--;
+        publish(st, agg);
         return true;
 }
 
-void aggregate_state_rebuild(AggregateState *st, const RecordSchema *s,
-                             const RecordValue *const *members, size_t n, CapacityPolicy policy,
-                             RecordValue *agg) {
-        aggregate_state_init(st, s, agg);
-        for (size_t i = 0; i < n; i++)
-                aggregate_join(st, policy, agg, members[i]);
+int aggregate_state_rebuild(AggregateState *st, const RecordSchema *s,
+                            const RecordValue *const *members, size_t n, CapacityPolicy policy,
+                            RecordValue *agg) {
+        int r;
+
+        state_reset(st, s, agg);
+        for (size_t i = 0; i < n; i++) {
+                r = aggregate_join(st, policy, agg, members[i]);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
 }
 
 /* Whether member value @v covers @advertised under @op. */

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Aggregation of member records into a MUX record, over any schema: pure, no I/O, no allocation */
+/* Aggregation of member records into a MUX record, over any schema: pure, no I/O; the running
+ * aggregate's table is the only allocation, freed by aggregate_state_done() */
 #pragma once
 
 #include <errno.h>
@@ -39,37 +40,55 @@ typedef struct AggregateLimit {
         Source source;
 } AggregateLimit;
 
-/* Aggregates @n members of schema @s into @ret by each field's AggregateOp, and says per field
- * (@ret_limits has s->n_fields entries) which member limits it. */
+/* Aggregates @n members of schema @s into @ret by each field's AggregateOp, clears what the
+ * result does not support (value_clear_unsupported()), and says per field (@ret_limits has
+ * s->n_fields entries) which member limits it: for a cleared field, the one limiting the
+ * field that gates it. */
 void aggregate(const RecordSchema *s, const AggregateMember *members, size_t n,
                CapacityPolicy policy, RecordValue *ret, AggregateLimit *ret_limits);
 
 /* The running aggregate of one record over a changing member set, updated per member joining
- * or leaving instead of over all members (issue 14). Per field it holds how many members have
- * exactly the aggregated value, or for a sum the exact sum before saturation. A leave is
- * answered from that alone unless the member leaving was the only one at the aggregate (the
- * unique minimum, the only member lacking a bit): then only a full pass over the members
- * knows, and aggregate_leave() says so. The count may be lower than the truth, never higher,
- * so a wrong answer is never given, at worst a full pass more. */
+ * or leaving, never by a pass over the members (issues 14, 24). It is exact: per field it
+ * counts the members at each distinct value, so whichever member leaves (the unique minimum,
+ * the only member lacking a bit), the values left are known. A field's counts are held
+ * sparsely: the members at its base value (the first member's) as one number, every other
+ * value in a sorted table of (field, value, count). Identical members cost nothing past the
+ * first; a join or leave costs O(fields x log(distinct values)), and an AND or a sum whose
+ * last member at some value leaves re-reads that field's distinct values. */
+typedef struct AggregateCount {
+        uint32_t field;
+        uint32_t value;
+        uint32_t count;
+} AggregateCount;
+
 typedef struct AggregateState {
         size_t n;                               /* members folded in */
-        uint64_t aux[SCHEMA_FIELDS_MAX];        /* per field: members at the aggregate, or the sum */
+        uint32_t raw[SCHEMA_FIELDS_MAX];        /* per field: the aggregate before
+                                                 * value_clear_unsupported() */
+        uint32_t base[SCHEMA_FIELDS_MAX];       /* per field: its base value */
+        uint32_t at_base[SCHEMA_FIELDS_MAX];    /* per field: members at the base value */
+        AggregateCount *other;                  /* the other values, by field then value */
+        size_t n_other, n_other_allocated;
 } AggregateState;
 
-/* No members: every field 0 (@agg too, at the revision muxcap writes). */
+/* No members: every field 0 (@agg too, at the revision muxcap writes). A state initialized
+ * once is reused by rebuild; aggregate_state_done() frees it. */
 void aggregate_state_init(AggregateState *st, const RecordSchema *s, RecordValue *agg);
-/* Folds @member into @agg: the result is aggregate() over the members with it added. */
-void aggregate_join(AggregateState *st, CapacityPolicy policy, RecordValue *agg,
-                    const RecordValue *member);
-/* Takes @member (a record folded in before, unchanged since) out of @agg. Returns false when
- * some field needs the remaining members to tell: @agg and @st are then undefined until
- * aggregate_state_rebuild(). */
+/* Frees what the state holds; it is then as after aggregate_state_init(). */
+void aggregate_state_done(AggregateState *st);
+/* Folds @member into @agg: the result is aggregate() over the members with it added. Returns
+ * -ENOMEM with @st and @agg unchanged when the table cannot grow. */
+int aggregate_join(AggregateState *st, CapacityPolicy policy, RecordValue *agg,
+                   const RecordValue *member);
+/* Takes @member (a record folded in before, unchanged since) out of @agg: the result is
+ * aggregate() over the members left. Returns false when @member was not folded in: @agg and
+ * @st are then undefined until aggregate_state_rebuild(). */
 bool aggregate_leave(AggregateState *st, CapacityPolicy policy, RecordValue *agg,
                      const RecordValue *member);
-/* @agg and @st from the members, as joining them one by one gives. */
-void aggregate_state_rebuild(AggregateState *st, const RecordSchema *s,
-                             const RecordValue *const *members, size_t n, CapacityPolicy policy,
-                             RecordValue *agg);
+/* @agg and @st from the members, as joining them one by one gives; -ENOMEM as join. */
+int aggregate_state_rebuild(AggregateState *st, const RecordSchema *s,
+                            const RecordValue *const *members, size_t n, CapacityPolicy policy,
+                            RecordValue *agg);
 
 /* Whether a MUX device's own value @advertised of field @field offers more than the members'
  * aggregate @aggregated (a bit the AND lost, a support value of 1 the members lack, a larger

@@ -88,6 +88,12 @@ static const FieldDesc fields[_FIELD_MAX] = {
                 "0: reserved"),
 };
 
+/* No encapsulation, no offload. SupportSack, the algorithm and the capacity are facts a source
+ * declares of a NIC, apart from SupportIPv4/IPv6 (SPEC 3): they are not cleared with them. */
+static const FieldGroup groups[] = {
+        { { FIELD_ENCAPSULATION, FIELD_ENCAPSULATION }, FIELD_SUPPORT_IPV4, FIELD_FLAGS },
+};
+
 static const uint16_t min_sizes[] = { RECORD_SIZE };
 
 const RecordSchema schema_tcp_connection_offload = {
@@ -99,6 +105,8 @@ const RecordSchema schema_tcp_connection_offload = {
         .n_min_sizes = ELEMENTSOF(min_sizes),
         .fields = fields,
         .n_fields = ELEMENTSOF(fields),
+        .groups = groups,
+        .n_groups = ELEMENTSOF(groups),
         .status_hardware = STATUS_HARDWARE_CAPABILITIES,
         .status_current = STATUS_OFFLOAD_RESUME,
         .too_short = "record is shorter than 20 bytes",

@@ -47,6 +47,34 @@ bool value_equal(const RecordValue *a, const RecordValue *b) {
         return memcmp(a->v, b->v, a->schema->n_fields * sizeof(a->v[0])) == 0;
 }
 
+static bool group_supported(const RecordValue *v, const FieldGroup *g) {
+        return v->v[g->gate[0]] != 0 || v->v[g->gate[1]] != 0;
+}
+
+void value_clear_unsupported(RecordValue *v) {
+        const RecordSchema *s = v->schema;
+
+        for (size_t i = 0; i < s->n_groups; i++) {
+                const FieldGroup *g = &s->groups[i];
+
+                if (!group_supported(v, g))
+                        for (size_t f = g->first; f <= g->last; f++)
+                                v->v[f] = 0;
+        }
+}
+
+int value_unsupported_by(const RecordValue *v, size_t f) {
+        const RecordSchema *s = v->schema;
+
+        for (size_t i = 0; i < s->n_groups; i++) {
+                const FieldGroup *g = &s->groups[i];
+
+                if (f >= g->first && f <= g->last && !group_supported(v, g))
+                        return g->gate[0];
+        }
+        return -1;
+}
+
 uint32_t value_get(const RecordValue *v, size_t field) {
         return field < v->schema->n_fields ? v->v[field] : 0;
 }

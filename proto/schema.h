@@ -82,6 +82,17 @@ typedef struct FieldDesc {
         const char *kernel;     /* where the kernel-derived value comes from, or its default */
 } FieldDesc;
 
+/* Fields [first, last] of a schema mean something only when its offload is supported: when
+ * one of the @gate fields (one or two; @gate[1] == @gate[0] for one) is not 0. A MUX that does
+ * not support the offload holds 0 in them (sizes, segment counts, option bits), whatever its
+ * members' values outvoted a member without it to (issue 23). Gates precede their fields, and
+ * a group gating on fields another group clears comes after it, so one pass in table order
+ * clears what depends on what was cleared. */
+typedef struct FieldGroup {
+        uint8_t gate[2];
+        uint8_t first, last;
+} FieldGroup;
+
 typedef struct RecordSchema {
         const char *name;               /* "NDIS_TCP_CONNECTION_OFFLOAD" */
         uint8_t type;                   /* Header.Type */
@@ -94,6 +105,8 @@ typedef struct RecordSchema {
         size_t n_min_sizes;
         const FieldDesc *fields;
         size_t n_fields;                /* <= SCHEMA_FIELDS_MAX */
+        const FieldGroup *groups;       /* the fields that depend on a support field, in order */
+        size_t n_groups;
         uint32_t status_hardware;       /* status code of the hardware-capabilities indication */
         uint32_t status_current;        /* status code of the current-config indication */
         /* Decode refusals, NULL: a generic wording. */
@@ -115,6 +128,11 @@ void value_init(RecordValue *ret, const RecordSchema *s);
 bool value_equal(const RecordValue *a, const RecordValue *b);
 uint32_t value_get(const RecordValue *v, size_t field);
 int value_set(RecordValue *v, size_t field, uint32_t value);
+
+/* Sets to 0 every field of @v whose offload @v does not support (RecordSchema.groups). */
+void value_clear_unsupported(RecordValue *v);
+/* The gate field that makes value_clear_unsupported() clear field @f of @v, or -1: none does. */
+int value_unsupported_by(const RecordValue *v, size_t f);
 
 /* Field lookup by name; -EINVAL (as a negative int) when no row has it. */
 int schema_field_from_name(const RecordSchema *s, const char *name);

@@ -33,6 +33,7 @@ test=(
         clang libclang-rt-dev   # libFuzzer and the sanitizer runtimes (a recommends of clang; versionless: 14 in Debian 12, 19 in 13)
         valgrind                # memcheck and callgrind
         prometheus-node-exporter curl # muxcap-export's tests: the real node_exporter, scraped
+        prometheus              # promtool: contrib/prometheus's rules checked and unit-tested
         acl                     # muxcap-export's unit grants its folders by ACL
         # tests/vm: Debian's kernel (bond, team, 8021q) booted under QEMU, its initramfs built
         # from busybox and the kernel's modules; teamnl sets a team's mode
@@ -79,10 +80,10 @@ export INITRD=No
 # Another apt on this machine may hold the lock for a while: wait for it rather than fail.
 apt=(apt-get -q -o DPkg::Lock::Timeout=600)
 # Installing test tools must start no service on this machine: Debian's
-# prometheus-node-exporter enables and starts a metrics server on :9100. While apt runs, a
-# policy-rc.d refuses every start (invoke-rc.d and deb-systemd-invoke ask it), unless the
-# machine has a policy of its own; afterwards node_exporter's units are disabled if this run
-# installed it (deb-systemd-helper keeps them disabled across upgrades).
+# prometheus-node-exporter and prometheus enable and start servers on :9100 and :9090. While
+# apt runs, a policy-rc.d refuses every start (invoke-rc.d and deb-systemd-invoke ask it),
+# unless the machine has a policy of its own; afterwards their units are disabled if this run
+# installed them (deb-systemd-helper keeps them disabled across upgrades).
 policy=/usr/sbin/policy-rc.d
 own_policy=0
 if [ ! -e "$policy" ]; then
@@ -93,10 +94,12 @@ if [ ! -e "$policy" ]; then
 fi
 "${apt[@]}" update
 "${apt[@]}" install -y --no-install-recommends "${missing[@]}"
-if [[ " ${missing[*]} " == *" prometheus-node-exporter "* ]] && command -v deb-systemd-helper >/dev/null; then
-        for unit in $(dpkg -L prometheus-node-exporter | sed -n 's|^/.*/systemd/system/\([^/]*\.\(service\|timer\|socket\)\)$|\1|p'); do
-                deb-systemd-helper disable "$unit" >/dev/null 2>&1 || true
+for server in prometheus-node-exporter prometheus; do
+        [[ " ${missing[*]} " == *" $server "* ]] && command -v deb-systemd-helper >/dev/null || continue
+        for unit in $(dpkg -L "$server" | sed -n 's|^/.*/systemd/system/\([^/]*\.\(service\|timer\|socket\)\)$|\1|p'); do
+                # deb-systemd-helper does nothing (exit 1) unless called as from a maintainer script
+                DPKG_MAINTSCRIPT_PACKAGE=$server deb-systemd-helper disable "$unit" >/dev/null 2>&1 || true
         done
-fi
+done
 [ "$own_policy" = 0 ] || { rm -f "$policy"; trap - EXIT; }
 echo "install-deps: $job packages installed in $((SECONDS - start)) s"

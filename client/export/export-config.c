@@ -35,7 +35,9 @@ int export_config_init(ExportConfig *c) {
         c->nfd_file = strdup(EXPORT_DEFAULT_NFD_FILE);
         c->prom_file = strdup(EXPORT_DEFAULT_PROM_FILE);
         c->label_prefix = strdup(EXPORT_DEFAULT_LABEL_PREFIX);
-        if (!c->nfd_file || !c->prom_file || !c->label_prefix) {
+        if (!c->nfd_file || !c->prom_file || !c->label_prefix ||
+            export_metrics_parse(EXPORT_DEFAULT_METRICS, &c->metrics,
+                                 &(const char *) { NULL }) < 0) {
                 export_config_done(c);
                 return -ENOMEM;
         }
@@ -101,6 +103,8 @@ int export_config_set(ExportConfig *c, const char *key, const char *value,
         }
         if (strcmp(key, "Muxes") == 0)
                 return set_muxes(c, value, reterr_reason);
+        if (strcmp(key, "Metrics") == 0)
+                return export_metrics_parse(value, &c->metrics, reterr_reason);
         if (strcmp(key, "NfdExpirySec") == 0) {
                 char *end;
                 unsigned long v;

@@ -5,11 +5,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "export-tables.h"
+
 #define EXPORT_DEFAULT_CONFIG "/etc/muxcap/muxcap-export.conf"
 #define EXPORT_DEFAULT_NFD_FILE "/etc/kubernetes/node-feature-discovery/features.d/muxcap"
 #define EXPORT_DEFAULT_PROM_FILE "/var/lib/prometheus/node-exporter/muxcap.prom"
 #define EXPORT_DEFAULT_LABEL_PREFIX "muxcap"
 #define EXPORT_DEFAULT_NFD_EXPIRY_SEC 3600u
+#define EXPORT_DEFAULT_METRICS "default"
 
 /* Every string is owned; NULL paths are "off". */
 typedef struct ExportConfig {
@@ -19,6 +22,7 @@ typedef struct ExportConfig {
         char *label_prefix;
         char **muxes;                   /* NULL-terminated globs; NULL or empty: every MUX */
         unsigned nfd_expiry_sec;
+        ExportMetrics metrics;          /* the Prometheus file's field families */
 } ExportConfig;
 
 /* Sets the defaults. -ENOMEM. */
@@ -26,7 +30,7 @@ int export_config_init(ExportConfig *c);
 void export_config_done(ExportConfig *c);
 
 /* Sets one key (the config file's names: Bus, NfdFile, PrometheusFile, LabelPrefix, Muxes,
- * NfdExpirySec). An empty path turns that file off. -ENOENT for an unknown key, -EINVAL with
+ * NfdExpirySec, Metrics). An empty path turns that file off. -ENOENT for an unknown key, -EINVAL with
  * a reason for a bad value, -ENOMEM. */
 int export_config_set(ExportConfig *c, const char *key, const char *value,
                       const char **reterr_reason);

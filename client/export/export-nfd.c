@@ -169,7 +169,7 @@ static bool label_value(const ExportMux *x, const ExportLabel *l,
 
 int export_render_nfd(FILE *f, const ExportState *s, const char *prefix, time_t expiry) {
         const char *slash = strchr(prefix, '/'), *stem = slash ? slash + 1 : prefix;
-        size_t n_labels = 0;
+        size_t n_labels = 0, longest = 0;
         char when[32];
         struct tm tm;
 
@@ -178,18 +178,23 @@ int export_render_nfd(FILE *f, const ExportState *s, const char *prefix, time_t 
         fputs("# muxcap offload labels, written by muxcap-export(8): do not edit.\n"
               "# The labels expire unless muxcap-export renews them.\n", f);
         fprintf(f, "# +expiry-time=%s\n", when);
+        /* One MUX part for all labels of a MUX, so that a selector can name them all: what fits
+         * beside the longest fact. */
+        for (size_t k = 0; k < export_n_labels; k++)
+                if (strlen(export_labels[k].name) > longest)
+                        longest = strlen(export_labels[k].name);
         for (size_t i = 0; i < s->n_muxes; i++) {
                 const ExportMux *x = s->muxes[i];
+                char mux[EXPORT_LABEL_SEGMENT_MAX + 1];
 
+                export_label_mux_part(x->name,
+                                      EXPORT_LABEL_SEGMENT_MAX - strlen(stem) - longest - 2, mux);
                 for (size_t k = 0; k < export_n_labels; k++) {
                         const ExportLabel *l = &export_labels[k];
-                        char mux[EXPORT_LABEL_SEGMENT_MAX + 1], value[EXPORT_LABEL_SEGMENT_MAX + 1];
+                        char value[EXPORT_LABEL_SEGMENT_MAX + 1];
 
                         if (!label_value(x, l, value))
                                 continue;
-                        export_label_mux_part(x->name,
-                                              EXPORT_LABEL_SEGMENT_MAX - strlen(stem) - strlen(l->name) - 2,
-                                              mux);
                         fprintf(f, "%s.%s.%s=%s\n", prefix, mux, l->name, value);
                         n_labels++;
                 }

@@ -28,6 +28,7 @@ static void help(void) {
                "  --label-prefix=[NS/]STEM      NFD label prefix (default: %s)\n"
                "  --mux=GLOB                    export only matching MUXes (repeatable)\n"
                "  --nfd-expiry=SECONDS          NFD labels expire after this (default: %u)\n"
+               "  --metrics=default|all|LIST    Prometheus field families (default: %s)\n"
                "  --log-level=LEVEL             err, warning, info (default) or debug\n"
                "  --version                     print the version and exit\n"
                "  --help                        print this help and exit\n"
@@ -35,7 +36,7 @@ static void help(void) {
                "Exit status: 0 after SIGTERM or SIGINT, 1 on a runtime failure, 2 on a usage\n"
                "or configuration error. See muxcap-export(8).\n",
                EXPORT_DEFAULT_CONFIG, EXPORT_DEFAULT_NFD_FILE, EXPORT_DEFAULT_PROM_FILE,
-               EXPORT_DEFAULT_LABEL_PREFIX, EXPORT_DEFAULT_NFD_EXPIRY_SEC);
+               EXPORT_DEFAULT_LABEL_PREFIX, EXPORT_DEFAULT_NFD_EXPIRY_SEC, EXPORT_DEFAULT_METRICS);
 }
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -60,6 +61,7 @@ enum {
         OPT_LABEL_PREFIX,
         OPT_MUX,
         OPT_NFD_EXPIRY,
+        OPT_METRICS,
         OPT_LOG_LEVEL,
         OPT_VERSION,
         OPT_HELP,
@@ -75,6 +77,7 @@ static const struct option options[] = {
         { "label-prefix", required_argument, NULL, OPT_LABEL_PREFIX },
         { "mux", required_argument, NULL, OPT_MUX },
         { "nfd-expiry", required_argument, NULL, OPT_NFD_EXPIRY },
+        { "metrics", required_argument, NULL, OPT_METRICS },
         { "log-level", required_argument, NULL, OPT_LOG_LEVEL },
         { "version", no_argument, NULL, OPT_VERSION },
         { "help", no_argument, NULL, OPT_HELP },
@@ -90,6 +93,7 @@ static const char *option_key(int opt) {
         case OPT_LABEL_PREFIX: return "LabelPrefix";
         case OPT_MUX: return "Muxes";
         case OPT_NFD_EXPIRY: return "NfdExpirySec";
+        case OPT_METRICS: return "Metrics";
         }
         return NULL;
 }

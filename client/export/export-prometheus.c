@@ -43,7 +43,7 @@ static void prom_mux_label(FILE *f, const char *name, const ExportMux *x) {
         prom_string(f, x->name);
 }
 
-int export_render_prometheus(FILE *f, const ExportState *s) {
+int export_render_prometheus(FILE *f, const ExportState *s, const ExportMetrics *m) {
         bool any_info = false;
 
         for (size_t i = 0; i < s->n_muxes; i++)
@@ -82,7 +82,8 @@ int export_render_prometheus(FILE *f, const ExportState *s) {
                 }
         }
 
-        /* One family per field of each record type, its samples over MUXes and statuses. */
+        /* One family per field of each record type, its samples over MUXes and statuses, those
+         * @m shows. */
         for (size_t t = 0; t < export_n_statuses; t++) {
                 const ExportRecordType *type = export_statuses[t].type;
 
@@ -100,7 +101,8 @@ int export_render_prometheus(FILE *f, const ExportState *s) {
                                         const ExportMux *x = s->muxes[i];
 
                                         if (export_statuses[st].type != type ||
-                                            !x->records[st].present)
+                                            !x->records[st].present ||
+                                            !export_metrics_shows(m, st, k, x->records[st].values))
                                                 continue;
                                         if (!any)
                                                 prom_family(f, name, "gauge", help);

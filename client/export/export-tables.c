@@ -243,3 +243,123 @@ const ExportLabel export_labels[] = {
         TASK("ipsec-esp", EXPORT_LABEL_BOOL, "ipsec_v2_esp"),
 };
 const size_t export_n_labels = sizeof(export_labels) / sizeof(export_labels[0]);
+
+_Static_assert(sizeof(export_statuses) / sizeof(export_statuses[0]) <= EXPORT_STATUSES_MAX,
+               "EXPORT_STATUSES_MAX too small");
+
+/* The curated set (SPEC 13): what an operator alerts on, in at most 30 series per MUX with
+ * muxcap_mux_info, _generation, _members and the four muxcap_indications_total. The maximum
+ * sizes come from both records (a member change lowers the hardware one, an administrator
+ * the current one); whether an offload is on, from the current configuration, which is what
+ * workloads get. Support is an Encapsulation not 0, as for the NFD labels. The connection
+ * record's facts only where a source declared an engine: on Linux they are 0 otherwise. */
+#define BOTH(field) { STATUS_TASK_HW, field, NULL }, { STATUS_TASK_CUR, field, NULL }
+#define CURRENT(field) { STATUS_TASK_CUR, field, NULL }
+#define DECLARED(field) { STATUS_CONN_CUR, field, "tcp_connection_offload_capacity" }
+const ExportMetricRow export_default_metrics[] = {
+        BOTH("lso_v2_ipv4_max_offload_size"),
+        BOTH("lso_v2_ipv6_max_offload_size"),
+        BOTH("udp_segmentation_ipv4_max_offload_size"),
+        BOTH("udp_segmentation_ipv6_max_offload_size"),
+        CURRENT("lso_v2_ipv4_encapsulation"),
+        CURRENT("lso_v2_ipv6_encapsulation"),
+        CURRENT("udp_segmentation_ipv4_encapsulation"),
+        CURRENT("udp_segmentation_ipv6_encapsulation"),
+        CURRENT("checksum_ipv4_transmit_tcp_checksum"),
+        CURRENT("checksum_ipv6_transmit_tcp_checksum"),
+        CURRENT("checksum_ipv4_receive_tcp_checksum"),
+        CURRENT("checksum_ipv6_receive_tcp_checksum"),
+        CURRENT("encapsulated_packet_task_offload_gre_lso_v2_supported"),
+        CURRENT("encapsulated_packet_task_offload_vxlan_lso_v2_supported"),
+        CURRENT("ipsec_v2_esp"),
+        CURRENT("rsc_ipv4_enabled"),    /* LRO and hardware GRO are not per family on Linux */
+        DECLARED("chimney_capable"),
+        DECLARED("tcp_connection_offload_capacity"),
+};
+const size_t export_n_default_metrics =
+        sizeof(export_default_metrics) / sizeof(export_default_metrics[0]);
+
+static void metrics_set_all(ExportMetrics *m, int16_t v) {
+        for (size_t st = 0; st < EXPORT_STATUSES_MAX; st++)
+                for (size_t k = 0; k < EXPORT_FIELDS_MAX; k++)
+                        m->show[st][k] = v;
+}
+
+/* The curated rows; a row naming a field this libmuxcap lacks is left out. */
+static void metrics_add_defaults(ExportMetrics *m) {
+        for (size_t i = 0; i < export_n_default_metrics; i++) {
+                const ExportMetricRow *row = &export_default_metrics[i];
+                const ExportRecordType *t = export_statuses[row->status].type;
+                int k = export_field_lookup(t, row->field);
+                int w = row->when ? export_field_lookup(t, row->when) : EXPORT_SHOW_ALWAYS;
+
+                if (k < 0 || (row->when && w < 0))
+                        continue;
+                /* a family a list names for both records keeps being shown everywhere */
+                if (m->show[row->status][k] != EXPORT_SHOW_ALWAYS)
+                        m->show[row->status][k] = (int16_t) w;
+        }
+}
+
+/* Every record of the type that has the family @name; false if none has. */
+static bool metrics_add_family(ExportMetrics *m, const char *name) {
+        bool found = false;
+
+        for (size_t st = 0; st < export_n_statuses; st++) {
+                const ExportRecordType *t = export_statuses[st].type;
+
+                for (size_t k = 0, n = export_type_n_fields(t); k < n; k++) {
+                        char metric[EXPORT_METRIC_MAX];
+
+                        if (export_field_metric(t, k, metric) < 0 || strcmp(metric, name) != 0)
+                                continue;
+                        m->show[st][k] = EXPORT_SHOW_ALWAYS;
+                        found = true;
+                }
+        }
+        return found;
+}
+
+/* Tokens in order, each adding to what the ones before chose; @ret only on success. */
+int export_metrics_parse(const char *value, ExportMetrics *ret, const char **reterr_reason) {
+        static const char separators[] = ", \t";
+        static const char unknown[] = "unknown family (expected default, all, or muxcap_mux_FIELD "
+                                      "names; see muxcap-export(8))";
+        ExportMetrics m;
+        size_t n = 0;
+
+        metrics_set_all(&m, EXPORT_SHOW_NEVER);
+        for (const char *s = value; *(s += strspn(s, separators)); n++) {
+                size_t len = strcspn(s, separators);
+                char name[EXPORT_METRIC_MAX];
+
+                if (len >= sizeof(name)) {
+                        *reterr_reason = unknown;
+                        return -EINVAL;
+                }
+                memcpy(name, s, len);
+                name[len] = '\0';
+                s += len;
+                if (strcmp(name, "all") == 0)
+                        metrics_set_all(&m, EXPORT_SHOW_ALWAYS);
+                else if (strcmp(name, "default") == 0)
+                        metrics_add_defaults(&m);
+                else if (!metrics_add_family(&m, name)) {
+                        *reterr_reason = unknown;
+                        return -EINVAL;
+                }
+        }
+        if (n == 0) {
+                *reterr_reason = "expected default, all, or a list of muxcap_mux_FIELD names";
+                return -EINVAL;
+        }
+        *ret = m;
+        return 0;
+}
+
+/* A lookup: the choice was resolved to field indexes when it was parsed. */
+bool export_metrics_shows(const ExportMetrics *m, size_t st, size_t k, const uint64_t *values) {
+        int16_t v = m->show[st][k];
+
+        return v == EXPORT_SHOW_ALWAYS || (v >= 0 && values[v] != 0);
+}

@@ -2,6 +2,7 @@
 /* muxcap-export: what is exported, as data: record types and their fields, statuses, labels */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -74,6 +75,44 @@ extern const size_t export_n_statuses;
 
 /* The index of @code in export_statuses, or -ENOENT. */
 int export_status_index(uint32_t code);
+
+#define EXPORT_STATUSES_MAX 4           /* rows of export_statuses */
+
+/*
+ * Which field families the Prometheus file carries (SPEC 13): by default a curated set, what
+ * operators alert on, at most 30 series per MUX; every field with --metrics=all; or the
+ * families a list names. A row of the curated set names one field of one record (status), and
+ * optionally a field of the same record that must be non-zero for the row to be shown (the
+ * connection facts appear only where a source declared a connection offload engine).
+ */
+typedef struct ExportMetricRow {
+        unsigned status;        /* index into export_statuses */
+        const char *field;      /* an export_field_lookup() key of that record type */
+        const char *when;       /* NULL, or a key of the same record type */
+} ExportMetricRow;
+
+extern const ExportMetricRow export_default_metrics[];
+extern const size_t export_n_default_metrics;
+
+/* The resolved choice, by status and field index: never, always, or the index of the field
+ * that must be non-zero. */
+enum {
+        EXPORT_SHOW_NEVER = -2,
+        EXPORT_SHOW_ALWAYS = -1,
+};
+
+typedef struct ExportMetrics {
+        int16_t show[EXPORT_STATUSES_MAX][EXPORT_FIELDS_MAX];
+} ExportMetrics;
+
+/* Parses a --metrics= / Metrics= value into @ret: "default", "all", or a list of names
+ * separated by commas or blanks, each "default" (the curated set) or a family name
+ * (muxcap_mux_FIELD, exported for both records). -EINVAL with a reason otherwise; @ret is
+ * written only on success. */
+int export_metrics_parse(const char *value, ExportMetrics *ret, const char **reterr_reason);
+
+/* Whether field @k of status @st is shown for a record with the exported @values. */
+bool export_metrics_shows(const ExportMetrics *m, size_t st, size_t k, const uint64_t *values);
 
 /*
  * NFD labels: one row per fact a scheduler selects on, each named

@@ -2,6 +2,7 @@
 /* muxcap-export: muxcapd's MUXes as Kubernetes NFD labels and Prometheus textfile metrics */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <poll.h>
 #include <signal.h>
@@ -25,6 +26,10 @@
 #include "muxcap/muxcap.h"
 
 #define RETRY_MS 5000   /* after a failed write */
+/* The Prometheus file's modification time is set this often, its text left alone, so that
+ * node_textfile_mtime_seconds tells a live exporter from a file a killed one left behind
+ * (the stale alert in contrib/prometheus waits three times this). */
+#define TOUCH_MS (5 * 60 * 1000)
 
 /* --- logging: stderr, with <N> prefixes when it is journald's stream ---------------------- */
 
@@ -72,6 +77,7 @@ typedef struct Exporter {
         char *nfd_written;              /* owned: the NFD file as last written, expiry 0 */
         time_t nfd_expiry;              /* of the NFD file we wrote; 0: none */
         uint64_t retry_at_ms;           /* a write failed: try again then; 0: none */
+        uint64_t touch_at_ms;           /* when to set the Prometheus file's mtime; 0: none */
         bool stop;
         int exit_status;
 } Exporter;
@@ -227,7 +233,7 @@ static int render(Exporter *e, bool nfd, time_t expiry, char **ret) {
         if (!f)
                 return -ENOMEM;
         r = nfd ? export_render_nfd(f, &e->state, e->config.label_prefix, expiry)
-                : export_render_prometheus(f, &e->state);
+                : export_render_prometheus(f, &e->state, &e->config.metrics);
         if (fclose(f) != 0 && r >= 0)
                 r = -ENOMEM;
         if (r < 0) {
@@ -267,7 +273,23 @@ static int exporter_write_prometheus(Exporter *e) {
         }
         free(e->prom_written);
         e->prom_written = text;
+        e->touch_at_ms = now_ms() + TOUCH_MS;
         return 0;
+}
+
+/* Sets the Prometheus file's modification time when it is due; a file gone or not ours to
+ * touch is written again. */
+static void exporter_touch_prometheus(Exporter *e) {
+        if (!e->touch_at_ms || now_ms() < e->touch_at_ms)
+                return;
+        e->touch_at_ms = now_ms() + TOUCH_MS;
+        if (utimensat(AT_FDCWD, e->config.prom_file, NULL, 0) == 0)
+                return;
+        log_msg(LOG_DEBUG, "touching '%s' failed: %s; writing it again", e->config.prom_file,
+                strerror(errno));
+        free(e->prom_written);
+        e->prom_written = NULL;
+        e->dirty = true;
 }
 
 /* Writes the NFD file if its labels changed or its expiry time needs renewing. With muxcapd
@@ -306,6 +328,8 @@ static void exporter_write(Exporter *e) {
         bool failed = false;
         time_t now = time(NULL);
 
+        if (e->config.prom_file)
+                exporter_touch_prometheus(e);
         if (!e->dirty && !retry && !(e->nfd_expiry && e->state.daemon_up &&
                                      now >= e->nfd_expiry - (time_t) e->config.nfd_expiry_sec / 2))
                 return;
@@ -317,17 +341,25 @@ static void exporter_write(Exporter *e) {
         e->retry_at_ms = failed ? now_ms() + RETRY_MS : 0;
 }
 
-/* The poll timeout: the client's, the next retry, the NFD renewal, whichever comes first. */
+/* @timeout, or the milliseconds until @at_ms if sooner. */
+static int timeout_until(int timeout, uint64_t at_ms) {
+        uint64_t now = now_ms();
+        int t = at_ms > now ? (int) (at_ms - now) : 0;
+
+        return timeout < 0 || t < timeout ? t : timeout;
+}
+
+/* The poll timeout: the client's, the next retry, the next touch, the NFD renewal, whichever
+ * comes first. */
 static int exporter_timeout(Exporter *e) {
         int timeout = -1, t;
 
         if (muxcap_client_get_timeout(e->client, &t) >= 0)
                 timeout = t;
-        if (e->retry_at_ms) {
-                uint64_t now = now_ms();
-                t = e->retry_at_ms > now ? (int) (e->retry_at_ms - now) : 0;
-                timeout = timeout < 0 || t < timeout ? t : timeout;
-        }
+        if (e->retry_at_ms)
+                timeout = timeout_until(timeout, e->retry_at_ms);
+        if (e->touch_at_ms)
+                timeout = timeout_until(timeout, e->touch_at_ms);
         if (e->config.nfd_file && e->nfd_expiry && e->state.daemon_up) {
                 time_t renew = e->nfd_expiry - (time_t) e->config.nfd_expiry_sec / 2;
                 time_t now = time(NULL);

@@ -18,54 +18,7 @@
 #include "export-prometheus.h"
 #include "export-state.h"
 #include "muxcap/muxcap.h"
-
-/* 2026-01-02T03:04:05Z */
-#define EXPIRY ((time_t) 1767323045)
-
-static char *render(const ExportState *s, bool nfd, const char *prefix) {
-        char *buf = NULL;
-        size_t size = 0;
-        FILE *f = open_memstream(&buf, &size);
-
-        assert(f);
-        assert((nfd ? export_render_nfd(f, s, prefix, EXPIRY) : export_render_prometheus(f, s)) == 0);
-        assert(fclose(f) == 0);
-        return buf;
-}
-
-/* A record as the daemon sends it. */
-static void set_record(ExportMux *x, uint32_t code, uint64_t gen, const char *fields) {
-        struct muxcap_record r;
-        uint8_t buf[MUXCAP_RECORD_SIZE];
-        char *copy = strdup(fields), *save = NULL;
-
-        muxcap_record_init(&r);
-        for (char *kv = strtok_r(copy, " ", &save); kv; kv = strtok_r(NULL, " ", &save)) {
-                char *eq = strchr(kv, '=');
-                *eq = '\0';
-                assert(muxcap_record_set_field(&r, kv, eq + 1, NULL) == 0);
-        }
-        free(copy);
-        assert(muxcap_record_encode(&r, buf, NULL) == 0);
-        assert(export_mux_set_record(x, code, gen, buf, sizeof(buf)) >= 0);
-}
-
-/* A task-offload record as the daemon sends it. */
-static void set_task_record(ExportMux *x, uint32_t code, uint64_t gen, const char *fields) {
-        struct muxcap_task_record r;
-        uint8_t buf[MUXCAP_TASK_RECORD_SIZE];
-        char *copy = strdup(fields), *save = NULL;
-
-        muxcap_task_record_init(&r);
-        for (char *kv = strtok_r(copy, " ", &save); kv; kv = strtok_r(NULL, " ", &save)) {
-                char *eq = strchr(kv, '=');
-                *eq = '\0';
-                assert(muxcap_task_record_set_field(&r, kv, eq + 1, NULL) == 0);
-        }
-        free(copy);
-        assert(muxcap_task_record_encode(&r, buf, NULL) == 0);
-        assert(export_mux_set_record(x, code, gen, buf, sizeof(buf)) >= 0);
-}
+#include "test-export-util.h"
 
 static bool label_name_valid(const char *name) {
         const char *slash = strrchr(name, '/'), *seg = slash ? slash + 1 : name;
@@ -145,9 +98,9 @@ static ExportState sample_state(void) {
         assert(x);
         assert(export_mux_set_info(x, "bridge", "min", 2) == 1);
         assert(export_mux_set_info(x, "bridge", "min", 2) == 0);
-        set_record(x, MUXCAP_STATUS_HARDWARE_CAPABILITIES, 3,
+        test_set_record(x, MUXCAP_STATUS_HARDWARE_CAPABILITIES, 3,
                    "encapsulation=0x6 support_ipv4=1 support_ipv6=1 tcp_connection_offload_capacity=4096");
-        set_record(x, MUXCAP_STATUS_OFFLOAD_RESUME, 3,
+        test_set_record(x, MUXCAP_STATUS_OFFLOAD_RESUME, 3,
                    "encapsulation=0x6 support_ipv6=1 tcp_connection_offload_capacity=4096");
         x->indications[0] = 3;
         x->indications[1] = 4;
@@ -155,13 +108,13 @@ static ExportState sample_state(void) {
         y = export_state_ensure(&s, "a\"b\\c");
         assert(y && s.muxes[0] == y);
         assert(export_mux_set_info(y, "declared", "sum", 0) == 1);
-        set_record(y, MUXCAP_STATUS_HARDWARE_CAPABILITIES, 1, "revision=2");
+        test_set_record(y, MUXCAP_STATUS_HARDWARE_CAPABILITIES, 1, "revision=2");
         return s;
 }
 
 static void test_render_nfd_exact(void) {
         ExportState s = sample_state();
-        char *text = render(&s, true, "muxcap");
+        char *text = test_render_nfd(&s, "muxcap");
 
         assert(strcmp(text,
                 "# muxcap offload labels, written by muxcap-export(8): do not edit.\n"
@@ -196,10 +149,10 @@ static void test_render_nfd_labels_always_valid(void) {
                 ExportMux *x = export_state_ensure(&s, names[i]);
                 assert(x);
                 assert(export_mux_set_info(x, i % 2 ? "weird kind!" : "bond", "min", (unsigned) i) == 1);
-                set_record(x, MUXCAP_STATUS_OFFLOAD_RESUME, 1, "tcp_connection_offload_capacity=4294967295");
+                test_set_record(x, MUXCAP_STATUS_OFFLOAD_RESUME, 1, "tcp_connection_offload_capacity=4294967295");
         }
         for (size_t p = 0; p < sizeof(prefixes) / sizeof(prefixes[0]); p++) {
-                char *text = render(&s, true, prefixes[p]), *save = NULL;
+                char *text = test_render_nfd(&s, prefixes[p]), *save = NULL;
                 size_t n = 0;
 
                 for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
@@ -223,7 +176,7 @@ static void test_render_nfd_labels_always_valid(void) {
 
 static void test_render_prometheus_exact(void) {
         ExportState s = sample_state();
-        char *text = render(&s, false, NULL);
+        char *text = test_render_prometheus(&s, "all");
         const char *want_lines[] = {
                 "# HELP muxcap_mux_info A MUX muxcapd publishes: its link kind and capacity policy (always 1).\n"
                 "# TYPE muxcap_mux_info gauge\n"
@@ -265,7 +218,7 @@ static void test_render_prometheus_exact(void) {
 /* Text format 0.0.4: every line a HELP, TYPE or sample; a family's HELP and TYPE once, before
  * its samples, which are contiguous; names from muxcap_; no timestamps. */
 static void check_prometheus_grammar(const ExportState *s) {
-        char *text = render(s, false, NULL), *save = NULL, family[128] = "", seen[32768] = " ";
+        char *text = test_render_prometheus(s, "all"), *save = NULL, family[128] = "", seen[32768] = " ";
         regex_t sample, help, type;
 
         assert(regcomp(&sample, "^(muxcap_[a-z0-9_]+)(\\{[a-z_]+=\"([^\"\\\\]|\\\\.)*\""
@@ -309,18 +262,18 @@ static void test_render_prometheus_grammar(void) {
 static void test_render_prometheus_grammar_with_task_records(void) {
         ExportState s = sample_state();
 
-        set_task_record(s.muxes[1], MUXCAP_STATUS_TASK_OFFLOAD_HARDWARE_CAPABILITIES, 3,
+        test_set_record(s.muxes[1], MUXCAP_STATUS_TASK_OFFLOAD_HARDWARE_CAPABILITIES, 3,
                         "lso_v2_ipv4_encapsulation=802.3 lso_v2_ipv4_max_offload_size=524280");
-        set_task_record(s.muxes[1], MUXCAP_STATUS_TASK_OFFLOAD_CURRENT_CONFIG, 3,
+        test_set_record(s.muxes[1], MUXCAP_STATUS_TASK_OFFLOAD_CURRENT_CONFIG, 3,
                         "udp_segmentation_ipv4_encapsulation=802.3 offload_flags=1");
-        set_task_record(s.muxes[0], MUXCAP_STATUS_TASK_OFFLOAD_CURRENT_CONFIG, 1, "revision=1");
+        test_set_record(s.muxes[0], MUXCAP_STATUS_TASK_OFFLOAD_CURRENT_CONFIG, 1, "revision=1");
         check_prometheus_grammar(&s);
         export_state_done(&s);
 }
 
 static void test_render_daemon_down_shows_only_up_0(void) {
         ExportState s = { .daemon_up = false };
-        char *text = render(&s, false, NULL);
+        char *text = test_render_prometheus(&s, "all");
 
         assert(strcmp(text, "# HELP muxcap_daemon_up Whether muxcapd runs and its state was read (1), or not (0).\n"
                             "# TYPE muxcap_daemon_up gauge\n"

@@ -14,35 +14,7 @@
 #include "export-state.h"
 #include "export-tables.h"
 #include "muxcap/muxcap.h"
-
-#define EXPIRY ((time_t) 1767323045)
-
-static char *render(const ExportState *s, bool nfd) {
-        char *buf = NULL;
-        size_t size = 0;
-        FILE *f = open_memstream(&buf, &size);
-
-        assert(f);
-        assert((nfd ? export_render_nfd(f, s, "muxcap", EXPIRY) : export_render_prometheus(f, s)) == 0);
-        assert(fclose(f) == 0);
-        return buf;
-}
-
-static void set_task_record(ExportMux *x, uint32_t code, uint64_t gen, const char *fields) {
-        struct muxcap_task_record r;
-        uint8_t buf[MUXCAP_TASK_RECORD_SIZE];
-        char *copy = strdup(fields), *save = NULL;
-
-        muxcap_task_record_init(&r);
-        for (char *kv = strtok_r(copy, " ", &save); kv; kv = strtok_r(NULL, " ", &save)) {
-                char *eq = strchr(kv, '=');
-                *eq = '\0';
-                assert(muxcap_task_record_set_field(&r, kv, eq + 1, NULL) == 0);
-        }
-        free(copy);
-        assert(muxcap_task_record_encode(&r, buf, NULL) == 0);
-        assert(export_mux_set_record(x, code, gen, buf, sizeof(buf)) >= 0);
-}
+#include "test-export-util.h"
 
 static const ExportRecordType *type_of(uint32_t code) {
         int i = export_status_index(code);
@@ -137,8 +109,8 @@ static ExportState task_state(void) {
                         "udp_segmentation_ipv4_max_offload_size=524280", common);
         (void) snprintf(cur, sizeof(cur), "%slso_v2_ipv4_max_offload_size=65536 "
                         "lso_v2_ipv6_max_offload_size=65536", common);
-        set_task_record(x, MUXCAP_STATUS_TASK_OFFLOAD_HARDWARE_CAPABILITIES, 4, hw);
-        set_task_record(x, MUXCAP_STATUS_TASK_OFFLOAD_CURRENT_CONFIG, 4, cur);
+        test_set_record(x, MUXCAP_STATUS_TASK_OFFLOAD_HARDWARE_CAPABILITIES, 4, hw);
+        test_set_record(x, MUXCAP_STATUS_TASK_OFFLOAD_CURRENT_CONFIG, 4, cur);
         x->indications[export_status_index(MUXCAP_STATUS_TASK_OFFLOAD_CURRENT_CONFIG)] = 2;
         x->indications[export_status_index(MUXCAP_STATUS_OFFLOAD_RESUME)] = 1;
         return s;
@@ -146,7 +118,7 @@ static ExportState task_state(void) {
 
 static void test_render_nfd_task_labels(void) {
         ExportState s = task_state();
-        char *text = render(&s, true);
+        char *text = test_render_nfd(&s, "muxcap");
 
         assert(strstr(text,
                 "muxcap.br0.members=2\n"
@@ -173,7 +145,7 @@ static void test_render_nfd_task_labels(void) {
 
 static void test_render_prometheus_task_samples(void) {
         ExportState s = task_state();
-        char *text = render(&s, false);
+        char *text = test_render_prometheus(&s, "all");
         const char *want[] = {
                 "# HELP muxcap_mux_lso_v2_ipv4_max_offload_size_bytes Task offload (NDIS_OFFLOAD) "
                 "field LsoV2.IPv4.MaxOffLoadSize, in bytes.\n"
@@ -210,7 +182,7 @@ static void test_indications_grouped_by_type(void) {
 
         assert(a);
         a->indications[export_status_index(MUXCAP_STATUS_TASK_OFFLOAD_HARDWARE_CAPABILITIES)] = 7;
-        text = render(&s, false);
+        text = test_render_prometheus(&s, "all");
         assert(strstr(text,
                 "muxcap_indications_total{mux=\"a\",status=\"0x4002000b\"} 0\n"
                 "muxcap_indications_total{mux=\"a\",status=\"0x40020003\"} 0\n"
@@ -255,9 +227,9 @@ static void test_task_labels_valid_for_long_names(void) {
         size_t n = 0;
 
         assert(x && export_mux_set_info(x, "declared", "sum", 0) == 1);
-        set_task_record(x, MUXCAP_STATUS_TASK_OFFLOAD_CURRENT_CONFIG, 1,
+        test_set_record(x, MUXCAP_STATUS_TASK_OFFLOAD_CURRENT_CONFIG, 1,
                         "lso_v2_ipv4_max_offload_size=4294967295");
-        text = render(&s, true);
+        text = test_render_nfd(&s, "muxcap");
         for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
                 char *eq;
 

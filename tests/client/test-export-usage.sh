@@ -33,6 +33,10 @@ expect 2 "--label-prefix='-x': the label stem" -- $nobus $cfg "${files[@]}" --la
 expect 2 "--label-prefix='Ex.com/x': the namespace" -- $nobus $cfg "${files[@]}" --label-prefix=Ex.com/x
 expect 2 "--nfd-expiry='5': expected seconds" -- $nobus $cfg "${files[@]}" --nfd-expiry=5
 expect 2 "--nfd-file: expected a path" -- $nobus $cfg --nfd-file=
+expect 2 "--metrics='default,muxcap_mux_nope': unknown family" -- $nobus $cfg "${files[@]}" --metrics=default,muxcap_mux_nope
+expect 2 "--metrics='': expected default, all" -- $nobus $cfg "${files[@]}" --metrics=
+printf '[Export]\nMetrics=all nope\n' >"$tmp/bad.conf"
+expect 2 "$tmp/bad.conf:2: Metrics='all nope': unknown family" -- $nobus --config="$tmp/bad.conf"
 expect 2 "--log-level='loud'" -- $nobus $cfg "${files[@]}" --log-level=loud
 expect 2 "$tmp/nope.conf: No such file or directory" -- $nobus --config="$tmp/nope.conf"
 
@@ -54,7 +58,7 @@ expect 1 "connecting to the unix:path=/nonexistent/muxcap-test-bus bus failed" -
 
 out=$("$exporter" --help) || fail "--help exits $?"
 for opt in --bus= --config= --nfd-file= --no-nfd --prometheus-file= --no-prometheus \
-           --label-prefix= --mux= --nfd-expiry= --log-level= --version --help; do
+           --label-prefix= --mux= --nfd-expiry= --metrics= --log-level= --version --help; do
         [[ "$out" == *"  $opt"* ]] || fail "--help lacks $opt"
 done
 [[ "$("$exporter" --version)" == "muxcap-export "[0-9]* ]] || fail "--version"

@@ -8,7 +8,10 @@
 # file against NFD's grammar; the real node_exporter (textfile collector only, on loopback)
 # serves every muxcap metric with its value and node_textfile_scrape_error 0; SIGTERM. The
 # task-offload record too (type="task"): toggling tx-udp-segmentation on a member changes
-# the uso labels and the USO metrics within a coalescing window plus a write.
+# the uso labels and the USO metrics within a coalescing window plus a write. The default
+# Prometheus file carries the curated families (at most 30 series per MUX: four MUXes scraped
+# through node_exporter give at most 120 muxcap series), a second exporter with
+# --metrics=all every field; all labels of a long-named MUX share one hashed name part.
 #
 # Usage (inside ns-run.sh): test-export.sh MUXCAPCTL MUXCAP_EXPORT; $MUXCAPD is the daemon.
 set -euo pipefail
@@ -27,8 +30,9 @@ dir=$MUXCAP_TEST_DIR
 bus=$MUXCAP_TEST_BUS
 nfd=$dir/nfd/muxcap
 prom=$dir/prom/muxcap.prom
+prom_all=$dir/prom-all/muxcap.prom
 expiry_sec=120
-mkdir -p "$dir/nfd" "$dir/prom"
+mkdir -p "$dir/nfd" "$dir/prom" "$dir/prom-all"
 # A declared MUX whose name needs escaping and, for its longer labels, a hash.
 long_mux='lbfo.east_rack:42-with-a-rather-long-name'
 cat >"$dir/muxcapd.conf" <<EOF
@@ -40,10 +44,10 @@ Members=gx*
 EOF
 printf '[Export]\n' >"$dir/export.conf"
 
-daemon_pid= export_pid= ne_pid=
+daemon_pid= export_pid= export_all_pid= ne_pid= ne_all_pid=
 fail() {
         echo "FAIL: $*" >&2
-        for f in "$nfd" "$prom"; do
+        for f in "$nfd" "$prom" "$prom_all"; do
                 echo "---- $f ----" >&2
                 cat "$f" >&2 2>/dev/null || echo "(none)" >&2
         done
@@ -66,9 +70,11 @@ has_line() { grep -qxF -- "$2" "$1"; }
 lacks_line() { ! grep -qxF -- "$2" "$1"; }
 # One exact sample, or one NFD label line.
 want_prom() { wait_for 10 "$prom has '$1'" has_line "$prom" "$1"; }
+want_prom_all() { wait_for 10 "$prom_all has '$1'" has_line "$prom_all" "$1"; }
 # A sample whose value matches an extended regex.
 has_sample_re() { grep -qE -- "^$(printf '%s' "$2" | sed 's/[][\\.^$*+?(){}|]/\\&/g') $3\$" "$1"; }
 want_prom_re() { wait_for 10 "$prom has '$1 $2'" has_sample_re "$prom" "$1" "$2"; }
+want_prom_all_re() { wait_for 10 "$prom_all has '$1 $2'" has_sample_re "$prom_all" "$1" "$2"; }
 want_label() { wait_for 10 "$nfd has '$1'" has_line "$nfd" "$1"; }
 
 start_daemon() {
@@ -124,7 +130,7 @@ EOF
 }
 
 cleanup() {
-        for p in $ne_pid $export_pid $daemon_pid; do
+        for p in $ne_pid $ne_all_pid $export_pid $export_all_pid $daemon_pid; do
                 kill -9 "$p" 2>/dev/null || true
         done
 }
@@ -135,21 +141,33 @@ start_daemon
 "$exporter" --bus="$bus" --config="$dir/export.conf" --nfd-file="$nfd" --prometheus-file="$prom" \
         --nfd-expiry=$expiry_sec --log-level=debug >>"$dir/export.log" 2>&1 &
 export_pid=$!
+"$exporter" --bus="$bus" --config="$dir/export.conf" --no-nfd --prometheus-file="$prom_all" \
+        --metrics=all >>"$dir/export-all.log" 2>&1 &
+export_all_pid=$!
 want_prom "muxcap_daemon_up 1"
+want_prom_all "muxcap_daemon_up 1"
 long_part_full=lbfo_2eeast_5frack_3a42-with-a-rather-long-name
-# 6 + 1 + 48 + 1 + 7 = 63: the members label fits exactly, longer facts get the hash.
-want_label "muxcap.$long_part_full.members=0"
-want_label "muxcap.$long_part_full.kind=declared"
 fnv=$("$py" -c 'import sys
 h = 2166136261
 for b in sys.argv[1].encode():
     h = ((h ^ b) * 16777619) & 0xffffffff
 print(f"{h:08x}")' "$long_mux")
+# 6 + 1 + 48 + 1 + 23 > 63 for the longest fact (tcp-connection-capacity): every label of
+# the MUX gets the same hashed part, even those that would fit with the name in full.
 long_part_hashed=${long_part_full:0:23}-$fnv
+want_label "muxcap.$long_part_hashed.members=0"
+want_label "muxcap.$long_part_hashed.kind=declared"
 want_label "muxcap.$long_part_hashed.tcp-connection-capacity=0"
+parts=$(sed -n 's/^muxcap\.\(lbfo[^.]*\)\..*/\1/p' "$nfd" | sort -u)
+[ "$parts" = "$long_part_hashed" ] || fail "the labels of '$long_mux' have the name parts: $parts"
+[ "$(grep -c "^muxcap\.$long_part_hashed\." "$nfd")" -ge 6 ] || fail "too few labels of '$long_mux'"
 want_prom "muxcap_mux_info{mux=\"$long_mux\",kind=\"declared\",capacity_policy=\"min\"} 1"
+# No connection offload engine declared for it: no connection family in the default file.
+! grep -q "^muxcap_mux_[a-z0-9_]*{mux=\"$long_mux\",.*type=\"connection\"" "$prom" ||
+        fail "connection families shown for a MUX that declares no engine"
+want_prom_all "muxcap_mux_chimney_capable{mux=\"$long_mux\",record=\"current\",type=\"connection\"} 0"
 check_nfd_grammar || fail "NFD grammar at start"
-ok "start: the declared MUX, escaped and hashed, daemon up"
+ok "start: the declared MUX, escaped and hashed once for all its labels, daemon up"
 
 # --- a bridge and its members -----------------------------------------------------------
 ip link add br0 type bridge
@@ -168,11 +186,14 @@ want_label "muxcap.br0.chimney-capable=false"
 want_label "muxcap.br0.tcp-offload-ipv4=false"
 want_label "muxcap.br0.tcp-offload-ipv6=false"
 want_prom 'muxcap_mux_members{mux="br0"} 1'
-want_prom 'muxcap_mux_tcp_connection_offload_capacity{mux="br0",record="hardware",type="connection"} 4096'
+want_prom_all 'muxcap_mux_tcp_connection_offload_capacity{mux="br0",record="hardware",type="connection"} 4096'
 want_prom 'muxcap_mux_tcp_connection_offload_capacity{mux="br0",record="current",type="connection"} 4096'
-want_prom 'muxcap_mux_encapsulation{mux="br0",record="hardware",type="connection"} 6'
+want_prom_all 'muxcap_mux_encapsulation{mux="br0",record="hardware",type="connection"} 6'
+# declared capacity: the connection facts of the default set are shown
 want_prom 'muxcap_mux_chimney_capable{mux="br0",record="current",type="connection"} 0'
-want_prom 'muxcap_mux_support_ipv4{mux="br0",record="hardware",type="connection"} 0'
+want_prom_all 'muxcap_mux_support_ipv4{mux="br0",record="hardware",type="connection"} 0'
+! grep -q '^muxcap_mux_support_ipv4\|^muxcap_mux_offload_flags\|^muxcap_mux_ipsec_v1' "$prom" ||
+        fail "the default file has families outside the curated set"
 want_prom 'muxcap_mux_generation{mux="br0"} 2'
 # generation 1 (the bridge appeared) and 2 (it got a member), both records each time
 want_prom 'muxcap_indications_total{mux="br0",status="0x4002000b"} 2'
@@ -189,6 +210,7 @@ want_label "muxcap.br0.ipsec-esp=false"
 want_prom 'muxcap_mux_lso_v2_ipv4_max_offload_size_bytes{mux="br0",record="current",type="task"} 65536'
 want_prom_re 'muxcap_mux_lso_v2_ipv4_max_offload_size_bytes{mux="br0",record="hardware",type="task"}' '[1-9][0-9]*'
 want_prom_re 'muxcap_mux_udp_segmentation_ipv4_encapsulation{mux="br0",record="current",type="task"}' '[1-9][0-9]*'
+want_prom_all_re 'muxcap_mux_offload_flags{mux="br0",record="current",type="task"}' '[0-9]+'
 want_prom 'muxcap_mux_udp_segmentation_ipv4_max_offload_size_bytes{mux="br0",record="current",type="task"} 65536'
 want_prom 'muxcap_indications_total{mux="br0",status="0x40020007"} 2'
 want_prom 'muxcap_indications_total{mux="br0",status="0x40020006"} 2'
@@ -210,7 +232,7 @@ want_label "muxcap.br0.lso-v2-ipv4=false"
 t1=$(date +%s%N)
 want_label "muxcap.br0.lso-v2-ipv6=true"
 want_prom 'muxcap_mux_lso_v2_ipv4_encapsulation{mux="br0",record="current",type="task"} 0'
-want_prom_re 'muxcap_mux_lso_v2_ipv4_encapsulation{mux="br0",record="hardware",type="task"}' '[1-9][0-9]*'
+want_prom_all_re 'muxcap_mux_lso_v2_ipv4_encapsulation{mux="br0",record="hardware",type="task"}' '[1-9][0-9]*'
 want_prom 'muxcap_indications_total{mux="br0",status="0x40020006"} 3'
 # the connection record does not move: segmentation is no connection offload
 want_prom 'muxcap_indications_total{mux="br0",status="0x40020003"} 2'
@@ -230,7 +252,7 @@ t1=$(date +%s%N)
 want_label "muxcap.br0.uso-ipv6=false"
 want_prom 'muxcap_mux_udp_segmentation_ipv4_encapsulation{mux="br0",record="current",type="task"} 0'
 want_prom 'muxcap_mux_udp_segmentation_ipv4_max_offload_size_bytes{mux="br0",record="current",type="task"} 0'
-want_prom_re 'muxcap_mux_udp_segmentation_ipv4_encapsulation{mux="br0",record="hardware",type="task"}' '[1-9][0-9]*'
+want_prom_all_re 'muxcap_mux_udp_segmentation_ipv4_encapsulation{mux="br0",record="hardware",type="task"}' '[1-9][0-9]*'
 want_prom 'muxcap_mux_generation{mux="br0"} 4'
 want_prom 'muxcap_indications_total{mux="br0",status="0x40020006"} 4'
 has_line "$nfd" "muxcap.br0.lso-v2-ipv4=false" || fail "tx-tcp-segmentation off did not reach lso-v2-ipv4"
@@ -323,16 +345,36 @@ wait_for 5 "SIGHUP rewrites the Prometheus file" \
         bash -c 'test "$(stat -c %i "$1")" != "$2"' - "$prom" "$inode_prom"
 ok "no change, no write; SIGHUP rewrites"
 
+# --- a fourth MUX: the default scrape of four MUXes stays within 120 series --------------
+ip link add br1 type bridge
+ip link add ve type veth peer name vf
+ip link set ve master br1
+want_prom 'muxcap_mux_members{mux="br1"} 1'
+want_prom_re 'muxcap_mux_lso_v2_ipv4_max_offload_size_bytes{mux="br1",record="current",type="task"}' '[1-9][0-9]*'
+want_prom 'muxcap_mux_tcp_connection_offload_capacity{mux="br1",record="current",type="connection"} 4096'
+want_prom_all 'muxcap_mux_members{mux="br1"} 1'
+muxes=(br0 br1 'br_x.1' "$long_mux")
+
 # --- the real node_exporter serves every muxcap metric ----------------------------------
-port=9177
+# One node_exporter for the default file, one for the --metrics=all file (one folder each:
+# the two files hold the same series).
+port=9177 port_all=9178
 "$node_exporter" --web.listen-address=127.0.0.1:$port --collector.disable-defaults \
         --collector.textfile --collector.textfile.directory="$dir/prom" \
         >>"$dir/node-exporter.log" 2>&1 &
 ne_pid=$!
+"$node_exporter" --web.listen-address=127.0.0.1:$port_all --collector.disable-defaults \
+        --collector.textfile --collector.textfile.directory="$dir/prom-all" \
+        >>"$dir/node-exporter-all.log" 2>&1 &
+ne_all_pid=$!
 wait_for 10 "node_exporter answers" curl -sf "http://127.0.0.1:$port/metrics"
+wait_for 10 "the second node_exporter answers" curl -sf "http://127.0.0.1:$port_all/metrics"
+# compare_scrape [PROM PORT OUT]: node_exporter on PORT serves PROM (default: the default
+# file) into OUT: every sample with its value, no other muxcap sample, no scrape error.
 compare_scrape() {
-        curl -sf "http://127.0.0.1:$port/metrics" >"$dir/scrape.txt" || return 1
-        "$py" - "$prom" "$dir/scrape.txt" <<'EOF'
+        local file=${1:-$prom} p=${2:-$port} out=${3:-$dir/scrape.txt}
+        curl -sf "http://127.0.0.1:$p/metrics" >"$out" || return 1
+        "$py" - "$file" "$out" <<'EOF'
 import re, sys
 sample = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})? (\S+)$')
 label = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"')
@@ -359,20 +401,42 @@ sys.exit(1 if errors or not ours else 0)
 EOF
 }
 wait_for 10 "node_exporter serves the file: every sample, its value, no scrape error" compare_scrape
+scrape_all=$dir/scrape-all.txt
+wait_for 10 "node_exporter serves the --metrics=all file likewise" \
+        compare_scrape "$prom_all" $port_all "$scrape_all"
+# Four MUXes by default: at most 30 series each, at most 120 muxcap series in all
+# (muxcap_daemon_up included).
 n=$(grep -c '^muxcap_' "$dir/scrape.txt")
-grep -qx 'muxcap_mux_support_ipv4{mux="br0",record="current",type="connection"} 0' "$dir/scrape.txt" ||
-        fail "node_exporter lacks the current support_ipv4 of br0"
+n_all=$(grep -c '^muxcap_' "$scrape_all")
+per_mux= per_mux_all=
+for m in "${muxes[@]}"; do
+        # node_exporter sorts the labels: mux= may come first or after kind=
+        c=$(grep -cF -e "{mux=\"$m\"" -e ",mux=\"$m\"" "$dir/scrape.txt")
+        c_all=$(grep -cF -e "{mux=\"$m\"" -e ",mux=\"$m\"" "$scrape_all")
+        [ "$c" -le 30 ] || fail "the default scrape has $c series of '$m'"
+        [ "$c_all" -gt 200 ] || fail "the --metrics=all scrape has only $c_all series of '$m'"
+        per_mux+=" $m=$c" per_mux_all+=" $m=$c_all"
+done
+[ "$(grep -c '^muxcap_.*[{,]mux="' "$dir/scrape.txt")" = $((n - 1)) ] ||
+        fail "muxcap series of no MUX but muxcap_daemon_up: $(grep '^muxcap_' "$dir/scrape.txt" | grep -v '[{,]mux="')"
+[ "$n" -le 120 ] || fail "the default scrape of four MUXes has $n muxcap series, over 120"
+[ "$n_all" -gt 800 ] || fail "the --metrics=all scrape has only $n_all muxcap series"
 grep -qx 'muxcap_mux_udp_segmentation_ipv4_max_offload_size_bytes{mux="br0",record="current",type="task"} 65536' \
         "$dir/scrape.txt" || fail "node_exporter lacks the current USO max size of br0"
 grep -qE '^muxcap_mux_lso_v2_ipv4_max_offload_size_bytes\{mux="br0",record="hardware",type="task"\} [1-9]' \
-        "$dir/scrape.txt" || fail "node_exporter lacks the hardware LSO max size of br0 (the README's alert)"
+        "$dir/scrape.txt" || fail "node_exporter lacks the hardware LSO max size of br0 (the alert's)"
 grep -qE '^muxcap_indications_total\{mux="br0",status="0x40020006"\} [1-9][0-9]*$' "$dir/scrape.txt" ||
         fail "node_exporter lacks the task-offload current config indications of br0"
-n_task=$(grep -c '^# TYPE muxcap_mux_.* gauge$' "$dir/scrape.txt")
-[ "$n_task" -gt 100 ] || fail "node_exporter serves only $n_task muxcap_mux_ families"
-n_task=$(grep -c '^muxcap_mux_[a-z0-9_]*{mux="br0",record="current",type="task"} ' "$dir/scrape.txt")
-[ "$n_task" -gt 90 ] || fail "node_exporter serves only $n_task task samples of br0"
-ok "node_exporter 1.5 serves all $n muxcap samples ($n_task current task samples of br0) with their values, node_textfile_scrape_error 0"
+# what the stale alert of contrib/prometheus reads
+grep -qE '^node_textfile_mtime_seconds\{file="([^"]*/)?muxcap\.prom"\} [0-9.e+]+$' "$dir/scrape.txt" ||
+        fail "node_exporter lacks node_textfile_mtime_seconds of muxcap.prom"
+grep -qx 'muxcap_mux_support_ipv4{mux="br0",record="current",type="connection"} 0' "$scrape_all" ||
+        fail "node_exporter lacks the current support_ipv4 of br0 (--metrics=all)"
+n_task=$(grep -c '^# TYPE muxcap_mux_.* gauge$' "$scrape_all")
+[ "$n_task" -gt 100 ] || fail "node_exporter serves only $n_task muxcap_mux_ families (--metrics=all)"
+n_task=$(grep -c '^muxcap_mux_[a-z0-9_]*{mux="br0",record="current",type="task"} ' "$scrape_all")
+[ "$n_task" -gt 90 ] || fail "node_exporter serves only $n_task task samples of br0 (--metrics=all)"
+ok "node_exporter 1.5, four MUXes: default $n muxcap series (per MUX:$per_mux), --metrics=all $n_all (per MUX:$per_mux_all), every sample with its value, node_textfile_scrape_error 0"
 
 # --- muxcapd SIGKILLed: up 0, NFD left to expire; restarted: everything back ------------
 inode_nfd=$(stat -c %i "$nfd")
@@ -381,6 +445,7 @@ wait "$daemon_pid" 2>/dev/null || true
 want_prom "muxcap_daemon_up 0"
 ! grep -q '^muxcap_mux_\|^muxcap_indications' "$prom" || fail "metrics of a gone muxcapd still shown"
 [ "$(stat -c %i "$nfd")" = "$inode_nfd" ] || fail "NFD file rewritten while muxcapd is gone"
+wait_for 10 "the --metrics=all file says muxcap_daemon_up 0" has_line "$prom_all" "muxcap_daemon_up 0"
 has_line "$nfd" "muxcap.br0.members=1" || fail "NFD labels removed instead of left to expire"
 wait_for 10 "node_exporter serves muxcap_daemon_up 0" compare_scrape
 ok "muxcapd SIGKILLed: muxcap_daemon_up 0, no stale metric, NFD file untouched"

@@ -33,9 +33,12 @@ static void wait_record(DBusConnection *c, const char *path, const char *prop, c
         exit(1);
 }
 
+/* Runs muxcapd with --udev-source=@mode; NIC @nic joins @bridge: the bridge's record is
+ * @want_hex, and the NIC's Sources (only the fields whose source is not the kernel, SPEC 5)
+ * read @want_sources. */
 static void run(DBusConnection *c, const char *mode, const char *bridge, const char *nic,
-                const char *want_hex, bool says_unavailable) {
-        char bus_arg[600], mode_arg[64], path[128], name[64];
+                const char *want_hex, const char *want_sources, bool says_unavailable) {
+        char bus_arg[600], mode_arg[64], path[128], nic_path[128], name[64], sources[4096];
         _cleanup_(util_process_freep) UtilProcess *d = NULL;
         _cleanup_free_ char *log = NULL;
         int status;
@@ -50,6 +53,13 @@ static void run(DBusConnection *c, const char *mode, const char *bridge, const c
         util_run("ip link add %s type bridge && ip link add %s type veth peer name %s-p && "
                  "udevadm settle && ip link set %s master %s", bridge, nic, nic, nic, bridge);
         wait_record(c, path, "HardwareCapabilities", want_hex);
+        snprintf(nic_path, sizeof(nic_path), "/org/muxcap/MuxCap1/nic/%s", nic);
+        assert(util_get_property_dict(c, BUS_NAME, nic_path, BUS_IFACE_NIC, "Sources", sources,
+                                      sizeof(sources)) == 0);
+        if (!streq(sources, want_sources)) {
+                fprintf(stderr, "FAIL: %s Sources = '%s', want '%s'\n", nic, sources, want_sources);
+                exit(1);
+        }
         assert(util_process_signal(d, SIGTERM) == 0);
         assert(util_process_wait(d, UTIL_TIMEOUT_MS, &status) == 0);
         assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
@@ -67,8 +77,11 @@ int main(void) {
         assert(getenv("MUXCAPD"));
         c = util_bus_connect();
         /* daemon.rules give NICs named u* capacity 4096 and SACK: only udev's events carry it. */
-        run(c, "kernel", "brk", "uK", "80021400" "06000000" "00000000" "00000000" "00000000", true);
-        run(c, "auto", "bra", "uA", "80021400" "06000000" "40000000" "00100000" "00000000", false);
-        run(c, "udev", "bru", "uU", "80021400" "06000000" "40000000" "00100000" "00000000", false);
+        run(c, "kernel", "brk", "uK", "80021400" "06000000" "00000000" "00000000" "00000000",
+            "", true);
+        run(c, "auto", "bra", "uA", "80021400" "06000000" "40000000" "00100000" "00000000",
+            "SupportSack=udev TcpConnectionOffloadCapacity=udev", false);
+        run(c, "udev", "bru", "uU", "80021400" "06000000" "40000000" "00100000" "00000000",
+            "SupportSack=udev TcpConnectionOffloadCapacity=udev", false);
         return 0;
 }

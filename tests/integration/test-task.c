@@ -225,13 +225,14 @@ int main(void) {
         }
 
         /* A veth joins: hardware MaxOffLoadSize from its tso_max_size 524280 (0x7fff8), the
-         * current config's from its gso_max_size 65536. udev declares SaOffloadCapacity 1024
-         * (at 140) and XlatOffload 2 (at 180); the config GRE's MaxHeaderSizeSupported 128 (at
-         * 152). */
+         * current config's from its gso_max_size 65536. udev declares IPsecV2 over 802.3 (at
+         * 112) with SaOffloadCapacity 1024 (at 140), and XlatOffload 2 (at 180); the config
+         * GRE's MaxHeaderSizeSupported 128 (at 152). */
         util_run("ip link add tA type veth peer name tP && udevadm settle");
         util_run("ip link set tA master br0");
         snprintf(hw, sizeof(hw), "%s", VETH("f8ff0700"));
         snprintf(cur, sizeof(cur), "%s", VETH("00000100"));
+        patch(hw, 112, "02000000"), patch(cur, 112, "02000000");
         patch(hw, 140, "00040000"), patch(cur, 140, "00040000");
         patch(hw, 180, "02000000"), patch(cur, 180, "02000000");
         patch(hw, 152, "80000000"), patch(cur, 152, "80000000");

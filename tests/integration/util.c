@@ -552,6 +552,43 @@ int util_get_property_bytes(DBusConnection *c, const char *dest, const char *pat
         return 0;
 }
 
+int util_get_property_dict(DBusConnection *c, const char *dest, const char *path,
+                           const char *iface, const char *prop, char *buf, size_t size) {
+        DBusMessage *reply = NULL;
+        DBusMessageIter v, a;
+        size_t len = 0;
+        int r;
+
+        r = get_variant(c, dest, path, iface, prop, &reply, &v);
+        if (r < 0)
+                return r;
+        if (dbus_message_iter_get_arg_type(&v) != DBUS_TYPE_ARRAY ||
+            !streq(dbus_message_iter_get_signature(&v), "a{ss}")) {
+                dbus_message_unref(reply);
+                return -EBADMSG;
+        }
+        buf[0] = '\0';
+        for (dbus_message_iter_recurse(&v, &a); dbus_message_iter_get_arg_type(&a) == DBUS_TYPE_DICT_ENTRY;
+             dbus_message_iter_next(&a)) {
+                DBusMessageIter e;
+                const char *k, *val;
+                int n;
+
+                dbus_message_iter_recurse(&a, &e);
+                dbus_message_iter_get_basic(&e, &k);
+                dbus_message_iter_next(&e);
+                dbus_message_iter_get_basic(&e, &val);
+                n = snprintf(buf + len, size - len, "%s%s=%s", len ? " " : "", k, val);
+                if (n < 0 || (size_t) n >= size - len) {
+                        dbus_message_unref(reply);
+                        return -ENOBUFS;
+                }
+                len += (size_t) n;
+        }
+        dbus_message_unref(reply);
+        return 0;
+}
+
 /* StatusIndication signals */
 
 /* Subscribes @c to every StatusIndication (blocking AddMatch: in place when this returns). */

@@ -64,6 +64,9 @@ void util_managed_object(DBusMessageIter *objs, const char **ret_path, DBusMessa
 bool util_next_property(DBusMessageIter *props, const char **ret_name, DBusMessageIter *ret_value);
 int util_get_property(DBusConnection *c, const char *dest, const char *path, const char *iface,
                       const char *prop, int type, void *ret);
+/* An a{ss} property as "key=value key=value", in the daemon's order. */
+int util_get_property_dict(DBusConnection *c, const char *dest, const char *path,
+                           const char *iface, const char *prop, char *buf, size_t size);
 int util_get_property_bytes(DBusConnection *c, const char *dest, const char *path,
                             const char *iface, const char *prop, uint8_t *buf, size_t size,
                             size_t *ret_size);

@@ -90,8 +90,8 @@ static void test_aggregate_ands_flags_and_support_and_takes_min_capacity_when_po
 }
 
 static void test_aggregate_congestion_is_common_value_else_zero(void) {
-        Record a = rec(0, 0, 0, 0, 0, 5, 0, 0), b = rec(0, 0, 0, 0, 0, 5, 0, 0);
-        Record c = rec(0, 0, 0, 0, 0, 7, 0, 0);
+        Record a = rec(1, 1, 0, 0, 0, 5, 0, 0), b = rec(1, 1, 0, 0, 0, 5, 0, 0);
+        Record c = rec(1, 1, 0, 0, 0, 7, 0, 0);
         TypedMember m[] = { { "a", &a, kernel }, { "b", &b, kernel }, { "c", &c, udev } };
         AggregateLimit limits[_FIELD_MAX];
         Record r;
@@ -105,8 +105,8 @@ static void test_aggregate_congestion_is_common_value_else_zero(void) {
 }
 
 static void test_aggregate_sums_capacity_saturating_when_policy_sum(void) {
-        Record a = rec(0, 0, 0, 0, 0, 0, 3000, 0), b = rec(0, 0, 0, 0, 0, 0, 1000, 0);
-        Record big = rec(0, 0, 0, 0, 0, 0, UINT32_MAX - 10, 0);
+        Record a = rec(1, 1, 0, 0, 0, 0, 3000, 0), b = rec(1, 1, 0, 0, 0, 0, 1000, 0);
+        Record big = rec(1, 1, 0, 0, 0, 0, UINT32_MAX - 10, 0);
         TypedMember m[] = { { "a", &a, kernel }, { "b", &b, kernel }, { "big", &big, kernel } };
         AggregateLimit limits[_FIELD_MAX];
         Record r;
@@ -121,7 +121,7 @@ static void test_aggregate_sums_capacity_saturating_when_policy_sum(void) {
 }
 
 static void test_aggregate_support_needs_every_member(void) {
-        Record yes = rec(0, 1, 1, 1, 1, 0, 0, 0), no = rec(0, 0, 0, 0, 0, 0, 0, 0);
+        Record yes = rec(1, 1, 1, 1, 1, 0, 0, 0), no = rec(1, 0, 0, 0, 0, 0, 0, 0);
         TypedMember m[] = { { "y1", &yes, kernel }, { "y2", &yes, kernel }, { "n", &no, udev } };
         AggregateLimit limits[_FIELD_MAX];
         Record r;

@@ -512,6 +512,10 @@ static void test_aggregation(void) {
         AggregateLimit lim[_TASK_FIELD_MAX];
 
         value_init(&a, TASK);
+        /* every offload here supported by both, so the rules show, not the support */
+        a.v[TASK_CHECKSUM_IPV4_TRANSMIT_ENCAPSULATION] = a.v[TASK_CHECKSUM_IPV4_RECEIVE_ENCAPSULATION] = 2;
+        a.v[TASK_LSO_V2_IPV4_ENCAPSULATION] = a.v[TASK_IPSEC_V2_ENCAPSULATION] = 2;
+        a.v[TASK_UDP_SEGMENTATION_IPV4_ENCAPSULATION] = 2;
         b = a;
         a.v[TASK_LSO_V2_IPV4_MAX_OFFLOAD_SIZE] = 524280, b.v[TASK_LSO_V2_IPV4_MAX_OFFLOAD_SIZE] = 65536;
         a.v[TASK_LSO_V2_IPV4_MIN_SEGMENT_COUNT] = 2, b.v[TASK_LSO_V2_IPV4_MIN_SEGMENT_COUNT] = 4;

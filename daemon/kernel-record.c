@@ -189,6 +189,23 @@ void kernel_derive(const RecordSchema *s, const KernelInput *in, RecordValue *re
         *ret = v;
 }
 
+bool kernel_feeds(const RecordSchema *s, size_t field, uint32_t features) {
+        uint32_t framing = 0;
+        const KernelRule *rules;
+        size_t n;
+
+        for (size_t i = 0; i < ELEMENTSOF(tcp_rules); i++)
+                if (tcp_rules[i].field == FIELD_ENCAPSULATION)
+                        framing |= tcp_rules[i].all | tcp_rules[i].any;
+        rules = kernel_rules(s, &n);
+        for (size_t i = 0; i < n; i++)
+                if (rules[i].field == field &&
+                    ((rules[i].all | rules[i].any) & features ||
+                     (rules[i].kind == KERNEL_ENCAPSULATION && framing & features)))
+                        return true;
+        return false;
+}
+
 void kernel_derive_records(const RecordSchema *s, const NicFeatures *features, unsigned short type,
                            uint32_t tso_max_size, uint32_t gso_max_size, RecordValue *ret_hw,
                            RecordValue *ret_cur) {

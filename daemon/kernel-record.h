@@ -43,6 +43,10 @@ const KernelRule *kernel_rules(const RecordSchema *s, size_t *ret_n);
  * Pure. */
 void kernel_derive(const RecordSchema *s, const KernelInput *in, RecordValue *ret);
 
+/* Whether a rule of @s gives @field a value from any of @features (FEATURE_BIT() mask), the
+ * framing's included: whether those features can feed the field. Pure. */
+bool kernel_feeds(const RecordSchema *s, size_t field, uint32_t features);
+
 /* The largest TSO/GSO packet when the kernel does not say (GSO_LEGACY_MAX_SIZE). */
 #define KERNEL_LEGACY_MAX_SIZE 65536u
 

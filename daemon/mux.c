@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernel-record.h"
 #include "log.h"
 #include "mux.h"
 #include "nic.h"
@@ -51,6 +52,13 @@ int mux_new(Mux **ret, const char *name, const char *kind, bool declared) {
         for (size_t i = 0; i < ELEMENTSOF(member_forbidden) && !declared; i++)
                 if (streq(kind, member_forbidden[i].kind))
                         x->forbidden |= member_forbidden[i].features;
+        for (size_t k = 0; x->forbidden && k < MUX_RECORDS; k += 2) {
+                const RecordSchema *s = mux_computed_record(x, k)->schema;
+
+                for (size_t f = 0; f < s->n_fields; f++)
+                        if (kernel_feeds(s, f, x->forbidden))
+                                x->fed[k / 2][f / 64] |= UINT64_C(1) << (f % 64);
+        }
         *ret = steal_ptr(x);
         return 0;
 }
@@ -108,21 +116,42 @@ int mux_record_by_status(const Mux *x, uint32_t code) {
         return -1;
 }
 
+/* Whether record @k of a member may be other as @x holds it than @v: @v is a hardware record
+ * with a field that what @x forbids can feed. */
+static bool member_affected(const Mux *x, size_t k, const RecordValue *v) {
+        if (!x->forbidden || k % 2 != 0)
+                return false;
+        for (size_t f = 0; f < v->schema->n_fields; f++)
+                if (v->v[f] && x->fed[k / 2][f / 64] & UINT64_C(1) << (f % 64))
+                        return true;
+        return false;
+}
+
 /* Record @k of NIC member @n as @x holds it: its settled record, but a hardware record without
- * what @x forbids its members (then in @buf). */
+ * what @x forbids its members where that makes a difference (then in @buf). */
 static const RecordValue *nic_member_record(const Mux *x, const Nic *n, size_t k, RecordValue *buf) {
-        if (k % 2 != 0 || !x->forbidden)
+        if (!member_affected(x, k, nic_settled_const(n, k)))
                 return nic_settled_const(n, k);
         nic_hardware_without(n, k, x->forbidden, buf);
         return buf;
 }
 
-/* Whether @x takes changes member by member now; else it is marked for a full pass. A MUX that
- * forbids its members features derives their hardware records again from their features,
- * which may be newer than the records it holds: it takes full passes only. */
+/* Whether member @n of @x, with its settled records or @current (if not NULL), may count
+ * otherwise than its records say: its view is derived from its features, which may be newer
+ * than what the running aggregate holds of it, so only a full pass holds it right. Members
+ * unaffected (most: no LRO) join and leave one by one. */
+static bool nic_affected(const Mux *x, const Nic *n, const RecordValue *current) {
+        for (size_t k = 0; x->forbidden && k < MUX_RECORDS; k += 2)
+                if (member_affected(x, k, nic_settled_const(n, k)) ||
+                    (current && member_affected(x, k, &current[k])))
+                        return true;
+        return false;
+}
+
+/* Whether @x takes changes member by member now; else it is marked for a full pass. */
 static bool mux_incremental(Mux *x) {
         x->dirty = true;
-        if (x->has_nested || x->forbidden)
+        if (x->has_nested)
                 x->full = true;
         return !x->full;
 }
@@ -130,6 +159,10 @@ static bool mux_incremental(Mux *x) {
 void mux_join_nic(Mux *x, const Nic *n) {
         if (!n->folded || !mux_incremental(x))
                 return;
+        if (nic_affected(x, n, NULL)) {
+                x->full = true;
+                return;
+        }
         for (size_t k = 0; k < MUX_RECORDS && !x->full; k++)
                 if (aggregate_join(mux_st(x, k), x->policy, mux_rec(x, k), nic_settled_const(n, k)) < 0)
                         x->full = true;
@@ -138,6 +171,10 @@ void mux_join_nic(Mux *x, const Nic *n) {
 void mux_leave_nic(Mux *x, const Nic *n) {
         if (!n->folded || !mux_incremental(x))
                 return;
+        if (nic_affected(x, n, NULL)) {
+                x->full = true;
+                return;
+        }
         for (size_t k = 0; k < MUX_RECORDS && !x->full; k++)
                 if (!aggregate_leave(mux_st(x, k), x->policy, mux_rec(x, k), nic_settled_const(n, k)))
                         x->full = true;
@@ -150,6 +187,10 @@ void mux_update_nic(Mux *x, const Nic *n, const RecordValue current[static MUX_R
         }
         if (!mux_incremental(x))
                 return;
+        if (nic_affected(x, n, current)) {
+                x->full = true;
+                return;
+        }
         for (size_t k = 0; k < MUX_RECORDS && !x->full; k++) {
                 if (value_equal(nic_settled_const(n, k), &current[k]))
                         continue;

@@ -29,6 +29,8 @@ typedef struct Mux {
         bool declared;
         uint32_t forbidden;             /* FEATURE_BIT() mask its members cannot turn on while
                                          * they are its members (mux.c, by kind) */
+        uint64_t fed[2][(SCHEMA_FIELDS_MAX + 63) / 64]; /* bit f: the forbidden features can
+                                         * feed field f of hardware record 0, 2 */
         Nic *nic;                       /* weak: the kernel MUX's device, NULL when declared */
         int ifindex;                    /* 0 when declared */
         CapacityPolicy policy;

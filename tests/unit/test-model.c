@@ -426,6 +426,26 @@ static void test_bridge_promises_no_lro_of_its_ports(void) {
         recompute(m);
         assert(!coalesces(mux(m, "br0")) && !coalesces(mux(m, "bond0")));
         assert_aggregates_agree_with_full_pass(m);
+
+        /* A port with nothing the bridge forbids changes the bridge's aggregate by itself; a
+         * port with coalescing takes a full pass, and the result is the same either way. */
+        add_link(m, 30, "eth30", "veth", 1);
+        recompute(m);
+        degraded = "eth30";
+        feature_change(m, 30, "eth30", 1);
+        model_rebuild_topology(m);
+        model_settle(m);
+        assert(!mux(m, "br0")->full);
+        recompute(m);
+        assert_aggregates_agree_with_full_pass(m);
+        degraded = "lro1";
+        feature_change(m, 11, "lro1", 1);
+        model_rebuild_topology(m);
+        model_settle(m);
+        assert(mux(m, "br0")->full);
+        recompute(m);
+        assert_aggregates_agree_with_full_pass(m);
+        degraded = NULL;
         model_free(m);
         config_free(c);
 }

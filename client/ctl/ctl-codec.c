@@ -88,6 +88,7 @@ static char *read_stdin(void) {
         return buf;
 }
 
+/* decode HEX|-: either record type, told by Header.Type. */
 int verb_decode(Ctl *ctl, int argc, char **argv) {
         const char *reason = "malformed record";
         char *input = NULL;
@@ -175,6 +176,7 @@ static int encode_type(const Ctl *ctl, int argc, char **argv, RecordType *ret) {
         return 0;
 }
 
+/* encode KEY=VALUE...: the hex (or the JSON) of the record the keys or --type choose. */
 int verb_encode(Ctl *ctl, int argc, char **argv) {
         struct muxcap_record conn;
         struct muxcap_task_record task;

@@ -43,6 +43,7 @@ static const struct {
 };
 #define N_CONNECTION_FIELDS (sizeof(connection_fields) / sizeof(connection_fields[0]))
 
+/* The record of status code @code, or NULL for another code. */
 const RecordCode *ctl_code_find(uint32_t code) {
         for (size_t i = 0; i < 4; i++)
                 if (ctl_codes[i].code == code)
@@ -50,6 +51,8 @@ const RecordCode *ctl_code_find(uint32_t code) {
         return NULL;
 }
 
+/* How many fields a record of @type has, and field @i's NDIS name and JSON key (NULL past
+ * the count). */
 size_t ctl_field_count(RecordType type) {
         return type == RECORD_TASK ? muxcap_task_field_count() : N_CONNECTION_FIELDS;
 }
@@ -66,6 +69,7 @@ const char *ctl_field_json(RecordType type, size_t i) {
         return i < N_CONNECTION_FIELDS ? connection_fields[i].json : NULL;
 }
 
+/* The index of @type's field named @key (JSON key, dotted or D-Bus name); -ENOENT if none. */
 int ctl_field_lookup(RecordType type, const char *key) {
         if (type == RECORD_TASK)
                 return muxcap_task_field_lookup(key);
@@ -76,6 +80,7 @@ int ctl_field_lookup(RecordType type, const char *key) {
         return -ENOENT;
 }
 
+/* The value of @r's field @key; 0 if it has none. */
 uint32_t ctl_record_get(const CtlRecord *r, const char *key) {
         int i = ctl_field_lookup(r->type, key);
 
@@ -87,6 +92,7 @@ static void hex_format(char *hex, const uint8_t *buf, size_t n) {
                 sprintf(hex + 2 * i, "%02x", buf[i]);
 }
 
+/* @r as a CtlRecord of status @code (0: none) and @generation (0: none), hex included. */
 void ctl_record_from_connection(CtlRecord *ret, const struct muxcap_record *r, uint32_t code,
                                 uint64_t generation) {
         uint8_t buf[MUXCAP_RECORD_SIZE];
@@ -103,6 +109,7 @@ void ctl_record_from_connection(CtlRecord *ret, const struct muxcap_record *r, u
                 hex_format(ret->hex, buf, sizeof(buf));
 }
 
+/* The same for a task-offload record. */
 void ctl_record_from_task(CtlRecord *ret, const struct muxcap_task_record *r, uint32_t code,
                           uint64_t generation) {
         uint8_t buf[MUXCAP_TASK_RECORD_SIZE];
@@ -135,6 +142,7 @@ int ctl_record_from_buffer(CtlRecord *ret, const uint8_t *buf, size_t size, uint
         return r;
 }
 
+/* Whether connection record @r describes a usable chimney (SPEC 3); false for a task record. */
 bool ctl_record_chimney_capable(const CtlRecord *r) {
         struct muxcap_record c = {
                 .revision = r->revision,
@@ -426,6 +434,8 @@ struct Table {
         char **cells;           /* owned: row after row */
 };
 
+/* Out of memory in a table of a few hundred short strings: muxcapctl gives up, as it cannot
+ * print what it was asked for. */
 static void table_push(Table *t, const char *s) {
         char **c = realloc(t->cells, (t->n_cells + 1) * sizeof(*c));
 
@@ -500,6 +510,7 @@ void ctl_table_print(Table *t, FILE *f, bool color, const char *indent) {
         }
 }
 
+/* Frees @t. Accepts NULL; returns NULL. */
 Table *ctl_table_free(Table *t) {
         if (!t)
                 return NULL;

@@ -42,6 +42,7 @@ int ctl_daemon_error(const Ctl *ctl, const struct muxcap_client *c, const char *
         return EXIT_DAEMON;
 }
 
+/* Connects to the bus @ctl names; says why not and returns the exit status on failure. */
 int ctl_connect(const Ctl *ctl, const char *verb, struct muxcap_client **ret) {
         int r = muxcap_client_new(ret, ctl->bus);
 
@@ -471,6 +472,7 @@ static int show_nic(const Ctl *ctl, struct muxcap_client *c, const char *name) {
         return 0;
 }
 
+/* show MUX, show nic NIC. */
 int verb_show(Ctl *ctl, int argc, char **argv) {
         struct muxcap_client *c = NULL;
         bool nic = argc == 3;
@@ -496,6 +498,7 @@ static int mux_failed(const Ctl *ctl, struct muxcap_client **c, const char *verb
         return r;
 }
 
+/* explain MUX [FIELD...]: every chosen record, hardware and current config, row by row. */
 int verb_explain(Ctl *ctl, int argc, char **argv) {
         struct muxcap_client *c = NULL;
         Explained x = { 0 };
@@ -576,6 +579,7 @@ int verb_explain(Ctl *ctl, int argc, char **argv) {
         return 0;
 }
 
+/* advertised MUX: ExplainAdvertised. */
 int verb_advertised(Ctl *ctl, int argc, char **argv) {
         struct muxcap_client *c = NULL;
         struct muxcap_advertised *a = NULL;

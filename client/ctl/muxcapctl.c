@@ -22,6 +22,7 @@ static int verb_list(Ctl *ctl, int argc, char **argv) {
         struct muxcap_client *c = NULL;
         struct muxcap_mux_info **list = NULL;
         Table *t = NULL;
+        bool first = true;
         int r;
 
         (void) argc, (void) argv;
@@ -51,9 +52,10 @@ static int verb_list(Ctl *ctl, int argc, char **argv) {
                 else
                         ctl_record_summary(&rec[1], summary, sizeof(summary));
                 if (ctl->json) {
-                        if (i != list)
+                        if (!first)
                                 fputc(',', stdout);
                         ctl_print_mux_json(stdout, *i, rec, summary);
+                        first = false;
                         continue;
                 }
                 for (char **s = (*i)->members; *s && n < sizeof(members); s++)

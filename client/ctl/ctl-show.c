@@ -183,52 +183,58 @@ static void limit_format(const struct muxcap_explanation *e, size_t n, size_t i,
                 snprintf(buf, size, "(%s)", e[i].source);       /* declared on the MUX */
 }
 
-/* The row's limit: the hardware record's, or the current config's where it differs. */
-static void row_limit(const CtlRecord *hw, const CtlRecord *cur, size_t i,
-                      const struct muxcap_explanation *const e[2], const size_t n_e[2],
-                      char *buf, size_t size) {
-        bool differs = hw->value[i] != cur->value[i];
+/* What the last column of a summary says of field @i: for a MUX the member that limits it
+ * (the hardware record's, or the current config's where the two differ), for a NIC the
+ * source of its value. */
+typedef struct Column {
+        const char *title;
+        const struct muxcap_explanation *e[2];  /* borrowed; MUX: hardware, current */
+        size_t n_e[2];
+        const char *const *source;              /* borrowed; NIC: by field index */
+} Column;
 
-        limit_format(e[differs], n_e[differs], i, buf, size);
+static void column_format(const Column *col, bool differs, size_t i, char *buf, size_t size) {
+        if (col->source)
+                snprintf(buf, size, "%s", col->source[i] ? col->source[i] : "");
+        else
+                limit_format(col->e[differs], col->n_e[differs], i, buf, size);
 }
 
 /* Both records of one type as a summary: the facts (task) and every field not zero in
  * either record; or, with --all, every field. */
 static void print_type_summary(const Ctl *ctl, RecordType type, const CtlRecord *hw,
-                               const CtlRecord *cur, const struct muxcap_explanation *const e[2],
-                               const size_t n_e[2]) {
+                               const CtlRecord *cur, const Column *col) {
         Table *t = ctl_table_new(4, type == RECORD_TASK ? "TASK OFFLOAD" : "CONNECTION OFFLOAD",
-                                 "HARDWARE", "CURRENT", "LIMITED BY");
+                                 "HARDWARE", "CURRENT", col->title);
 
         if (type == RECORD_TASK && !ctl->all)
                 for (size_t f = 0; f < sizeof(task_facts) / sizeof(task_facts[0]); f++) {
-                        char h[128], c[128], limit[160];
+                        char h[128], c[128], third[160];
                         int i = ctl_field_lookup(RECORD_TASK, task_facts[f].keys[0]);
 
                         fact_format(&task_facts[f], hw, h, sizeof(h));
                         fact_format(&task_facts[f], cur, c, sizeof(c));
-                        row_limit(hw, cur, (size_t) i, e, n_e, limit, sizeof(limit));
-                        ctl_table_add(t, task_facts[f].label, h, c, limit);
+                        column_format(col, strcmp(h, c) != 0, (size_t) i, third, sizeof(third));
+                        ctl_table_add(t, task_facts[f].label, h, c, third);
                 }
         for (size_t i = 0; i < ctl_field_count(type); i++) {
                 const char *json = ctl_field_json(type, i);
-                char h[128], c[128], limit[160];
+                char h[128], c[128], third[160];
 
                 if (!ctl->all && ((type == RECORD_TASK && (fact_covers(json) || field_is_detail(json))) ||
                                   (!hw->value[i] && !cur->value[i])))
                         continue;
                 ctl_record_format_value(hw, i, h, sizeof(h));
                 ctl_record_format_value(cur, i, c, sizeof(c));
-                row_limit(hw, cur, i, e, n_e, limit, sizeof(limit));
-                ctl_table_add(t, ctl_field_name(type, i), h, c, limit);
+                column_format(col, hw->value[i] != cur->value[i], i, third, sizeof(third));
+                ctl_table_add(t, ctl_field_name(type, i), h, c, third);
         }
         if (type == RECORD_CONNECTION) {
-                size_t cap = 6;
-                char limit[160];
+                bool h = ctl_record_chimney_capable(hw), c = ctl_record_chimney_capable(cur);
+                char third[160];
 
-                row_limit(hw, cur, cap, e, n_e, limit, sizeof(limit));
-                ctl_table_add(t, "tcp chimney", ctl_record_chimney_capable(hw) ? "yes" : "no",
-                              ctl_record_chimney_capable(cur) ? "yes" : "no", limit);
+                column_format(col, h != c, 6, third, sizeof(third));  /* by the capacity */
+                ctl_table_add(t, "tcp chimney", h ? "yes" : "no", c ? "yes" : "no", third);
         }
         ctl_table_print(t, stdout, ctl->color, NULL);
         t = ctl_table_free(t);
@@ -368,13 +374,16 @@ static int show_mux(const Ctl *ctl, struct muxcap_client *c, const char *name) {
                 if (!info->members[0])
                         printf("members: none\n");
                 for (size_t t = _RECORD_TYPE_MAX; t-- > 0;) {
-                        const struct muxcap_explanation *const e[2] = { x.e[2 * t], x.e[2 * t + 1] };
-                        const size_t n_e[2] = { x.n[2 * t], x.n[2 * t + 1] };
+                        const Column col = {
+                                .title = "LIMITED BY",
+                                .e = { x.e[2 * t], x.e[2 * t + 1] },
+                                .n_e = { x.n[2 * t], x.n[2 * t + 1] },
+                        };
 
                         if (!(ctl->records & (1u << t)))
                                 continue;
                         putchar('\n');
-                        print_type_summary(ctl, (RecordType) t, &rec[2 * t], &rec[2 * t + 1], e, n_e);
+                        print_type_summary(ctl, (RecordType) t, &rec[2 * t], &rec[2 * t + 1], &col);
                 }
                 if (!ctl->all)
                         printf("\n(fields not shown are 0; 'muxcapctl show --all %s' shows all)\n",
@@ -439,34 +448,23 @@ static int show_nic(const Ctl *ctl, struct muxcap_client *c, const char *name) {
         } else {
                 ctl_print_title(stdout, ctl->color, "%s: NIC", name);
                 for (size_t t = _RECORD_TYPE_MAX; t-- > 0;) {
-                        Table *tab;
-                        size_t hidden = 0;
+                        const char *source[MUXCAP_TASK_FIELDS_MAX] = { NULL };
+                        const Column col = { .title = "SOURCE", .source = source };
 
                         if (!(ctl->records & (1u << t)))
                                 continue;
-                        tab = ctl_table_new(4, t == RECORD_TASK ? "TASK OFFLOAD" : "CONNECTION OFFLOAD",
-                                            "HARDWARE", "CURRENT", "SOURCE");
-                        for (size_t i = 0; i < ctl_field_count((RecordType) t); i++) {
-                                const char *fname = ctl_field_name((RecordType) t, i), *source = "";
-                                char h[128], cu[128];
+                        for (size_t s = 0; s < n_src; s++) {
+                                int i = ctl_field_lookup((RecordType) t, src[s].field);
 
-                                if (!ctl->all && !rec[2 * t].value[i] && !rec[2 * t + 1].value[i]) {
-                                        hidden++;
-                                        continue;
-                                }
-                                for (size_t s = 0; s < n_src; s++)
-                                        if (strcmp(src[s].field, fname) == 0)
-                                                source = src[s].source;
-                                ctl_record_format_value(&rec[2 * t], i, h, sizeof(h));
-                                ctl_record_format_value(&rec[2 * t + 1], i, cu, sizeof(cu));
-                                ctl_table_add(tab, fname, h, cu, source);
+                                if (i >= 0)
+                                        source[i] = src[s].source;
                         }
                         putchar('\n');
-                        ctl_table_print(tab, stdout, ctl->color, NULL);
-                        tab = ctl_table_free(tab);
-                        if (hidden)
-                                printf("(%zu fields are 0 in both; --all shows them)\n", hidden);
+                        print_type_summary(ctl, (RecordType) t, &rec[2 * t], &rec[2 * t + 1], &col);
                 }
+                if (!ctl->all)
+                        printf("\n(fields not shown are 0; 'muxcapctl show --all nic %s' shows all)\n",
+                               name);
         }
         src = muxcap_explanations_free(src, n_src);
         return 0;

@@ -374,7 +374,13 @@ int main(void) {
                 expect_line("show nic", explain, "IPsecV2.SaOffloadCapacity 1024 1024 udev");
                 expect_line("show nic", explain, "Rfc6877Xlat.XlatOffload 2 2 udev");
                 expect_line("show nic", explain, "EncapsulatedPacketTaskOffloadGre.MaxHeaderSizeSupported 128 128 config");
-                expect_line("show nic", explain, "LsoV2.IPv4.MaxOffLoadSize 524280 0 kernel");
+                expect_line("show nic", explain, "lso ipv4 (tso) 524280 no kernel");
+                check_lines("show nic", explain, 1, 30);
+                snprintf(cmd, sizeof(cmd), "'%s' '%s' show nic tA --all", ctl, bus_arg);
+                free(explain);
+                explain = util_run_output("%s", cmd);
+                expect_line("show nic --all", explain, "LsoV2.IPv4.MaxOffLoadSize 524280 0 kernel");
+                expect_line("show nic --all", explain, "IPsecV1.Supported.Flags 0 0 kernel");
                 printf("ok: muxcapctl show, show --all, show nic and explain\n");
         }
 

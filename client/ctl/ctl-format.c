@@ -27,21 +27,34 @@ static const char *const record_type_names[_RECORD_TYPE_MAX] = {
         [RECORD_TASK] = "task",
 };
 
-/* The connection record's fields: NDIS (D-Bus) name, and the JSON key of 1.0. */
+/* How a connection field's value reads as text (the task record's fields know their own). */
+typedef enum ValueText {
+        TEXT_ENCAPSULATION,     /* 802.3,802.3-pq */
+        TEXT_SUPPORT,           /* yes, no */
+        TEXT_DECIMAL,
+        TEXT_HEX,
+} ValueText;
+
+/* The connection record's fields, in struct muxcap_record's order: NDIS (D-Bus) name, the
+ * JSON key of 1.0, and how its value reads. */
 static const struct {
         const char *name;
         const char *json;
+        ValueText text;
 } connection_fields[] = {
-        { "Encapsulation", "encapsulation" },
-        { "SupportIPv4", "support_ipv4" },
-        { "SupportIPv6", "support_ipv6" },
-        { "SupportIPv6ExtensionHeaders", "support_ipv6_extension_headers" },
-        { "SupportSack", "support_sack" },
-        { "CongestionAlgorithm", "congestion_algorithm" },
-        { "TcpConnectionOffloadCapacity", "tcp_connection_offload_capacity" },
-        { "Flags", "flags" },
+        [CONNECTION_ENCAPSULATION] = { "Encapsulation", "encapsulation", TEXT_ENCAPSULATION },
+        [CONNECTION_SUPPORT_IPV4] = { "SupportIPv4", "support_ipv4", TEXT_SUPPORT },
+        [CONNECTION_SUPPORT_IPV6] = { "SupportIPv6", "support_ipv6", TEXT_SUPPORT },
+        [CONNECTION_SUPPORT_IPV6_EXTENSION_HEADERS] = { "SupportIPv6ExtensionHeaders",
+                                                       "support_ipv6_extension_headers", TEXT_SUPPORT },
+        [CONNECTION_SUPPORT_SACK] = { "SupportSack", "support_sack", TEXT_SUPPORT },
+        [CONNECTION_CONGESTION_ALGORITHM] = { "CongestionAlgorithm", "congestion_algorithm", TEXT_DECIMAL },
+        [CONNECTION_CAPACITY] = { "TcpConnectionOffloadCapacity", "tcp_connection_offload_capacity",
+                                  TEXT_DECIMAL },
+        [CONNECTION_FLAGS] = { "Flags", "flags", TEXT_HEX },
 };
 #define N_CONNECTION_FIELDS (sizeof(connection_fields) / sizeof(connection_fields[0]))
+_Static_assert(N_CONNECTION_FIELDS == _CONNECTION_FIELDS_MAX, "a connection field without a row");
 
 /* The record of status code @code, or NULL for another code. */
 const RecordCode *ctl_code_find(uint32_t code) {
@@ -96,15 +109,16 @@ static void hex_format(char *hex, const uint8_t *buf, size_t n) {
 void ctl_record_from_connection(CtlRecord *ret, const struct muxcap_record *r, uint32_t code,
                                 uint64_t generation) {
         uint8_t buf[MUXCAP_RECORD_SIZE];
-        const uint32_t v[] = {
-                r->encapsulation, r->support_ipv4, r->support_ipv6,
-                r->support_ipv6_extension_headers, r->support_sack, r->congestion_algorithm,
-                r->tcp_connection_offload_capacity, r->flags,
-        };
-
         *ret = (CtlRecord) { .type = RECORD_CONNECTION, .status_code = code,
                              .generation = generation, .revision = r->revision };
-        memcpy(ret->value, v, sizeof(v));
+        ret->value[CONNECTION_ENCAPSULATION] = r->encapsulation;
+        ret->value[CONNECTION_SUPPORT_IPV4] = r->support_ipv4;
+        ret->value[CONNECTION_SUPPORT_IPV6] = r->support_ipv6;
+        ret->value[CONNECTION_SUPPORT_IPV6_EXTENSION_HEADERS] = r->support_ipv6_extension_headers;
+        ret->value[CONNECTION_SUPPORT_SACK] = r->support_sack;
+        ret->value[CONNECTION_CONGESTION_ALGORITHM] = r->congestion_algorithm;
+        ret->value[CONNECTION_CAPACITY] = r->tcp_connection_offload_capacity;
+        ret->value[CONNECTION_FLAGS] = r->flags;
         if (muxcap_record_encode(r, buf, NULL) >= 0)
                 hex_format(ret->hex, buf, sizeof(buf));
 }
@@ -146,10 +160,10 @@ int ctl_record_from_buffer(CtlRecord *ret, const uint8_t *buf, size_t size, uint
 bool ctl_record_chimney_capable(const CtlRecord *r) {
         struct muxcap_record c = {
                 .revision = r->revision,
-                .encapsulation = r->value[0],
-                .support_ipv4 = (uint8_t) r->value[1],
-                .support_ipv6 = (uint8_t) r->value[2],
-                .tcp_connection_offload_capacity = r->value[6],
+                .encapsulation = r->value[CONNECTION_ENCAPSULATION],
+                .support_ipv4 = (uint8_t) r->value[CONNECTION_SUPPORT_IPV4],
+                .support_ipv6 = (uint8_t) r->value[CONNECTION_SUPPORT_IPV6],
+                .tcp_connection_offload_capacity = r->value[CONNECTION_CAPACITY],
         };
 
         return r->type == RECORD_CONNECTION && muxcap_record_chimney_capable(&c);
@@ -163,14 +177,24 @@ void ctl_record_format_value(const CtlRecord *r, size_t i, char *buf, size_t siz
                 memcpy(t.value, r->value, sizeof(t.value));
                 if (muxcap_task_record_format_field(&t, i, buf, size) < 0)
                         snprintf(buf, size, "%" PRIu32, r->value[i]);
-        } else if (i == 0)
-                (void) muxcap_encapsulation_format(r->value[0], buf, size);
-        else if (i >= 1 && i <= 4)
-                snprintf(buf, size, "%s", r->value[i] == 1 ? "yes" : r->value[i] ? "?" : "no");
-        else if (i == 7)
-                snprintf(buf, size, "0x%" PRIx32, r->value[i]);
-        else
-                snprintf(buf, size, "%" PRIu32, r->value[i]);
+        } else
+                switch (connection_fields[i].text) {
+                case TEXT_ENCAPSULATION:
+                        (void) muxcap_encapsulation_format(r->value[i], buf, size);
+                        break;
+                case TEXT_SUPPORT:      /* 2 and 3 are no NDIS value: shown as numbers */
+                        if (r->value[i] <= 1)
+                                snprintf(buf, size, "%s", r->value[i] ? "yes" : "no");
+                        else
+                                snprintf(buf, size, "%" PRIu32, r->value[i]);
+                        break;
+                case TEXT_HEX:
+                        snprintf(buf, size, "0x%" PRIx32, r->value[i]);
+                        break;
+                case TEXT_DECIMAL:
+                        snprintf(buf, size, "%" PRIu32, r->value[i]);
+                        break;
+                }
         for (char *p = buf; *p; p++)
                 if (*p == ' ')
                         *p = ',';
@@ -247,7 +271,7 @@ void ctl_offload_summary(const CtlRecord *task, const CtlRecord *conn, char *buf
                 n += (size_t) snprintf(buf + n, size > n ? size - n : 0, "%srsc", n ? " " : "");
         if (conn && ctl_record_chimney_capable(conn))
                 n += (size_t) snprintf(buf + n, size > n ? size - n : 0, "%schimney=%" PRIu32,
-                                       n ? " " : "", conn->value[6]);
+                                       n ? " " : "", conn->value[CONNECTION_CAPACITY]);
         if (n == 0)
                 snprintf(buf, size, "none");
 }

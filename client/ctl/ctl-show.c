@@ -67,7 +67,7 @@ int ctl_get_mux_records(struct muxcap_client *c, const struct muxcap_mux_info *i
                 int r;
 
                 ret[k] = (CtlRecord) { .type = ctl_codes[k].type };
-                if (!(records & (1u << ctl_codes[k].type)))
+                if (!records_has(records, ctl_codes[k].type))
                         continue;
                 if (ctl_codes[k].type == RECORD_CONNECTION) {
                         ctl_record_from_connection(&ret[k], k == 0 ? &info->hardware : &info->current,
@@ -233,7 +233,7 @@ static void print_type_summary(const Ctl *ctl, RecordType type, const CtlRecord 
                 bool h = ctl_record_chimney_capable(hw), c = ctl_record_chimney_capable(cur);
                 char third[160];
 
-                column_format(col, h != c, 6, third, sizeof(third));  /* by the capacity */
+                column_format(col, h != c, CONNECTION_CAPACITY, third, sizeof(third));
                 ctl_table_add(t, "tcp chimney", h ? "yes" : "no", c ? "yes" : "no", third);
         }
         ctl_table_print(t, stdout, ctl->color, NULL);
@@ -255,7 +255,7 @@ static int explain_all(struct muxcap_client *c, const char *mux, unsigned record
         for (size_t k = 0; k < 4; k++) {
                 int r;
 
-                if (!(records & (1u << ctl_codes[k].type)))
+                if (!records_has(records, ctl_codes[k].type))
                         continue;
                 r = muxcap_client_explain_record(c, mux, ctl_codes[k].code, &ret->e[k], &ret->n[k]);
                 if (r < 0) {
@@ -282,7 +282,7 @@ static int get_nic_records(struct muxcap_client *c, const char *name, unsigned r
         ctl_record_from_task(&rec[2], &thw, ctl_codes[2].code, 0);
         ctl_record_from_task(&rec[3], &tcur, ctl_codes[3].code, 0);
         for (size_t k = 0; k < 4; k++)
-                if (!(records & (1u << ctl_codes[k].type)))
+                if (!records_has(records, ctl_codes[k].type))
                         rec[k].status_code = 0;
         return 0;
 }
@@ -380,7 +380,7 @@ static int show_mux(const Ctl *ctl, struct muxcap_client *c, const char *name) {
                                 .n_e = { x.n[2 * t], x.n[2 * t + 1] },
                         };
 
-                        if (!(ctl->records & (1u << t)))
+                        if (!records_has(ctl->records, t))
                                 continue;
                         putchar('\n');
                         print_type_summary(ctl, (RecordType) t, &rec[2 * t], &rec[2 * t + 1], &col);
@@ -428,7 +428,7 @@ static int show_nic(const Ctl *ctl, struct muxcap_client *c, const char *name) {
                 for (RecordType t = 0, firstt = 1; t < _RECORD_TYPE_MAX; t++) {
                         bool firstf = true;
 
-                        if (!(ctl->records & (1u << t)))
+                        if (!records_has(ctl->records, t))
                                 continue;
                         printf("%s\"%s\":{", firstt ? "" : ",", t == RECORD_TASK ? "task" : "connection");
                         firstt = 0;
@@ -451,7 +451,7 @@ static int show_nic(const Ctl *ctl, struct muxcap_client *c, const char *name) {
                         const char *source[MUXCAP_TASK_FIELDS_MAX] = { NULL };
                         const Column col = { .title = "SOURCE", .source = source };
 
-                        if (!(ctl->records & (1u << t)))
+                        if (!records_has(ctl->records, t))
                                 continue;
                         for (size_t s = 0; s < n_src; s++) {
                                 int i = ctl_field_lookup((RecordType) t, src[s].field);
@@ -509,7 +509,7 @@ int verb_explain(Ctl *ctl, int argc, char **argv) {
                 bool found = false;
 
                 for (RecordType t = 0; t < _RECORD_TYPE_MAX; t++)
-                        found |= (ctl->records & (1u << t)) && ctl_field_lookup(t, argv[a]) >= 0;
+                        found |= records_has(ctl->records, t) && ctl_field_lookup(t, argv[a]) >= 0;
                 if (!found) {
                         fprintf(stderr, "muxcapctl: explain: '%s': no such field in the records "
                                 "chosen\n", argv[a]);
@@ -531,7 +531,7 @@ int verb_explain(Ctl *ctl, int argc, char **argv) {
                 RecordType t = ctl_codes[k].type;
                 Table *tab;
 
-                if (!(ctl->records & (1u << t)))
+                if (!records_has(ctl->records, t))
                         continue;
                 if (ctl->json)
                         printf("%s\"%s\":[", first ? "" : ",", ctl_codes[k].key);

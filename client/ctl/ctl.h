@@ -12,11 +12,23 @@
 #define EXIT_DAEMON 1   /* the daemon answered an error, or the name is unknown */
 #define EXIT_USAGE 2    /* bad command line or malformed record */
 
-/* --records=: which record types the commands cover (default both). */
+
+/* The two record types. */
+typedef enum RecordType {
+        RECORD_CONNECTION,      /* NDIS_TCP_CONNECTION_OFFLOAD */
+        RECORD_TASK,            /* NDIS_OFFLOAD */
+        _RECORD_TYPE_MAX,
+} RecordType;
+
+/* --records=: which record types the commands cover (default both), a bit per type. */
 enum {
-        RECORDS_CONNECTION = 1 << 0,    /* NDIS_TCP_CONNECTION_OFFLOAD */
-        RECORDS_TASK = 1 << 1,          /* NDIS_OFFLOAD */
+        RECORDS_CONNECTION = 1 << RECORD_CONNECTION,
+        RECORDS_TASK = 1 << RECORD_TASK,
 };
+
+static inline bool records_has(unsigned records, RecordType type) {
+        return records & (1u << type);
+}
 
 typedef struct Ctl {
         const char *bus;        /* borrowed: argv */
@@ -29,13 +41,22 @@ typedef struct Ctl {
 
 int ctl_usage_error(const char *verb, const char *message);
 
-/* The two record types, and the four records a MUX has. */
-typedef enum RecordType {
-        RECORD_CONNECTION,
-        RECORD_TASK,
-        _RECORD_TYPE_MAX,
-} RecordType;
 
+/* The connection record's fields, by index into CtlRecord.value (the task record's are
+ * libmuxcap's muxcap_task_field_*() indexes). */
+enum {
+        CONNECTION_ENCAPSULATION,
+        CONNECTION_SUPPORT_IPV4,
+        CONNECTION_SUPPORT_IPV6,
+        CONNECTION_SUPPORT_IPV6_EXTENSION_HEADERS,
+        CONNECTION_SUPPORT_SACK,
+        CONNECTION_CONGESTION_ALGORITHM,
+        CONNECTION_CAPACITY,
+        CONNECTION_FLAGS,
+        _CONNECTION_FIELDS_MAX,
+};
+
+/* The four records a MUX has. */
 typedef struct RecordCode {
         uint32_t code;          /* MUXCAP_STATUS_* */
         RecordType type;

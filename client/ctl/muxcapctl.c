@@ -203,7 +203,7 @@ static void monitor_event_cb(struct muxcap_client *c, const struct muxcap_event 
         }
         /* --records=task: the connection record's indications are left out, not its events. */
         if ((ev->kind != MUXCAP_EVENT_STATE && ev->kind != MUXCAP_EVENT_INDICATION) || !code ||
-            (m->ctl->records & (1u << code->type)))
+            records_has(m->ctl->records, code->type))
                 ctl_print_event(stdout, ev, m->ctl->json);
         if (first_state || ev->kind == MUXCAP_EVENT_MUX_ADDED)
                 monitor_members(m, c, ev->mux);        /* the members to compare with later */

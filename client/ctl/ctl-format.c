@@ -276,6 +276,16 @@ void ctl_offload_summary(const CtlRecord *task, const CtlRecord *conn, char *buf
                 snprintf(buf, size, "none");
 }
 
+/* What a MUX or NIC offloads now, in one line, from the records @records chose: the
+ * task-offload summary above, or the connection current config's fields that are not zero. */
+void ctl_summary(unsigned records, const CtlRecord rec[4], char *buf, size_t size) {
+        if (records_has(records, RECORD_TASK))
+                ctl_offload_summary(&rec[3], records_has(records, RECORD_CONNECTION) ? &rec[1] : NULL,
+                                    buf, size);
+        else
+                ctl_record_summary(&rec[1], buf, size);
+}
+
 /* Writes @s as a JSON string, quotes included. */
 void ctl_print_json_string(FILE *f, const char *s) {
         fputc('"', f);

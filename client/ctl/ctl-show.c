@@ -326,9 +326,7 @@ static int show_mux(const Ctl *ctl, struct muxcap_client *c, const char *name) {
                 info = muxcap_mux_info_free(info);
                 return r;
         }
-        if (ctl->records & RECORDS_TASK)
-                ctl_offload_summary(&rec[3], ctl->records & RECORDS_CONNECTION ? &rec[1] : NULL,
-                                    summary, sizeof(summary));
+        ctl_summary(ctl->records, rec, summary, sizeof(summary));
         if (ctl->json) {
                 fputs("{\"mux\":", stdout);
                 ctl_print_mux_json(stdout, info, rec, summary);
@@ -337,8 +335,7 @@ static int show_mux(const Ctl *ctl, struct muxcap_client *c, const char *name) {
                 ctl_print_title(stdout, ctl->color, "%s: %s, ifindex %" PRId32 ", generation %"
                                 PRIu64 ", capacity policy %s", info->name, info->kind,
                                 info->ifindex, info->generation, info->capacity_policy);
-                if (summary[0])
-                        printf("offloads now: %s\n", summary);
+                printf("offloads now: %s\n", summary);
         }
         for (size_t i = 0; info->members[i]; i++) {
                 const char *type = NULL;
@@ -361,10 +358,10 @@ static int show_mux(const Ctl *ctl, struct muxcap_client *c, const char *name) {
                 }
                 if (i == 0)
                         printf("members:\n");
-                if (type && (ctl->records & RECORDS_TASK))
-                        ctl_offload_summary(&member[3], &member[1], summary, sizeof(summary));
+                if (type)
+                        ctl_summary(ctl->records, member, summary, sizeof(summary));
                 else
-                        snprintf(summary, sizeof(summary), "%s", type ? "" : "unknown to muxcapd");
+                        snprintf(summary, sizeof(summary), "unknown to muxcapd");
                 printf("  %s (%s)%s%s\n", info->members[i], type ? type : "?",
                        summary[0] ? ": " : "", summary);
         }

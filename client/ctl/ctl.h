@@ -93,6 +93,7 @@ void ctl_record_format_value(const CtlRecord *r, size_t i, char *buf, size_t siz
 bool ctl_record_chimney_capable(const CtlRecord *r);
 void ctl_record_summary(const CtlRecord *r, char *buf, size_t size);
 void ctl_offload_summary(const CtlRecord *task, const CtlRecord *conn, char *buf, size_t size);
+void ctl_summary(unsigned records, const CtlRecord rec[4], char *buf, size_t size);
 
 /* JSON */
 void ctl_print_json_string(FILE *f, const char *s);

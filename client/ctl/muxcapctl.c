@@ -46,11 +46,7 @@ static int verb_list(Ctl *ctl, int argc, char **argv) {
                         continue;       /* gone since */
                 if (r < 0)
                         goto finish;
-                if (ctl->records & RECORDS_TASK)
-                        ctl_offload_summary(&rec[3], ctl->records & RECORDS_CONNECTION ? &rec[1] : NULL,
-                                            summary, sizeof(summary));
-                else
-                        ctl_record_summary(&rec[1], summary, sizeof(summary));
+                ctl_summary(ctl->records, rec, summary, sizeof(summary));
                 if (ctl->json) {
                         if (!first)
                                 fputc(',', stdout);

@@ -878,7 +878,8 @@ static void test_ctl_verbs(Ctx *x, uint64_t g0, uint64_t g1) {
         snprintf(title, sizeof(title), "br0: bridge, ifindex %" PRId32 ", generation %" PRIu64
                  ", capacity policy min", br0, g0);
         expect_exact_lines("muxcapctl show br0", show, (const char *const[]) {
-                title, "members:", "uA (nic)", "wA (nic)", "",
+                title, "offloads now: " SUM_BR0, "members:", "uA (nic): " SUM_U,
+                "wA (nic): " SUM_W, "",
                 "CONNECTION OFFLOAD HARDWARE CURRENT LIMITED BY",
                 "Encapsulation 802.3,802.3-pq 802.3,802.3-pq uA (kernel)",
                 "SupportIPv4 yes yes uA (udev)",

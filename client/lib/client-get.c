@@ -371,6 +371,33 @@ struct muxcap_explanation *muxcap_explanations_free(struct muxcap_explanation *e
         return NULL;
 }
 
+/* Appends a copy of (@field, @value, the first @member_len bytes of @member, @source) to
+ * *@list of *@n entries; on failure frees the list. */
+static int explanations_append(struct muxcap_explanation **list, size_t *n, const char *field,
+                               const char *value, const char *member, size_t member_len,
+                               const char *source) {
+        struct muxcap_explanation *l, *e;
+
+        l = realloc(*list, (*n + 1) * sizeof(*l));
+        if (!l) {
+                *list = muxcap_explanations_free(*list, *n);
+                return -ENOMEM;
+        }
+        *list = l;
+        e = &l[(*n)++];
+        *e = (struct muxcap_explanation) {
+                .field = strdup(field),
+                .value = strdup(value),
+                .member = strndup(member, member_len),
+                .source = strdup(source),
+        };
+        if (!e->field || !e->value || !e->member || !e->source) {
+                *list = muxcap_explanations_free(*list, *n);
+                return -ENOMEM;
+        }
+        return 0;
+}
+
 /* @method (Explain, ExplainRecord with *@code, ExplainAdvertised): each answers a(ssss). */
 static int explain(struct muxcap_client *c, const char *name, const char *method,
                    const uint32_t *code, struct muxcap_explanation **ret, size_t *ret_n) {
@@ -399,7 +426,6 @@ static int explain(struct muxcap_client *c, const char *name, const char *method
         for (; dbus_message_iter_get_arg_type(&a) == DBUS_TYPE_STRUCT; dbus_message_iter_next(&a)) {
                 DBusMessageIter st;
                 const char *s[4] = { "", "", "", "" };
-                struct muxcap_explanation *l, *e;
                 size_t member_len;
 
                 dbus_message_iter_recurse(&a, &st);
@@ -415,23 +441,9 @@ static int explain(struct muxcap_client *c, const char *name, const char *method
                         s[3] = space ? space + 1 : s[2];
                         member_len = space ? (size_t) (space - s[2]) : 0;
                 }
-                l = realloc(list, (n + 1) * sizeof(*l));
-                if (!l) {
-                        (void) muxcap_explanations_free(list, n);
-                        return -ENOMEM;
-                }
-                list = l;
-                e = &list[n++];
-                *e = (struct muxcap_explanation) {
-                        .field = strdup(s[0]),
-                        .value = strdup(s[1]),
-                        .member = strndup(s[2], member_len),
-                        .source = strdup(s[3]),
-                };
-                if (!e->field || !e->value || !e->member || !e->source) {
-                        (void) muxcap_explanations_free(list, n);
-                        return -ENOMEM;
-                }
+                r = explanations_append(&list, &n, s[0], s[1], s[2], member_len, s[3]);
+                if (r < 0)
+                        return r;
         }
         *ret = list;
         *ret_n = n;
@@ -543,4 +555,82 @@ int muxcap_client_get_nic_task(struct muxcap_client *c, const char *name,
         if (ret_current)
                 *ret_current = current;
         return 0;
+}
+
+int muxcap_client_get_nic_sources(struct muxcap_client *c, const char *name,
+                                  struct muxcap_explanation **ret, size_t *ret_n) {
+        _cleanup_message_ DBusMessage *reply = NULL;
+        _cleanup_free_ char *path = NULL;
+        struct muxcap_explanation *list = NULL;
+        DBusMessageIter it, entries;
+        size_t n = 0;
+        int r;
+
+        if (!c || !name || !ret || !ret_n)
+                return -EINVAL;
+        r = get_object_path(c, "GetNic", name, &path);
+        if (r < 0)
+                return r;
+        r = get_all(c, path, BUS_IFACE_NIC, &reply);
+        if (r < 0)
+                return r;
+        (void) dbus_message_iter_init(reply, &it);
+        dbus_message_iter_recurse(&it, &entries);
+        for (; dbus_message_iter_get_arg_type(&entries) == DBUS_TYPE_DICT_ENTRY;
+             dbus_message_iter_next(&entries)) {
+                DBusMessageIter entry, v, a;
+                const char *key;
+
+                dbus_message_iter_recurse(&entries, &entry);
+                dbus_message_iter_get_basic(&entry, &key);
+                dbus_message_iter_next(&entry);
+                dbus_message_iter_recurse(&entry, &v);
+                if (!streq(key, "Sources"))
+                        continue;
+                if (dbus_message_iter_get_arg_type(&v) != DBUS_TYPE_ARRAY ||
+                    dbus_message_iter_get_element_type(&v) != DBUS_TYPE_DICT_ENTRY) {
+                        (void) muxcap_explanations_free(list, n);
+                        return -EBADMSG;
+                }
+                dbus_message_iter_recurse(&v, &a);
+                for (; dbus_message_iter_get_arg_type(&a) == DBUS_TYPE_DICT_ENTRY;
+                     dbus_message_iter_next(&a)) {
+                        DBusMessageIter kv;
+                        const char *field, *source;
+
+                        dbus_message_iter_recurse(&a, &kv);
+                        dbus_message_iter_get_basic(&kv, &field);
+                        dbus_message_iter_next(&kv);
+                        if (dbus_message_iter_get_arg_type(&kv) != DBUS_TYPE_STRING) {
+                                (void) muxcap_explanations_free(list, n);
+                                return -EBADMSG;
+                        }
+                        dbus_message_iter_get_basic(&kv, &source);
+                        r = explanations_append(&list, &n, field, "", name, strlen(name),
+                                                source);
+                        if (r < 0)
+                                return r;
+                }
+        }
+        *ret = list;
+        *ret_n = n;
+        return 0;
+}
+
+/* Resync() or Reload() on the Manager: both take and return nothing. */
+static int call_manager(struct muxcap_client *c, const char *member) {
+        _cleanup_message_ DBusMessage *reply = NULL;
+
+        if (!c)
+                return -EINVAL;
+        return bus_call_method(c, BUS_ROOT_PATH, BUS_IFACE_MANAGER, member, DBUS_TYPE_INVALID,
+                               NULL, &reply);
+}
+
+int muxcap_client_resync(struct muxcap_client *c) {
+        return call_manager(c, "Resync");
+}
+
+int muxcap_client_reload(struct muxcap_client *c) {
+        return call_manager(c, "Reload");
 }

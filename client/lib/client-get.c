@@ -8,6 +8,7 @@
 #include "bus-path.h"
 #include "client-internal.h"
 #include "macro.h"
+#include "schemas.h"
 
 static void message_unrefp(DBusMessage **m) {
         if (*m)
@@ -557,12 +558,18 @@ int muxcap_client_get_nic_task(struct muxcap_client *c, const char *name,
         return 0;
 }
 
+/* Sources names only the fields whose source is not the kernel (docs/dbus-api.md): every
+ * field of both schemas comes back, "kernel" where it is absent, and a name neither schema
+ * knows (a newer daemon's) after them, as given. */
 int muxcap_client_get_nic_sources(struct muxcap_client *c, const char *name,
                                   struct muxcap_explanation **ret, size_t *ret_n) {
+        const RecordSchema *const schemas[] = { &schema_tcp_connection_offload, &schema_task_offload };
+        const char *source[ELEMENTSOF(schemas)][SCHEMA_FIELDS_MAX];
         _cleanup_message_ DBusMessage *reply = NULL;
         _cleanup_free_ char *path = NULL;
         struct muxcap_explanation *list = NULL;
-        DBusMessageIter it, entries;
+        DBusMessageIter it, entries, v, a;
+        bool found = false;
         size_t n = 0;
         int r;
 
@@ -574,43 +581,64 @@ int muxcap_client_get_nic_sources(struct muxcap_client *c, const char *name,
         r = get_all(c, path, BUS_IFACE_NIC, &reply);
         if (r < 0)
                 return r;
+        for (size_t k = 0; k < ELEMENTSOF(schemas); k++)
+                for (size_t f = 0; f < schemas[k]->n_fields; f++)
+                        source[k][f] = "kernel";
         (void) dbus_message_iter_init(reply, &it);
-        dbus_message_iter_recurse(&it, &entries);
-        for (; dbus_message_iter_get_arg_type(&entries) == DBUS_TYPE_DICT_ENTRY;
+        for (dbus_message_iter_recurse(&it, &entries);
+             !found && dbus_message_iter_get_arg_type(&entries) == DBUS_TYPE_DICT_ENTRY;
              dbus_message_iter_next(&entries)) {
-                DBusMessageIter entry, v, a;
+                DBusMessageIter entry;
                 const char *key;
 
                 dbus_message_iter_recurse(&entries, &entry);
                 dbus_message_iter_get_basic(&entry, &key);
                 dbus_message_iter_next(&entry);
                 dbus_message_iter_recurse(&entry, &v);
-                if (!streq(key, "Sources"))
-                        continue;
-                if (dbus_message_iter_get_arg_type(&v) != DBUS_TYPE_ARRAY ||
-                    dbus_message_iter_get_element_type(&v) != DBUS_TYPE_DICT_ENTRY) {
-                        (void) muxcap_explanations_free(list, n);
-                        return -EBADMSG;
-                }
-                dbus_message_iter_recurse(&v, &a);
-                for (; dbus_message_iter_get_arg_type(&a) == DBUS_TYPE_DICT_ENTRY;
-                     dbus_message_iter_next(&a)) {
-                        DBusMessageIter kv;
-                        const char *field, *source;
+                found = streq(key, "Sources");
+        }
+        if (!found || !streq(dbus_message_iter_get_signature(&v), "a{ss}"))
+                return -EBADMSG;
+        for (dbus_message_iter_recurse(&v, &a); dbus_message_iter_get_arg_type(&a) == DBUS_TYPE_DICT_ENTRY;
+             dbus_message_iter_next(&a)) {
+                DBusMessageIter kv;
+                const char *field, *src;
+                bool known = false;
 
-                        dbus_message_iter_recurse(&a, &kv);
-                        dbus_message_iter_get_basic(&kv, &field);
-                        dbus_message_iter_next(&kv);
-                        if (dbus_message_iter_get_arg_type(&kv) != DBUS_TYPE_STRING) {
-                                (void) muxcap_explanations_free(list, n);
-                                return -EBADMSG;
+                dbus_message_iter_recurse(&a, &kv);
+                dbus_message_iter_get_basic(&kv, &field);
+                dbus_message_iter_next(&kv);
+                dbus_message_iter_get_basic(&kv, &src);
+                for (size_t k = 0; k < ELEMENTSOF(schemas) && !known; k++) {
+                        int f = schema_field_from_name(schemas[k], field);
+                        if (f >= 0) {
+                                source[k][f] = src;
+                                known = true;
                         }
-                        dbus_message_iter_get_basic(&kv, &source);
-                        r = explanations_append(&list, &n, field, "", name, strlen(name),
-                                                source);
+                }
+        }
+        for (size_t k = 0; k < ELEMENTSOF(schemas); k++)
+                for (size_t f = 0; f < schemas[k]->n_fields; f++) {
+                        r = explanations_append(&list, &n, schemas[k]->fields[f].name, "", name,
+                                                strlen(name), source[k][f]);
                         if (r < 0)
                                 return r;
                 }
+        for (dbus_message_iter_recurse(&v, &a); dbus_message_iter_get_arg_type(&a) == DBUS_TYPE_DICT_ENTRY;
+             dbus_message_iter_next(&a)) {
+                DBusMessageIter kv;
+                const char *field, *src;
+
+                dbus_message_iter_recurse(&a, &kv);
+                dbus_message_iter_get_basic(&kv, &field);
+                dbus_message_iter_next(&kv);
+                dbus_message_iter_get_basic(&kv, &src);
+                if (schema_field_from_name(schemas[0], field) >= 0 ||
+                    schema_field_from_name(schemas[1], field) >= 0)
+                        continue;
+                r = explanations_append(&list, &n, field, "", name, strlen(name), src);
+                if (r < 0)
+                        return r;
         }
         *ret = list;
         *ret_n = n;

@@ -425,8 +425,8 @@ int muxcap_client_explain_advertised(struct muxcap_client *c, const char *name,
  */
 
 /* NIC @name's Sources: for each field of its hardware records (the connection record's by
- * D-Bus property name, the task-offload record's by dotted name), in the daemon's order, the
- * source of its value (kernel, udev or config) in .source; .member is @name, .value "". On
+ * D-Bus property name, then the task-offload record's by dotted name), the source of its
+ * value (kernel, udev or config) in .source; .member is @name, .value "". On
  * success *ret is a new array of *ret_n entries; free it with muxcap_explanations_free().
  * -ENOENT if there is no such NIC. */
 int muxcap_client_get_nic_sources(struct muxcap_client *c, const char *name,

@@ -25,6 +25,8 @@
  * before any read. */
 #define CONFIG_MAX_SIZE (4 << 20)
 
+#define NAME_TOO_LONG "matches no name: it needs %d bytes, a name has at most %d (IFNAMSIZ - 1)"
+
 typedef struct Parser {
         Config *config;                 /* borrowed */
         const char *path;               /* borrowed */
@@ -106,17 +108,21 @@ static int parser_error(Parser *p, const char *fmt, ...) {
         return 0;       /* inih: stop treating this line as good */
 }
 
-/* A glob is valid when it is not empty, fits a name (a NIC name is at most 15 bytes, a glob
- * may be longer with wildcards) and every '[' is closed. */
-bool glob_is_valid(const char *glob) {
+/* The fewest bytes of a name @glob matches (each byte but '*' needs one), or -EINVAL when it
+ * is no glob of names: empty, longer than 255 bytes, with '/' or a blank, a '[' not closed
+ * or a '\\' at the end. */
+static int glob_shortest_match(const char *glob) {
         size_t n = strlen(glob);
+        int shortest = 0;
 
         if (n == 0 || n > 255)
-                return false;
+                return -EINVAL;
         for (const char *s = glob; *s; s++) {
+                if (*s != '*')
+                        shortest++;
                 if (*s == '\\') {
                         if (!*++s)
-                                return false;
+                                return -EINVAL;
                 } else if (*s == '[') {
                         const char *e = s + 1;
                         if (*e == '!' || *e == '^')
@@ -125,12 +131,19 @@ bool glob_is_valid(const char *glob) {
                                 e++;
                         e = strchr(e, ']');
                         if (!e)
-                                return false;
+                                return -EINVAL;
                         s = e;
                 } else if (*s == '/' || *s == ' ')
-                        return false;
+                        return -EINVAL;
         }
-        return true;
+        return shortest;
+}
+
+/* Whether @glob is a glob that can match a name (at most CONFIG_NAME_MAX bytes). */
+bool glob_is_valid(const char *glob) {
+        int r = glob_shortest_match(glob);
+
+        return r >= 0 && r <= CONFIG_NAME_MAX;
 }
 
 static int handle_daemon(Parser *p, const char *name, const char *value) {
@@ -173,12 +186,19 @@ static int handle_mux(Parser *p, const char *name, const char *value) {
                         strv_free(globs);
                         return parser_error(p, "Members: empty list");
                 }
-                for (size_t i = 0; globs[i]; i++)
-                        if (!glob_is_valid(globs[i])) {
+                for (size_t i = 0; globs[i]; i++) {
+                        int r = glob_shortest_match(globs[i]);
+
+                        if (r < 0)
                                 parser_error(p, "Members: '%s' is not a valid glob", globs[i]);
+                        else if (r > CONFIG_NAME_MAX)
+                                parser_error(p, "Members: '%s' " NAME_TOO_LONG, globs[i], r,
+                                             CONFIG_NAME_MAX);
+                        if (p->error) {
                                 strv_free(globs);
                                 return 0;
                         }
+                }
                 strv_free(m->members);
                 m->members = globs;
                 return 1;
@@ -243,6 +263,7 @@ static int grow(void **array, size_t *cap, size_t n, size_t size) {
 static int begin_section(Parser *p, const char *section) {
         Config *c = p->config;
         const char *arg;
+        int r;
 
         p->mux = NULL;
         p->nic = NULL;
@@ -258,9 +279,13 @@ static int begin_section(Parser *p, const char *section) {
         }
         if (strncmp(section, "Mux ", 4) == 0) {
                 arg = section + 4;
-                if (!*arg || strlen(arg) > 255 || strpbrk(arg, " \t/*?[") || !utf8_is_valid(arg))
+                if (!*arg || strpbrk(arg, " \t/*?[") || !utf8_is_valid(arg))
                         return parser_error(p, "[Mux %s]: a MUX name is a plain name without "
                                             "blanks, '/' or wildcards, in UTF-8", arg);
+                if (strlen(arg) > CONFIG_NAME_MAX)
+                        return parser_error(p, "[Mux %s]: a MUX name is at most %d bytes (IFNAMSIZ "
+                                            "- 1, as an interface name), this one has %zu", arg,
+                                            CONFIG_NAME_MAX, strlen(arg));
                 /* Duplicates are found once all are read, by sorting (config_index()). */
                 if (grow((void **) &c->muxes, &p->cap_muxes, c->n_muxes, sizeof(MuxRule)) < 0)
                         return parser_error(p, "out of memory");
@@ -273,8 +298,11 @@ static int begin_section(Parser *p, const char *section) {
         }
         if (strncmp(section, "Nic ", 4) == 0) {
                 arg = section + 4;
-                if (!glob_is_valid(arg))
+                r = glob_shortest_match(arg);
+                if (r < 0)
                         return parser_error(p, "[Nic %s]: not a valid glob", arg);
+                if (r > CONFIG_NAME_MAX)
+                        return parser_error(p, "[Nic %s]: " NAME_TOO_LONG, arg, r, CONFIG_NAME_MAX);
                 if (grow((void **) &c->nics, &p->cap_nics, c->n_nics, sizeof(NicRule)) < 0)
                         return parser_error(p, "out of memory");
                 p->nic = &c->nics[c->n_nics];

@@ -2,6 +2,7 @@
 /* The configuration file (INI): [Daemon], [Mux NAME], [Nic GLOB] */
 #pragma once
 
+#include <net/if.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -13,6 +14,11 @@
 
 #define CONFIG_DEFAULT_COALESCE_MS 10u
 #define CONFIG_MAX_COALESCE_MS 60000u
+/* The longest name a NIC or a MUX has: the kernel's bound on an interface name (IFNAMSIZ - 1).
+ * A declared MUX's name is held to it too, so that it fits wherever a device's name does, and
+ * a glob (of NICs or of declared MUXes) that needs longer names is refused: it would match
+ * nothing, silently. */
+#define CONFIG_NAME_MAX (IFNAMSIZ - 1)
 
 /* [Nic GLOB]: field overrides for NICs whose name matches. */
 typedef struct NicRule {

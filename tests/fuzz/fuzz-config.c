@@ -82,7 +82,7 @@ static void check_config(const Config *c) {
         for (size_t i = 0; i < c->n_muxes; i++) {
                 const MuxRule *m = &c->muxes[i];
 
-                fuzz_check(m->name && *m->name && strlen(m->name) <= 255);
+                fuzz_check(m->name && *m->name && strlen(m->name) <= CONFIG_NAME_MAX);
                 fuzz_check(!strpbrk(m->name, " \t/*?["));
                 fuzz_check(config_find_mux(c, m->name) == m);
                 fuzz_check(m->policy >= 0 && m->policy < _CAPACITY_POLICY_MAX);

@@ -417,66 +417,137 @@ static int config_index(Parser *p) {
         return 1;
 }
 
-static bool is_literal(const char *glob) {
-        return !strpbrk(glob, "*?[\\");
-}
-
 static int compare_size(const void *a, const void *b) {
         size_t x = *(const size_t *) a, y = *(const size_t *) b;
         return (x > y) - (x < y);
 }
 
-static int graph_add(MuxGraph *g, size_t to) {
-        if (g->n_edges == g->cap_edges) {
-                size_t cap = g->cap_edges ? 2 * g->cap_edges : 64, *e = realloc(g->edges, cap * sizeof(size_t));
-                if (!e)
-                        return -ENOMEM;
-                g->edges = e;
-                g->cap_edges = cap;
-        }
-        g->edges[g->n_edges++] = to;
+/* Orders a key's prefix against the first @len bytes of @name, as byte strings. */
+static int key_compare(const GlobKey *k, const char *name, size_t len) {
+        int r = memcmp(k->glob, name, k->prefix < len ? k->prefix : len);
+
+        return r != 0 ? r : (k->prefix > len) - (k->prefix < len);
+}
+
+static int compare_key(const void *a, const void *b) {
+        const GlobKey *x = a, *y = b;
+        int r = key_compare(x, y->glob, y->prefix);
+
+        return r != 0 ? r : (x->rule > y->rule) - (x->rule < y->rule);
+}
+
+static int glob_index_add(GlobIndex *ix, size_t *cap, const char *glob, size_t rule) {
+        if (grow((void **) &ix->keys, cap, ix->n, sizeof(GlobKey)) < 0)
+                return -ENOMEM;
+        ix->keys[ix->n++] = (GlobKey) {
+                .glob = glob, .prefix = strcspn(glob, "*?[\\"), .rule = rule,
+        };
         return 0;
 }
 
-/* The declared MUXes (Members= given) among them: edges from each to the declared MUXes its
- * globs match, each once, in file order. A glob without wildcards is looked up in the sorted
- * index; one with them is tried against every declared MUX's name. */
-static int graph_build(const Config *c, MuxGraph *g) {
-        size_t n = c->n_muxes;
+/* The [Nic] globs and the declared MUXes' Members= globs, each sorted by prefix. */
+static int glob_index_build(Config *c) {
+        size_t cap = 0;
 
-        g->start = calloc(n + 1, sizeof(size_t));
-        if (!g->start)
-                return -ENOMEM;
-        for (size_t i = 0; i < n; i++) {
-                const MuxRule *m = &c->muxes[i];
+        for (size_t i = 0; i < c->n_nics; i++)
+                if (glob_index_add(&c->nic_globs, &cap, c->nics[i].glob, i) < 0)
+                        return -ENOMEM;
+        cap = 0;
+        for (size_t i = 0; i < c->n_muxes; i++)
+                for (size_t k = 0; c->muxes[i].members && c->muxes[i].members[k]; k++)
+                        if (glob_index_add(&c->member_globs, &cap, c->muxes[i].members[k], i) < 0)
+                                return -ENOMEM;
+        qsort(c->nic_globs.keys, c->nic_globs.n, sizeof(GlobKey), compare_key);
+        qsort(c->member_globs.keys, c->member_globs.n, sizeof(GlobKey), compare_key);
+        return 0;
+}
 
-                g->start[i] = g->n_edges;
-                for (size_t k = 0; m->members && m->members[k]; k++) {
-                        const char *glob = m->members[k];
+/* The rules of @ix with a glob that matches @name, ascending (file order) and each once, in a
+ * new array *@ret (NULL for none); returns how many, or -ENOMEM. A binary search per prefix of
+ * @name, then fnmatch() on the globs with that prefix only: O(CONFIG_NAME_MAX log globs) and
+ * the candidates, not a pass over every glob. */
+static int glob_index_match(const GlobIndex *ix, const char *name, size_t **ret) {
+        _cleanup_free_ size_t *found = NULL;
+        size_t n = 0, cap = 0, len = strlen(name);
 
-                        if (is_literal(glob)) {
-                                const MuxRule *t = config_find_mux(c, glob);
-                                if (t && t->members && graph_add(g, (size_t) (t - c->muxes)) < 0)
-                                        return -ENOMEM;
-                                continue;
-                        }
-                        for (size_t j = 0; j < n; j++)
-                                if (c->muxes[j].members && fnmatch(glob, c->muxes[j].name, 0) == 0 &&
-                                    graph_add(g, j) < 0)
-                                        return -ENOMEM;
+        for (size_t l = 0; l <= len; l++) {
+                size_t lo = 0, hi = ix->n;
+
+                while (lo < hi) {
+                        size_t mid = lo + (hi - lo) / 2;
+
+                        if (key_compare(&ix->keys[mid], name, l) < 0)
+                                lo = mid + 1;
+                        else
+                                hi = mid;
                 }
-                /* Two globs may match one MUX: once each. */
-                if (g->n_edges - g->start[i] > 1) {
-                        size_t *e = g->edges + g->start[i], k = 1;
-
-                        qsort(e, g->n_edges - g->start[i], sizeof(size_t), compare_size);
-                        for (size_t j = 1; j < g->n_edges - g->start[i]; j++)
-                                if (e[j] != e[k - 1])
-                                        e[k++] = e[j];
-                        g->n_edges = g->start[i] + k;
+                for (; lo < ix->n && key_compare(&ix->keys[lo], name, l) == 0; lo++) {
+                        if (fnmatch(ix->keys[lo].glob, name, 0) != 0)
+                                continue;
+                        if (grow((void **) &found, &cap, n, sizeof(size_t)) < 0)
+                                return -ENOMEM;
+                        found[n++] = ix->keys[lo].rule;
                 }
         }
-        g->start[n] = g->n_edges;
+        /* Two globs of one rule may match: once each. */
+        if (n > 1) {
+                size_t k = 1;
+
+                qsort(found, n, sizeof(size_t), compare_size);
+                for (size_t j = 1; j < n; j++)
+                        if (found[j] != found[k - 1])
+                                found[k++] = found[j];
+                n = k;
+        }
+        *ret = steal_ptr(found);
+        return (int) n;
+}
+
+/* The declared MUXes whose Members= match @name: indices into c->muxes, ascending, each once,
+ * in a new array *@ret; returns how many, or -ENOMEM. */
+int config_match_members(const Config *c, const char *name, size_t **ret) {
+        return glob_index_match(&c->member_globs, name, ret);
+}
+
+/* The declared MUXes (Members= given) among them: edges from each to the declared MUXes its
+ * globs match, each once, in file order. Each declared MUX's name is looked up in the index of
+ * Members= globs, giving the MUXes that contain it; the edges are then grouped by container
+ * (a counting sort, so each group stays ascending). */
+static int graph_build(const Config *c, MuxGraph *g) {
+        _cleanup_free_ size_t *from = NULL, *to = NULL;
+        size_t n = c->n_muxes, n_pairs = 0, cap = 0, cap_to = 0;
+
+        g->start = calloc(n + 2, sizeof(size_t));
+        if (!g->start)
+                return -ENOMEM;
+        for (size_t j = 0; j < n; j++) {
+                _cleanup_free_ size_t *in = NULL;
+                int r;
+
+                if (!c->muxes[j].members)
+                        continue;
+                r = config_match_members(c, c->muxes[j].name, &in);
+                if (r < 0)
+                        return r;
+                for (int k = 0; k < r; k++) {
+                        if (grow((void **) &from, &cap, n_pairs, sizeof(size_t)) < 0 ||
+                            grow((void **) &to, &cap_to, n_pairs, sizeof(size_t)) < 0)
+                                return -ENOMEM;
+                        from[n_pairs] = in[k];
+                        to[n_pairs++] = j;
+                        g->start[in[k] + 2]++;
+                }
+        }
+        /* start[i + 2] counts i's edges; prefix sums make start[i + 1] where i's go ... */
+        for (size_t i = 2; i < n + 2; i++)
+                g->start[i] += g->start[i - 1];
+        g->edges = malloc((n_pairs + 1) * sizeof(size_t));
+        if (!g->edges)
+                return -ENOMEM;
+        /* ... and, filled in, the start of i's edges; pairs come by ascending target. */
+        for (size_t e = 0; e < n_pairs; e++)
+                g->edges[g->start[from[e] + 1]++] = to[e];
+        g->n_edges = n_pairs;
         return 0;
 }
 
@@ -613,8 +684,12 @@ static int parse(Parser *p, Config **ret, char **reterr_message) {
         }
         /* A buffer larger than any sane line; longer lines are refused by the reader. */
         r = ini_parse_stream(reader, p, handler, p);
-        if (r == 0 && !p->error && config_index(p))
-                config_check(p);
+        if (r == 0 && !p->error && config_index(p)) {
+                if (glob_index_build(c) < 0)
+                        parser_error(p, "out of memory");
+                else
+                        config_check(p);
+        }
         if (r < 0 && !p->error)
                 return -ENOMEM;
         if (r > 0 && (!p->error || (unsigned) r < p->error_line)) {
@@ -754,6 +829,8 @@ Config *config_free(Config *c) {
         free(c->mux_by_name);
         free(c->nesting.start);
         free(c->nesting.edges);
+        free(c->nic_globs.keys);
+        free(c->member_globs.keys);
         free(c);
         return NULL;
 }
@@ -791,14 +868,26 @@ bool config_mux_matches(const MuxRule *m, const char *name) {
         return false;
 }
 
+/* The [Nic] rules that match @name, in file order, in a new array *@ret; returns how many. Out
+ * of memory, *@ret stays NULL and all rules are returned to be matched one by one: slower,
+ * never wrong. */
+static size_t nic_rules_matching(const Config *c, const char *name, size_t **ret) {
+        int r = glob_index_match(&c->nic_globs, name, ret);
+
+        return r >= 0 ? (size_t) r : c->n_nics;
+}
+
 /* Applies every [Nic GLOB] matching @name, in file order (a later section wins), to both
  * records, marking each field it sets as coming from the config. */
 void config_apply_nic_rules(const Config *c, const char *name, RecordValue *hw, RecordValue *cur,
                             Source hw_src[static _FIELD_MAX], Source cur_src[static _FIELD_MAX]) {
-        for (size_t i = 0; i < c->n_nics; i++) {
-                const NicRule *rule = &c->nics[i];
+        _cleanup_free_ size_t *rules = NULL;
+        size_t n = nic_rules_matching(c, name, &rules);
 
-                if (fnmatch(rule->glob, name, 0) != 0)
+        for (size_t i = 0; i < n; i++) {
+                const NicRule *rule = &c->nics[rules ? rules[i] : i];
+
+                if (!rules && fnmatch(rule->glob, name, 0) != 0)
                         continue;
                 for (Field f = 0; f < _FIELD_MAX; f++)
                         if (rule->set[f]) {
@@ -813,10 +902,13 @@ void config_apply_nic_rules(const Config *c, const char *name, RecordValue *hw, 
 void config_apply_nic_task_rules(const Config *c, const char *name, RecordValue *hw,
                                  RecordValue *cur, Source hw_src[static _TASK_FIELD_MAX],
                                  Source cur_src[static _TASK_FIELD_MAX]) {
-        for (size_t i = 0; i < c->n_nics; i++) {
-                const NicRule *rule = &c->nics[i];
+        _cleanup_free_ size_t *rules = NULL;
+        size_t n = nic_rules_matching(c, name, &rules);
 
-                if (fnmatch(rule->glob, name, 0) != 0)
+        for (size_t i = 0; i < n; i++) {
+                const NicRule *rule = &c->nics[rules ? rules[i] : i];
+
+                if (!rules && fnmatch(rule->glob, name, 0) != 0)
                         continue;
                 for (size_t f = 0; f < _TASK_FIELD_MAX; f++)
                         if (rule->task_set[f]) {

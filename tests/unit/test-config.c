@@ -3,6 +3,7 @@
 #undef NDEBUG
 #include <assert.h>
 #include <errno.h>
+#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -238,6 +239,51 @@ static void test_declared_mux_cycle_is_refused(void) {
         }
 }
 
+/* The index of globs by literal prefix finds exactly what matching every glob finds: literal
+ * names, '*' alone, classes, escapes, names that are prefixes of others, two globs of one MUX
+ * matching one name; and the [Nic] rules apply in file order through it. */
+static void test_glob_index_finds_what_every_glob_finds(void) {
+        static const char *const names[] = {
+                "e", "eth", "eth0", "eth1", "eth10", "eth0.5", "enp2s0", "enp2s0f1", "wlan0",
+                "br-lan", "x*y", "[a]", "abcdefghijklmno", "m", "m1", "m10", "Ma", "Mb", "k",
+        };
+        Config *c = parse_ok("[Mux Ma]\nMembers=eth0 eth0 eth*\n"
+                             "[Mux Mb]\nMembers=*0 [!M]*\n"
+                             "[Mux Mc]\nMembers=e?h[01] enp2s0* wlan0 x\\*y \\[a]\n"
+                             "[Mux Md]\nMembers=eth1* [!eM]*\n"
+                             "[Mux Me]\nMembers=abcdefghijklmno abcdefghijklmn? m1? Ma\n"
+                             "[Mux k]\nCapacityPolicy=sum\n"
+                             "[Nic eth*]\nFlags=1\n[Nic eth1]\nFlags=2\n[Nic *0]\nFlags=3\n"
+                             "[Nic e?h1*]\nSupportSack=yes\n");
+
+        for (size_t i = 0; i < ELEMENTSOF(names); i++) {
+                size_t *found = NULL, n = 0, flags = 0;
+                int r = config_match_members(c, names[i], &found);
+                RecordValue hw, cur;
+                Source hs[_FIELD_MAX] = { 0 }, cs[_FIELD_MAX] = { 0 };
+
+                assert(r >= 0);
+                for (size_t k = 0; k < c->n_muxes; k++)
+                        if (c->muxes[k].members && config_mux_matches(&c->muxes[k], names[i])) {
+                                assert(n < (size_t) r && found[n] == k);
+                                n++;
+                        }
+                assert(n == (size_t) r);
+                free(found);
+
+                /* The last matching [Nic] section in the file sets Flags. */
+                for (size_t k = 0; k < c->n_nics; k++)
+                        if (c->nics[k].set[FIELD_FLAGS] && fnmatch(c->nics[k].glob, names[i], 0) == 0)
+                                flags = c->nics[k].value[FIELD_FLAGS];
+                value_init(&hw, &schema_tcp_connection_offload);
+                cur = hw;
+                config_apply_nic_rules(c, names[i], &hw, &cur, hs, cs);
+                assert(value_get(&hw, FIELD_FLAGS) == flags);
+                assert((hs[FIELD_FLAGS] == SOURCE_CONFIG) == (flags != 0));
+        }
+        config_free(c);
+}
+
 static void test_first_error_wins(void) {
         expect_error("[Daemon]\nCoalesceMs=x\nFoo=2\n", "test.conf:2: CoalesceMs: 'x': expected a number of milliseconds 0-60000");
         expect_error("[Daemon]\nbad line\nFoo=2\n", "test.conf:2: syntax error (expected [Section] or Key=Value)");
@@ -333,6 +379,7 @@ int main(void) {
         test_over_long_names_are_refused();
         test_task_offload_keys();
         test_declared_mux_cycle_is_refused();
+        test_glob_index_finds_what_every_glob_finds();
         test_first_error_wins();
         test_long_line_is_refused();
         test_missing_file();

@@ -18,10 +18,10 @@ int mux_new(Mux **ret, const char *name, const char *kind, bool declared) {
         if (!x)
                 return -ENOMEM;
         x->declared = declared;
-        aggregate_state_init(&x->hw_st, &schema_tcp_connection_offload, &x->hw);
-        aggregate_state_init(&x->cur_st, &schema_tcp_connection_offload, &x->cur);
-        aggregate_state_init(&x->task_hw_st, &schema_task_offload, &x->task_hw);
-        aggregate_state_init(&x->task_cur_st, &schema_task_offload, &x->task_cur);
+        value_init(&x->hw, &schema_tcp_connection_offload);
+        value_init(&x->cur, &schema_tcp_connection_offload);
+        value_init(&x->task_hw, &schema_task_offload);
+        value_init(&x->task_cur, &schema_task_offload);
         x->pub_hw = x->pub_cur = x->hw;
         x->pub_task_hw = x->pub_task_cur = x->task_hw;
         x->full = x->dirty = true;
@@ -43,6 +43,7 @@ Mux *mux_free(Mux *x) {
         if (x->window)
                 event_free(x->window);
         free(x->members);
+        free(x->st);
         free(x->name);
         free(x->kind);
         free(x);
@@ -62,8 +63,7 @@ static RecordValue *mux_rec(Mux *x, size_t k) {
 }
 
 static AggregateState *mux_st(Mux *x, size_t k) {
-        AggregateState *r[MUX_RECORDS] = { &x->hw_st, &x->cur_st, &x->task_hw_st, &x->task_cur_st };
-        return r[k];
+        return &x->st[k];
 }
 
 const RecordValue *mux_computed_record(const Mux *x, size_t k) {
@@ -84,10 +84,11 @@ int mux_record_by_status(const Mux *x, uint32_t code) {
         return -1;
 }
 
-/* Whether @x takes changes member by member now; else it is marked for a full pass. */
+/* Whether @x takes changes member by member now; else it is marked for a full pass (which
+ * makes the running aggregates of a MUX that had none). */
 static bool mux_incremental(Mux *x) {
         x->dirty = true;
-        if (x->has_nested)
+        if (x->has_nested || !x->st)
                 x->full = true;
         return !x->full;
 }
@@ -149,14 +150,16 @@ void mux_compute(Mux *x) {
                 return;
         }
         x->state = 1;
-        if (x->n_members > ELEMENTSOF(stack)) {
-                heap = calloc(x->n_members, sizeof(RecordValue *));
-                if (!heap) {
-                        log_error("mux '%s': out of memory, keeping the last record", x->name);
-                        x->state = 2;
-                        return;
-                }
-                v = heap;
+        /* The running aggregates, made when the first member comes: half a MUX's size, which
+         * a declared MUX whose NICs are not there (yet) does without. */
+        if (!x->st && x->n_members > 0)
+                x->st = calloc(MUX_RECORDS, sizeof(AggregateState));
+        if (x->n_members > ELEMENTSOF(stack))
+                v = heap = calloc(x->n_members, sizeof(RecordValue *));
+        if (!v || (x->n_members > 0 && !x->st)) {
+                log_error("mux '%s': out of memory, keeping the last record", x->name);
+                x->state = 2;
+                return;
         }
         for (size_t k = 0; k < MUX_RECORDS; k++) {
                 size_t n = 0;
@@ -167,8 +170,11 @@ void mux_compute(Mux *x) {
                         if (r)
                                 v[n++] = r;
                 }
-                aggregate_state_rebuild(mux_st(x, k), mux_rec(x, k)->schema, v, n, x->policy,
-                                        mux_rec(x, k));
+                if (x->st)
+                        aggregate_state_rebuild(mux_st(x, k), mux_rec(x, k)->schema, v, n,
+                                                x->policy, mux_rec(x, k));
+                else
+                        value_init(mux_rec(x, k), mux_rec(x, k)->schema);
         }
         x->full = false;
         x->state = 2;

@@ -457,8 +457,11 @@ static int glob_index_build(Config *c) {
                 for (size_t k = 0; c->muxes[i].members && c->muxes[i].members[k]; k++)
                         if (glob_index_add(&c->member_globs, &cap, c->muxes[i].members[k], i) < 0)
                                 return -ENOMEM;
-        qsort(c->nic_globs.keys, c->nic_globs.n, sizeof(GlobKey), compare_key);
-        qsort(c->member_globs.keys, c->member_globs.n, sizeof(GlobKey), compare_key);
+        /* qsort() takes no NULL array, even of none. */
+        if (c->nic_globs.n > 1)
+                qsort(c->nic_globs.keys, c->nic_globs.n, sizeof(GlobKey), compare_key);
+        if (c->member_globs.n > 1)
+                qsort(c->member_globs.keys, c->member_globs.n, sizeof(GlobKey), compare_key);
         return 0;
 }
 

@@ -238,15 +238,19 @@ bool mux_members_differ(const Mux *x) {
  * out-of-memory the member is left out and logged. */
 void mux_add_member(Mux *x, Nic *nic, Mux *sub) {
         MuxMember mm = { .nic = nic, .mux = sub };
+        bool past = x->n_members >= x->n_members_before;
 
-        if (x->n_members >= x->n_members_before ||
-            memcmp(&x->members[x->n_members], &mm, sizeof(mm)) != 0) {
+        /* Below the previous count the array has room: it grows only past it. (Resizing it to
+         * the count at a change shrank it under the entries still to compare.) */
+        if (past) {
                 MuxMember *a = realloc(x->members, (x->n_members + 1) * sizeof(MuxMember));
                 if (!a) {
                         log_error("mux '%s': out of memory, a member is left out", x->name);
                         return;
                 }
                 x->members = a;
+        }
+        if (past || memcmp(&x->members[x->n_members], &mm, sizeof(mm)) != 0) {
                 x->members[x->n_members] = mm;
                 x->members_dirty = true;
         }

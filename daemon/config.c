@@ -517,8 +517,8 @@ int config_match_members(const Config *c, const char *name, size_t **ret) {
  * Members= globs, giving the MUXes that contain it; the edges are then grouped by container
  * (a counting sort, so each group stays ascending). */
 static int graph_build(const Config *c, MuxGraph *g) {
-        _cleanup_free_ size_t *from = NULL, *to = NULL;
-        size_t n = c->n_muxes, n_pairs = 0, cap = 0, cap_to = 0;
+        _cleanup_free_ struct { size_t from, to; } *pairs = NULL;
+        size_t n = c->n_muxes, n_pairs = 0, cap = 0;
 
         g->start = calloc(n + 2, sizeof(size_t));
         if (!g->start)
@@ -533,11 +533,10 @@ static int graph_build(const Config *c, MuxGraph *g) {
                 if (r < 0)
                         return r;
                 for (int k = 0; k < r; k++) {
-                        if (grow((void **) &from, &cap, n_pairs, sizeof(size_t)) < 0 ||
-                            grow((void **) &to, &cap_to, n_pairs, sizeof(size_t)) < 0)
+                        if (grow((void **) &pairs, &cap, n_pairs, sizeof(*pairs)) < 0)
                                 return -ENOMEM;
-                        from[n_pairs] = in[k];
-                        to[n_pairs++] = j;
+                        pairs[n_pairs].from = in[k];
+                        pairs[n_pairs++].to = j;
                         g->start[in[k] + 2]++;
                 }
         }
@@ -549,7 +548,7 @@ static int graph_build(const Config *c, MuxGraph *g) {
                 return -ENOMEM;
         /* ... and, filled in, the start of i's edges; pairs come by ascending target. */
         for (size_t e = 0; e < n_pairs; e++)
-                g->edges[g->start[from[e] + 1]++] = to[e];
+                g->edges[g->start[pairs[e].from + 1]++] = pairs[e].to;
         g->n_edges = n_pairs;
         return 0;
 }
@@ -617,8 +616,8 @@ static int graph_cycles(const MuxGraph *g, size_t n, bool *ret_on_cycle) {
 }
 
 /* Refuses declared MUXes that would contain themselves through Members=, naming the first in
- * file order that lies on a cycle. O(MUXes + edges) after the index, and a pass over the
- * declared names per glob with wildcards. */
+ * file order that lies on a cycle. O(MUXes + edges), and a look-up in the glob index per
+ * declared MUX. */
 static int config_check(Parser *p) {
         Config *c = p->config;
         _cleanup_free_ bool *on_cycle = NULL;

@@ -101,15 +101,15 @@ static void claim_declared(Model *m) {
                 added[n_added++] = x;
                 log_debug("mux '%s': new (declared)", rule->name);
         }
-        table = n_added ? malloc((m->n_muxes + n_added) * sizeof(Mux *)) : NULL;
-        if (n_added && !table) {
+        if (n_added == 0)
+                return;
+        table = malloc((m->n_muxes + n_added) * sizeof(Mux *));
+        if (!table) {
                 log_error("out of memory, declared MUXes are not followed until the next change");
                 while (n_added > 0)
                         mux_free(added[--n_added]);
                 return;
         }
-        if (!table)
-                return;
         /* Both sorted by name, and no name in both. */
         for (size_t o = 0; o < m->n_muxes + n_added; o++) {
                 bool old = k == n_added ||
@@ -221,16 +221,17 @@ static int strcmp_ptr(const void *a, const void *b) {
 static int nic_wanted_muxes(const Model *m, const Nic *n, Mux ***ret) {
         _cleanup_free_ size_t *rules = NULL;
         _cleanup_free_ Mux **want = NULL;
+        bool visible = model_nic_is_visible(m, n);
         int r = 0, k = 0;
 
-        if (model_nic_is_visible(m, n))
+        if (visible)
                 r = config_match_members(m->config, n->name, &rules);
         if (r < 0)
                 return r;
         want = calloc((size_t) r + 2, sizeof(Mux *));
         if (!want)
                 return -ENOMEM;
-        if (model_nic_is_visible(m, n) && n->master > 0) {
+        if (visible && n->master > 0) {
                 const Nic *master = model_find_nic(m, n->master);
                 if (master && master->mux && !master->mux->declared)
                         want[k++] = master->mux;

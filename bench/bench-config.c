@@ -6,9 +6,10 @@
  * file may have), in a child process each: the time of
  * config_load() (read, parse, check), then of what a SIGHUP does in the event loop with that
  * file (config_load(), model_set_config() and the next sync's topology rebuild and settling,
- * over 100 NICs), and the peak memory that added (getrusage's maxrss, before and after). The
- * stall is printed beside the unit's watchdog interval (WatchdogSec=30s): a reload must stay
- * far below it.
+ * over 100 NICs), of a second SIGHUP with the same file and of a third with an empty one (every
+ * MUX goes), and the peak memory that added (getrusage's maxrss, before and after). The
+ * longest stall is printed beside the unit's watchdog interval (WatchdogSec= in
+ * units/muxcapd.service.in, read from there): a reload must stay far below it.
  *
  * Usage: bench-config [--quick]       (--quick: 1,000 and 10,000 only) */
 #include <errno.h>
@@ -26,7 +27,6 @@
 #include "mux.h"
 
 #define NICS 100
-#define WATCHDOG_MS 30000       /* units/muxcapd.service.in: WatchdogSec=30s */
 
 static int read_features(void *userdata, const char *name, NicFeatures *ret, char *driver, size_t size) {
         *ret = (NicFeatures) { .available = FEATURE_BIT(FEATURE_TX_TCP_SEGMENTATION) };
@@ -55,6 +55,27 @@ static long maxrss_kib(void) {
         return ru.ru_maxrss;
 }
 
+/* The unit's WatchdogSec= in milliseconds (seconds, as the unit writes it), or -1. */
+static long watchdog_ms(void) {
+        FILE *f = fopen(UNIT_FILE, "re");
+        char line[256];
+        long ms = -1;
+
+        while (f && fgets(line, sizeof(line), f)) {
+                char *end;
+                long sec;
+
+                if (strncmp(line, "WatchdogSec=", 12) != 0)
+                        continue;
+                sec = strtol(line + 12, &end, 10);
+                if (end != line + 12 && (streq(end, "s\n") || streq(end, "\n")))
+                        ms = sec * 1000;
+        }
+        if (f)
+                fclose(f);
+        return ms;
+}
+
 /* One sync of the model, as the publisher runs it. */
 static void sync_model(Model *m) {
         model_rebuild_topology(m);
@@ -63,6 +84,22 @@ static void sync_model(Model *m) {
         for (size_t i = 0; i < m->n_muxes; i++)
                 mux_compute(m->muxes[i]);
         model_sync_done(m);
+}
+
+/* A SIGHUP in the event loop: load @path, set it, and the next sync; its time in ms. */
+static double sighup(Model *m, const char *path, Config **c) {
+        double t0 = now_ms();
+        Config *old = *c;
+        char *msg = NULL;
+
+        if (config_load(path, false, c, &msg) < 0) {
+                fprintf(stderr, "bench-config: %s\n", msg ? msg : "config_load failed");
+                exit(1);
+        }
+        model_set_config(m, *c);
+        sync_model(m);
+        config_free(old);
+        return now_ms() - t0;
 }
 
 /* Writes a file of @n sections of @kind ("Mux" or "Nic"); returns its size in bytes. */
@@ -83,12 +120,12 @@ static long write_config(const char *path, const char *kind, size_t n) {
 }
 
 /* In the child: the figures of one file, printed as one line. */
-static int measure(const char *path, const char *kind, size_t n, long size) {
+static int measure(const char *path, const char *kind, size_t n, long size, long watchdog) {
         Config *initial = NULL, *c = NULL;
         char *msg = NULL;
         Model *m = NULL;
-        double t0, t_load, t_stall;
-        long rss0;
+        double t0, t_load, t_first, t_again, t_empty, t_max;
+        long rss0, rss1;
 
         if (config_new_default(&initial) < 0 || model_new(&m, initial, false, &ops, NULL) < 0)
                 return 1;
@@ -108,23 +145,28 @@ static int measure(const char *path, const char *kind, size_t n, long size) {
         }
         t_load = now_ms() - t0;
         config_free(c);
-        c = NULL;
 
-        /* A SIGHUP: load, set, and the next sync. */
-        t0 = now_ms();
-        if (config_load(path, false, &c, &msg) < 0)
+        /* The first SIGHUP with this file makes its MUXes; a second one finds them. The model
+         * borrows its config until it has the next, so each is freed after the next is set. */
+        c = initial;
+        t_first = sighup(m, path, &c);
+        rss1 = maxrss_kib();
+        t_again = sighup(m, path, &c);
+        /* And back to an empty file: every MUX goes. */
+        if (truncate(path, 0) < 0)
                 return 1;
-        model_set_config(m, c);
-        sync_model(m);
-        t_stall = now_ms() - t0;
+        t_empty = sighup(m, path, &c);
+        t_max = t_first > t_again ? t_first : t_again;
+        t_max = t_max > t_empty ? t_max : t_empty;
 
-        printf("%7zu [%s] sections %7ld kB: check %9.1f ms, SIGHUP stall %9.1f ms (%5.2f%% of the "
-               "%d ms watchdog), peak +%ld kB\n", n, kind, size / 1000, t_load, t_stall,
-               100.0 * t_stall / WATCHDOG_MS, WATCHDOG_MS, maxrss_kib() - rss0);
+        printf("%7zu [%s] %5ld kB: check %6.1f ms; SIGHUP stall %6.1f ms, again %6.1f, to an "
+               "empty file %6.1f (longest %5.2f%% of the %ld ms watchdog); peak +%ld kB (%ld B a "
+               "section), +%ld kB again\n", n, kind, size / 1000, t_load, t_first, t_again, t_empty,
+               100.0 * t_max / (double) watchdog, watchdog, rss1 - rss0,
+               (rss1 - rss0) * 1024 / (long) n, maxrss_kib() - rss0);
         fflush(stdout);
         model_free(m);
         config_free(c);
-        config_free(initial);
         return 0;
 }
 
@@ -133,12 +175,18 @@ int main(int argc, char **argv) {
         bool quick = argc > 1 && strcmp(argv[1], "--quick") == 0;
         char path[] = "/tmp/bench-config.XXXXXX";
         int fd = mkstemp(path), rc = 0;
+        long watchdog = watchdog_ms();
 
         if (fd < 0)
                 return 1;
+        if (watchdog <= 0) {
+                fprintf(stderr, "bench-config: no WatchdogSec=N(s) in %s\n", UNIT_FILE);
+                return 1;
+        }
         close(fd);
         printf("config: check (config_load: read, parse, check) and the SIGHUP stall (load, apply, "
-               "the next sync over %d NICs), each in a fresh process\n", NICS);
+               "the next sync over %d NICs), then again with the same file (both configs live "
+               "until it is set), then with an empty file; each size in a fresh process\n", NICS);
         for (const char *const *kind = (const char *const[]) { "Mux", "Nic", NULL }; *kind; kind++)
                 for (size_t i = 0; i < (quick ? 2 : 3); i++) {
                         long size = write_config(path, *kind, sizes[i]);
@@ -150,7 +198,7 @@ int main(int argc, char **argv) {
                         fflush(stdout);
                         pid = fork();
                         if (pid == 0)
-                                _exit(measure(path, *kind, sizes[i], size));
+                                _exit(measure(path, *kind, sizes[i], size, watchdog));
                         if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
                             WEXITSTATUS(status) != 0)
                                 rc = 1;

@@ -25,6 +25,8 @@
  * before any read. */
 #define CONFIG_MAX_SIZE (4 << 20)
 
+#define NAME_TOO_LONG "matches no name: it needs %d bytes, a name has at most %d (IFNAMSIZ - 1)"
+
 typedef struct Parser {
         Config *config;                 /* borrowed */
         const char *path;               /* borrowed */
@@ -106,17 +108,21 @@ static int parser_error(Parser *p, const char *fmt, ...) {
         return 0;       /* inih: stop treating this line as good */
 }
 
-/* A glob is valid when it is not empty, fits a name (a NIC name is at most 15 bytes, a glob
- * may be longer with wildcards) and every '[' is closed. */
-bool glob_is_valid(const char *glob) {
+/* The fewest bytes of a name @glob matches (each byte but '*' needs one), or -EINVAL when it
+ * is no glob of names: empty, longer than 255 bytes, with '/' or a blank, a '[' not closed
+ * or a '\\' at the end. */
+static int glob_shortest_match(const char *glob) {
         size_t n = strlen(glob);
+        int shortest = 0;
 
         if (n == 0 || n > 255)
-                return false;
+                return -EINVAL;
         for (const char *s = glob; *s; s++) {
+                if (*s != '*')
+                        shortest++;
                 if (*s == '\\') {
                         if (!*++s)
-                                return false;
+                                return -EINVAL;
                 } else if (*s == '[') {
                         const char *e = s + 1;
                         if (*e == '!' || *e == '^')
@@ -125,12 +131,19 @@ bool glob_is_valid(const char *glob) {
                                 e++;
                         e = strchr(e, ']');
                         if (!e)
-                                return false;
+                                return -EINVAL;
                         s = e;
                 } else if (*s == '/' || *s == ' ')
-                        return false;
+                        return -EINVAL;
         }
-        return true;
+        return shortest;
+}
+
+/* Whether @glob is a glob that can match a name (at most CONFIG_NAME_MAX bytes). */
+bool glob_is_valid(const char *glob) {
+        int r = glob_shortest_match(glob);
+
+        return r >= 0 && r <= CONFIG_NAME_MAX;
 }
 
 static int handle_daemon(Parser *p, const char *name, const char *value) {
@@ -173,12 +186,19 @@ static int handle_mux(Parser *p, const char *name, const char *value) {
                         strv_free(globs);
                         return parser_error(p, "Members: empty list");
                 }
-                for (size_t i = 0; globs[i]; i++)
-                        if (!glob_is_valid(globs[i])) {
+                for (size_t i = 0; globs[i]; i++) {
+                        int r = glob_shortest_match(globs[i]);
+
+                        if (r < 0)
                                 parser_error(p, "Members: '%s' is not a valid glob", globs[i]);
+                        else if (r > CONFIG_NAME_MAX)
+                                parser_error(p, "Members: '%s' " NAME_TOO_LONG, globs[i], r,
+                                             CONFIG_NAME_MAX);
+                        if (p->error) {
                                 strv_free(globs);
                                 return 0;
                         }
+                }
                 strv_free(m->members);
                 m->members = globs;
                 return 1;
@@ -243,6 +263,7 @@ static int grow(void **array, size_t *cap, size_t n, size_t size) {
 static int begin_section(Parser *p, const char *section) {
         Config *c = p->config;
         const char *arg;
+        int r;
 
         p->mux = NULL;
         p->nic = NULL;
@@ -258,9 +279,13 @@ static int begin_section(Parser *p, const char *section) {
         }
         if (strncmp(section, "Mux ", 4) == 0) {
                 arg = section + 4;
-                if (!*arg || strlen(arg) > 255 || strpbrk(arg, " \t/*?[") || !utf8_is_valid(arg))
+                if (!*arg || strpbrk(arg, " \t/*?[") || !utf8_is_valid(arg))
                         return parser_error(p, "[Mux %s]: a MUX name is a plain name without "
                                             "blanks, '/' or wildcards, in UTF-8", arg);
+                if (strlen(arg) > CONFIG_NAME_MAX)
+                        return parser_error(p, "[Mux %s]: a MUX name is at most %d bytes (IFNAMSIZ "
+                                            "- 1, as an interface name), this one has %zu", arg,
+                                            CONFIG_NAME_MAX, strlen(arg));
                 /* Duplicates are found once all are read, by sorting (config_index()). */
                 if (grow((void **) &c->muxes, &p->cap_muxes, c->n_muxes, sizeof(MuxRule)) < 0)
                         return parser_error(p, "out of memory");
@@ -273,8 +298,11 @@ static int begin_section(Parser *p, const char *section) {
         }
         if (strncmp(section, "Nic ", 4) == 0) {
                 arg = section + 4;
-                if (!glob_is_valid(arg))
+                r = glob_shortest_match(arg);
+                if (r < 0)
                         return parser_error(p, "[Nic %s]: not a valid glob", arg);
+                if (r > CONFIG_NAME_MAX)
+                        return parser_error(p, "[Nic %s]: " NAME_TOO_LONG, arg, r, CONFIG_NAME_MAX);
                 if (grow((void **) &c->nics, &p->cap_nics, c->n_nics, sizeof(NicRule)) < 0)
                         return parser_error(p, "out of memory");
                 p->nic = &c->nics[c->n_nics];
@@ -389,66 +417,139 @@ static int config_index(Parser *p) {
         return 1;
 }
 
-static bool is_literal(const char *glob) {
-        return !strpbrk(glob, "*?[\\");
-}
-
 static int compare_size(const void *a, const void *b) {
         size_t x = *(const size_t *) a, y = *(const size_t *) b;
         return (x > y) - (x < y);
 }
 
-static int graph_add(MuxGraph *g, size_t to) {
-        if (g->n_edges == g->cap_edges) {
-                size_t cap = g->cap_edges ? 2 * g->cap_edges : 64, *e = realloc(g->edges, cap * sizeof(size_t));
-                if (!e)
-                        return -ENOMEM;
-                g->edges = e;
-                g->cap_edges = cap;
-        }
-        g->edges[g->n_edges++] = to;
+/* Orders a key's prefix against the first @len bytes of @name, as byte strings. */
+static int key_compare(const GlobKey *k, const char *name, size_t len) {
+        int r = memcmp(k->glob, name, k->prefix < len ? k->prefix : len);
+
+        return r != 0 ? r : (k->prefix > len) - (k->prefix < len);
+}
+
+static int compare_key(const void *a, const void *b) {
+        const GlobKey *x = a, *y = b;
+        int r = key_compare(x, y->glob, y->prefix);
+
+        return r != 0 ? r : (x->rule > y->rule) - (x->rule < y->rule);
+}
+
+static int glob_index_add(GlobIndex *ix, size_t *cap, const char *glob, size_t rule) {
+        if (grow((void **) &ix->keys, cap, ix->n, sizeof(GlobKey)) < 0)
+                return -ENOMEM;
+        ix->keys[ix->n++] = (GlobKey) {
+                .glob = glob, .prefix = strcspn(glob, "*?[\\"), .rule = rule,
+        };
         return 0;
 }
 
-/* The declared MUXes (Members= given) among them: edges from each to the declared MUXes its
- * globs match, each once, in file order. A glob without wildcards is looked up in the sorted
- * index; one with them is tried against every declared MUX's name. */
-static int graph_build(const Config *c, MuxGraph *g) {
-        size_t n = c->n_muxes;
+/* The [Nic] globs and the declared MUXes' Members= globs, each sorted by prefix. */
+static int glob_index_build(Config *c) {
+        size_t cap = 0;
 
-        g->start = calloc(n + 1, sizeof(size_t));
-        if (!g->start)
-                return -ENOMEM;
-        for (size_t i = 0; i < n; i++) {
-                const MuxRule *m = &c->muxes[i];
+        for (size_t i = 0; i < c->n_nics; i++)
+                if (glob_index_add(&c->nic_globs, &cap, c->nics[i].glob, i) < 0)
+                        return -ENOMEM;
+        cap = 0;
+        for (size_t i = 0; i < c->n_muxes; i++)
+                for (size_t k = 0; c->muxes[i].members && c->muxes[i].members[k]; k++)
+                        if (glob_index_add(&c->member_globs, &cap, c->muxes[i].members[k], i) < 0)
+                                return -ENOMEM;
+        /* qsort() takes no NULL array, even of none. */
+        if (c->nic_globs.n > 1)
+                qsort(c->nic_globs.keys, c->nic_globs.n, sizeof(GlobKey), compare_key);
+        if (c->member_globs.n > 1)
+                qsort(c->member_globs.keys, c->member_globs.n, sizeof(GlobKey), compare_key);
+        return 0;
+}
 
-                g->start[i] = g->n_edges;
-                for (size_t k = 0; m->members && m->members[k]; k++) {
-                        const char *glob = m->members[k];
+/* The rules of @ix with a glob that matches @name, ascending (file order) and each once, in a
+ * new array *@ret (NULL for none); returns how many, or -ENOMEM. A binary search per prefix of
+ * @name, then fnmatch() on the globs with that prefix only: O(CONFIG_NAME_MAX log globs) and
+ * the candidates, not a pass over every glob. */
+static int glob_index_match(const GlobIndex *ix, const char *name, size_t **ret) {
+        _cleanup_free_ size_t *found = NULL;
+        size_t n = 0, cap = 0, len = strlen(name);
 
-                        if (is_literal(glob)) {
-                                const MuxRule *t = config_find_mux(c, glob);
-                                if (t && t->members && graph_add(g, (size_t) (t - c->muxes)) < 0)
-                                        return -ENOMEM;
-                                continue;
-                        }
-                        for (size_t j = 0; j < n; j++)
-                                if (c->muxes[j].members && fnmatch(glob, c->muxes[j].name, 0) == 0 &&
-                                    graph_add(g, j) < 0)
-                                        return -ENOMEM;
+        for (size_t l = 0; l <= len; l++) {
+                size_t lo = 0, hi = ix->n;
+
+                while (lo < hi) {
+                        size_t mid = lo + (hi - lo) / 2;
+
+                        if (key_compare(&ix->keys[mid], name, l) < 0)
+                                lo = mid + 1;
+                        else
+                                hi = mid;
                 }
-                /* Two globs may match one MUX: once each. */
-                if (g->n_edges - g->start[i] > 1) {
-                        size_t *e = g->edges + g->start[i], k = 1;
-
-                        qsort(e, g->n_edges - g->start[i], sizeof(size_t), compare_size);
-                        for (size_t j = 1; j < g->n_edges - g->start[i]; j++)
-                                if (e[j] != e[k - 1])
-                                        e[k++] = e[j];
-                        g->n_edges = g->start[i] + k;
+                for (; lo < ix->n && key_compare(&ix->keys[lo], name, l) == 0; lo++) {
+                        if (fnmatch(ix->keys[lo].glob, name, 0) != 0)
+                                continue;
+                        if (grow((void **) &found, &cap, n, sizeof(size_t)) < 0)
+                                return -ENOMEM;
+                        found[n++] = ix->keys[lo].rule;
                 }
         }
-        g->start[n] = g->n_edges;
+        /* Two globs of one rule may match: once each. */
+        if (n > 1) {
+                size_t k = 1;
+
+                qsort(found, n, sizeof(size_t), compare_size);
+                for (size_t j = 1; j < n; j++)
+                        if (found[j] != found[k - 1])
+                                found[k++] = found[j];
+                n = k;
+        }
+        *ret = steal_ptr(found);
+        return (int) n;
+}
+
+/* The declared MUXes whose Members= match @name: indices into c->muxes, ascending, each once,
+ * in a new array *@ret; returns how many, or -ENOMEM. */
+int config_match_members(const Config *c, const char *name, size_t **ret) {
+        return glob_index_match(&c->member_globs, name, ret);
+}
+
+/* The declared MUXes (Members= given) among them: edges from each to the declared MUXes its
+ * globs match, each once, in file order. Each declared MUX's name is looked up in the index of
+ * Members= globs, giving the MUXes that contain it; the edges are then grouped by container
+ * (a counting sort, so each group stays ascending). */
+static int graph_build(const Config *c, MuxGraph *g) {
+        _cleanup_free_ struct { size_t from, to; } *pairs = NULL;
+        size_t n = c->n_muxes, n_pairs = 0, cap = 0;
+
+        g->start = calloc(n + 2, sizeof(size_t));
+        if (!g->start)
+                return -ENOMEM;
+        for (size_t j = 0; j < n; j++) {
+                _cleanup_free_ size_t *in = NULL;
+                int r;
+
+                if (!c->muxes[j].members)
+                        continue;
+                r = config_match_members(c, c->muxes[j].name, &in);
+                if (r < 0)
+                        return r;
+                for (int k = 0; k < r; k++) {
+                        if (grow((void **) &pairs, &cap, n_pairs, sizeof(*pairs)) < 0)
+                                return -ENOMEM;
+                        pairs[n_pairs].from = in[k];
+                        pairs[n_pairs++].to = j;
+                        g->start[in[k] + 2]++;
+                }
+        }
+        /* start[i + 2] counts i's edges; prefix sums make start[i + 1] where i's go ... */
+        for (size_t i = 2; i < n + 2; i++)
+                g->start[i] += g->start[i - 1];
+        g->edges = malloc((n_pairs + 1) * sizeof(size_t));
+        if (!g->edges)
+                return -ENOMEM;
+        /* ... and, filled in, the start of i's edges; pairs come by ascending target. */
+        for (size_t e = 0; e < n_pairs; e++)
+                g->edges[g->start[pairs[e].from + 1]++] = pairs[e].to;
+        g->n_edges = n_pairs;
         return 0;
 }
 
@@ -515,8 +616,8 @@ static int graph_cycles(const MuxGraph *g, size_t n, bool *ret_on_cycle) {
 }
 
 /* Refuses declared MUXes that would contain themselves through Members=, naming the first in
- * file order that lies on a cycle. O(MUXes + edges) after the index, and a pass over the
- * declared names per glob with wildcards. */
+ * file order that lies on a cycle. O(MUXes + edges), and a look-up in the glob index per
+ * declared MUX. */
 static int config_check(Parser *p) {
         Config *c = p->config;
         _cleanup_free_ bool *on_cycle = NULL;
@@ -585,8 +686,12 @@ static int parse(Parser *p, Config **ret, char **reterr_message) {
         }
         /* A buffer larger than any sane line; longer lines are refused by the reader. */
         r = ini_parse_stream(reader, p, handler, p);
-        if (r == 0 && !p->error && config_index(p))
-                config_check(p);
+        if (r == 0 && !p->error && config_index(p)) {
+                if (glob_index_build(c) < 0)
+                        parser_error(p, "out of memory");
+                else
+                        config_check(p);
+        }
         if (r < 0 && !p->error)
                 return -ENOMEM;
         if (r > 0 && (!p->error || (unsigned) r < p->error_line)) {
@@ -726,6 +831,8 @@ Config *config_free(Config *c) {
         free(c->mux_by_name);
         free(c->nesting.start);
         free(c->nesting.edges);
+        free(c->nic_globs.keys);
+        free(c->member_globs.keys);
         free(c);
         return NULL;
 }
@@ -763,14 +870,26 @@ bool config_mux_matches(const MuxRule *m, const char *name) {
         return false;
 }
 
+/* The [Nic] rules that match @name, in file order, in a new array *@ret; returns how many. Out
+ * of memory, *@ret stays NULL and all rules are returned to be matched one by one: slower,
+ * never wrong. */
+static size_t nic_rules_matching(const Config *c, const char *name, size_t **ret) {
+        int r = glob_index_match(&c->nic_globs, name, ret);
+
+        return r >= 0 ? (size_t) r : c->n_nics;
+}
+
 /* Applies every [Nic GLOB] matching @name, in file order (a later section wins), to both
  * records, marking each field it sets as coming from the config. */
 void config_apply_nic_rules(const Config *c, const char *name, RecordValue *hw, RecordValue *cur,
                             Source hw_src[static _FIELD_MAX], Source cur_src[static _FIELD_MAX]) {
-        for (size_t i = 0; i < c->n_nics; i++) {
-                const NicRule *rule = &c->nics[i];
+        _cleanup_free_ size_t *rules = NULL;
+        size_t n = nic_rules_matching(c, name, &rules);
 
-                if (fnmatch(rule->glob, name, 0) != 0)
+        for (size_t i = 0; i < n; i++) {
+                const NicRule *rule = &c->nics[rules ? rules[i] : i];
+
+                if (!rules && fnmatch(rule->glob, name, 0) != 0)
                         continue;
                 for (Field f = 0; f < _FIELD_MAX; f++)
                         if (rule->set[f]) {
@@ -785,10 +904,13 @@ void config_apply_nic_rules(const Config *c, const char *name, RecordValue *hw, 
 void config_apply_nic_task_rules(const Config *c, const char *name, RecordValue *hw,
                                  RecordValue *cur, Source hw_src[static _TASK_FIELD_MAX],
                                  Source cur_src[static _TASK_FIELD_MAX]) {
-        for (size_t i = 0; i < c->n_nics; i++) {
-                const NicRule *rule = &c->nics[i];
+        _cleanup_free_ size_t *rules = NULL;
+        size_t n = nic_rules_matching(c, name, &rules);
 
-                if (fnmatch(rule->glob, name, 0) != 0)
+        for (size_t i = 0; i < n; i++) {
+                const NicRule *rule = &c->nics[rules ? rules[i] : i];
+
+                if (!rules && fnmatch(rule->glob, name, 0) != 0)
                         continue;
                 for (size_t f = 0; f < _TASK_FIELD_MAX; f++)
                         if (rule->task_set[f]) {

@@ -2,6 +2,7 @@
 /* The configuration file (INI): [Daemon], [Mux NAME], [Nic GLOB] */
 #pragma once
 
+#include <net/if.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -13,6 +14,11 @@
 
 #define CONFIG_DEFAULT_COALESCE_MS 10u
 #define CONFIG_MAX_COALESCE_MS 60000u
+/* The longest name a NIC or a MUX has: the kernel's bound on an interface name (IFNAMSIZ - 1).
+ * A declared MUX's name is held to it too, so that it fits wherever a device's name does, and
+ * a glob (of NICs or of declared MUXes) that needs longer names is refused: it would match
+ * nothing, silently. */
+#define CONFIG_NAME_MAX (IFNAMSIZ - 1)
 
 /* [Nic GLOB]: field overrides for NICs whose name matches. */
 typedef struct NicRule {
@@ -35,8 +41,22 @@ typedef struct MuxRule {
  * of muxes[i] are edges[start[i]] .. edges[start[i + 1] - 1], indices into muxes. Computed
  * once when the file is checked; no cycle (the file is refused otherwise). */
 typedef struct MuxGraph {
-        size_t *start, *edges, n_edges, cap_edges;
+        size_t *start, *edges, n_edges;
 } MuxGraph;
+
+/* The globs of one kind of rule, sorted by their literal prefix (the bytes before the first
+ * wildcard or '\\'): a name meets only the globs whose prefix it starts with, found by a
+ * binary search per prefix length (a name has at most CONFIG_NAME_MAX bytes). */
+typedef struct GlobKey {
+        const char *glob;               /* borrowed: from a rule of the same Config */
+        size_t prefix;                  /* bytes before the first wildcard or '\\' */
+        size_t rule;                    /* index of its rule: into nics, or into muxes */
+} GlobKey;
+
+typedef struct GlobIndex {
+        GlobKey *keys;                  /* owned, sorted by prefix */
+        size_t n;
+} GlobIndex;
 
 typedef struct Config {
         uint32_t coalesce_ms;
@@ -47,6 +67,8 @@ typedef struct Config {
         size_t n_muxes;
         size_t *mux_by_name;            /* owned: indices of muxes, sorted by name */
         MuxGraph nesting;               /* owned: declared MUXes in declared MUXes */
+        GlobIndex nic_globs;            /* owned: the [Nic GLOB] sections' globs */
+        GlobIndex member_globs;         /* owned: the declared MUXes' Members= globs */
 } Config;
 
 int config_new_default(Config **ret);
@@ -58,6 +80,7 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(Config *, config_free)
 bool config_is_kernel_mux_kind(const Config *c, const char *kind);
 const MuxRule *config_find_mux(const Config *c, const char *name);
 bool config_mux_matches(const MuxRule *m, const char *name);
+int config_match_members(const Config *c, const char *name, size_t **ret);
 void config_apply_nic_rules(const Config *c, const char *name, RecordValue *hw, RecordValue *cur,
                             Source hw_src[static _FIELD_MAX], Source cur_src[static _FIELD_MAX]);
 void config_apply_nic_task_rules(const Config *c, const char *name, RecordValue *hw,

@@ -38,10 +38,10 @@ int mux_new(Mux **ret, const char *name, const char *kind, bool declared) {
         if (!x)
                 return -ENOMEM;
         x->declared = declared;
-        aggregate_state_init(&x->hw_st, &schema_tcp_connection_offload, &x->hw);
-        aggregate_state_init(&x->cur_st, &schema_tcp_connection_offload, &x->cur);
-        aggregate_state_init(&x->task_hw_st, &schema_task_offload, &x->task_hw);
-        aggregate_state_init(&x->task_cur_st, &schema_task_offload, &x->task_cur);
+        value_init(&x->hw, &schema_tcp_connection_offload);
+        value_init(&x->cur, &schema_tcp_connection_offload);
+        value_init(&x->task_hw, &schema_task_offload);
+        value_init(&x->task_cur, &schema_task_offload);
         x->pub_hw = x->pub_cur = x->hw;
         x->pub_task_hw = x->pub_task_cur = x->task_hw;
         x->full = x->dirty = true;
@@ -72,8 +72,9 @@ Mux *mux_free(Mux *x) {
                 x->nic->mux = NULL;
         if (x->window)
                 event_free(x->window);
-        for (size_t k = 0; k < MUX_RECORDS; k++)
+        for (size_t k = 0; x->st && k < MUX_RECORDS; k++)
                 aggregate_state_done(mux_st(x, k));
+        free(x->st);
         free(x->members);
         free(x->name);
         free(x->kind);
@@ -94,8 +95,7 @@ static RecordValue *mux_rec(Mux *x, size_t k) {
 }
 
 static AggregateState *mux_st(Mux *x, size_t k) {
-        AggregateState *r[MUX_RECORDS] = { &x->hw_st, &x->cur_st, &x->task_hw_st, &x->task_cur_st };
-        return r[k];
+        return &x->st[k];
 }
 
 const RecordValue *mux_computed_record(const Mux *x, size_t k) {
@@ -148,10 +148,11 @@ static bool nic_affected(const Mux *x, const Nic *n, const RecordValue *current)
         return false;
 }
 
-/* Whether @x takes changes member by member now; else it is marked for a full pass. */
+/* Whether @x takes changes member by member now; else it is marked for a full pass (which
+ * makes the running aggregates of a MUX that had none). */
 static bool mux_incremental(Mux *x) {
         x->dirty = true;
-        if (x->has_nested)
+        if (x->has_nested || !x->st)
                 x->full = true;
         return !x->full;
 }
@@ -227,17 +228,19 @@ void mux_compute(Mux *x) {
                 return;
         }
         x->state = 1;
+        /* The running aggregates, made when the first member comes: half a MUX's size, which
+         * a declared MUX whose NICs are not there (yet) does without. */
+        if (!x->st && x->n_members > 0)
+                x->st = calloc(MUX_RECORDS, sizeof(AggregateState));
+        if (x->n_members > ELEMENTSOF(stack))
+                v = heap = calloc(x->n_members, sizeof(RecordValue *));
         if (x->forbidden)
                 bufs = calloc(x->n_members + 1, sizeof(RecordValue));
-        if (x->n_members > ELEMENTSOF(stack))
-                heap = calloc(x->n_members, sizeof(RecordValue *));
-        if ((x->forbidden && !bufs) || (x->n_members > ELEMENTSOF(stack) && !heap)) {
+        if (!v || (x->n_members > 0 && !x->st) || (x->forbidden && !bufs)) {
                 log_error("mux '%s': out of memory, keeping the last record", x->name);
                 x->state = 2;
                 return;
         }
-        if (heap)
-                v = heap;
         for (size_t k = 0; k < MUX_RECORDS; k++) {
                 size_t n = 0;
 
@@ -248,8 +251,10 @@ void mux_compute(Mux *x) {
                         if (r)
                                 v[n++] = r;
                 }
-                if (aggregate_state_rebuild(mux_st(x, k), mux_rec(x, k)->schema, v, n, x->policy,
-                                            mux_rec(x, k)) < 0) {
+                if (!x->st)
+                        value_init(mux_rec(x, k), mux_rec(x, k)->schema);
+                else if (aggregate_state_rebuild(mux_st(x, k), mux_rec(x, k)->schema, v, n,
+                                                 x->policy, mux_rec(x, k)) < 0) {
                         log_error("mux '%s': out of memory, its record is incomplete until the "
                                   "next change", x->name);
                         x->state = 2;
@@ -320,15 +325,19 @@ bool mux_members_differ(const Mux *x) {
  * out-of-memory the member is left out and logged. */
 void mux_add_member(Mux *x, Nic *nic, Mux *sub) {
         MuxMember mm = { .nic = nic, .mux = sub };
+        bool past = x->n_members >= x->n_members_before;
 
-        if (x->n_members >= x->n_members_before ||
-            memcmp(&x->members[x->n_members], &mm, sizeof(mm)) != 0) {
+        /* Below the previous count the array has room: it grows only past it. (Resizing it to
+         * the count at a change shrank it under the entries still to compare.) */
+        if (past) {
                 MuxMember *a = realloc(x->members, (x->n_members + 1) * sizeof(MuxMember));
                 if (!a) {
                         log_error("mux '%s': out of memory, a member is left out", x->name);
                         return;
                 }
                 x->members = a;
+        }
+        if (past || memcmp(&x->members[x->n_members], &mm, sizeof(mm)) != 0) {
                 x->members[x->n_members] = mm;
                 x->members_dirty = true;
         }

@@ -109,12 +109,12 @@ static const ServiceProperty properties[] = {
         { "Members", "as", CHANGED_MEMBERS, EMITS_INVALIDATES, false, append_members },
         { "CapacityPolicy", "s", CHANGED_POLICY, EMITS_VALUE, false, append_policy },
         { "Generation", "t", CHANGED_GENERATION, EMITS_VALUE, false, append_generation },
-        { "HardwareCapabilities", "ay", CHANGED_HW, EMITS_VALUE, false, append_hw },
-        { "CurrentConfig", "ay", CHANGED_CUR, EMITS_VALUE, false, append_cur },
-        { NULL, NULL, CHANGED_HW, EMITS_VALUE, true, NULL },  /* the hardware record's fields */
-        { "ChimneyCapable", "b", CHANGED_HW, EMITS_VALUE, false, append_chimney },
-        { "TaskOffloadHardwareCapabilities", "ay", CHANGED_TASK_HW, EMITS_VALUE, false, append_task_hw },
-        { "TaskOffloadCurrentConfig", "ay", CHANGED_TASK_CUR, EMITS_VALUE, false, append_task_cur },
+        { "HardwareCapabilities", "ay", CHANGED_HW, EMITS_INVALIDATES, false, append_hw },
+        { "CurrentConfig", "ay", CHANGED_CUR, EMITS_INVALIDATES, false, append_cur },
+        { NULL, NULL, CHANGED_HW, EMITS_INVALIDATES, true, NULL },  /* the hardware record's fields */
+        { "ChimneyCapable", "b", CHANGED_HW, EMITS_INVALIDATES, false, append_chimney },
+        { "TaskOffloadHardwareCapabilities", "ay", CHANGED_TASK_HW, EMITS_INVALIDATES, false, append_task_hw },
+        { "TaskOffloadCurrentConfig", "ay", CHANGED_TASK_CUR, EMITS_INVALIDATES, false, append_task_cur },
         { 0 },
 };
 

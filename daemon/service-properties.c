@@ -158,18 +158,28 @@ bool service_append_properties(const Service *s, const Object *o, unsigned chang
         return dbus_message_iter_close_container(it, &a);
 }
 
+typedef struct NamesContext {
+        DBusMessageIter *array;
+        unsigned changed;
+} NamesContext;
+
+static bool names_cb(void *userdata, const char *name, const ServiceProperty *p, int field) {
+        NamesContext *c = userdata;
+
+        return p->emits != EMITS_INVALIDATES || !(p->changed & c->changed) ||
+               dbus_message_iter_append_basic(c->array, DBUS_TYPE_STRING, &name);
+}
+
 /* Appends the as of PropertiesChanged: the names of @o's EMITS_INVALIDATES properties that
- * @changed touches, in table order. No value is built, so the cost does not grow with it. */
+ * @changed touches, record fields expanded, in table order. No value is built, so the cost
+ * does not grow with it. */
 bool service_append_invalidated(const Object *o, unsigned changed, DBusMessageIter *it) {
         DBusMessageIter a;
+        NamesContext c = { .array = &a, .changed = changed };
 
-        if (!dbus_message_iter_open_container(it, DBUS_TYPE_ARRAY, "s", &a))
-                return false;
-        for (const ServiceProperty *p = o->interface->properties; p->name || p->record_fields; p++)
-                if (p->emits == EMITS_INVALIDATES && (p->changed & changed) && !p->record_fields &&
-                    !dbus_message_iter_append_basic(&a, DBUS_TYPE_STRING, &p->name))
-                        return false;
-        return dbus_message_iter_close_container(it, &a);
+        return dbus_message_iter_open_container(it, DBUS_TYPE_ARRAY, "s", &a) &&
+               foreach_property(o->interface, o, names_cb, &c) &&
+               dbus_message_iter_close_container(it, &a);
 }
 
 /* Appends {s: a{sv}} for @o's own interface: the value of InterfacesAdded and of one

@@ -65,6 +65,62 @@ static Mux *ensure_mux(Model *m, const char *name, const char *kind, bool declar
         return x;
 }
 
+/* Claims the config's declared MUXes for this rebuild as ensure_mux() does, but the new ones
+ * join the table in one merge: the config's index gives the rules by name, so they come sorted,
+ * and the table is written once, not moved (and grown) once per new MUX, which made the first
+ * rebuild after a large file quadratic in its MUXes. */
+static void claim_declared(Model *m) {
+        const Config *c = m->config;
+        _cleanup_free_ Mux **added = calloc(c->n_muxes + 1, sizeof(Mux *));
+        Mux **table;
+        size_t n_added = 0, i = 0, k = 0;
+
+        if (!added) {
+                log_error("out of memory, declared MUXes are not followed until the next change");
+                return;
+        }
+        for (size_t j = 0; j < c->n_muxes; j++) {
+                const MuxRule *rule = &c->muxes[c->mux_by_name[j]];
+                Mux *x;
+
+                if (!rule->members)
+                        continue;
+                x = model_find_mux(m, rule->name);
+                if (x && x->declared) {
+                        x->mark = true;
+                        x->policy = rule->policy;
+                        continue;
+                }
+                /* A kernel MUX the config now declares makes way. */
+                if (x)
+                        drop_mux(m, model_mux_slot(m, rule->name));
+                if (mux_new(&x, rule->name, "declared", true) < 0)
+                        break;
+                x->mark = true;
+                x->policy = rule->policy;
+                added[n_added++] = x;
+                log_debug("mux '%s': new (declared)", rule->name);
+        }
+        if (n_added == 0)
+                return;
+        table = malloc((m->n_muxes + n_added) * sizeof(Mux *));
+        if (!table) {
+                log_error("out of memory, declared MUXes are not followed until the next change");
+                while (n_added > 0)
+                        mux_free(added[--n_added]);
+                return;
+        }
+        /* Both sorted by name, and no name in both. */
+        for (size_t o = 0; o < m->n_muxes + n_added; o++) {
+                bool old = k == n_added ||
+                           (i < m->n_muxes && strcmp(m->muxes[i]->name, added[k]->name) < 0);
+                table[o] = old ? m->muxes[i++] : added[k++];
+        }
+        free(m->muxes);
+        m->muxes = table;
+        m->n_muxes += n_added;
+}
+
 /* Each NIC's MUXes (its Muxes property), from the member lists: done here, once per
  * topology change, and not per sync. Lists come out sorted, as the MUX table is. A first
  * pass compares in place, so only the NICs whose list changed allocate. */
@@ -159,42 +215,50 @@ static int strcmp_ptr(const void *a, const void *b) {
 }
 
 /* The MUXes plain NIC @n belongs in, by the rules of the full rebuild: its master's kernel
- * MUX, and every declared MUX whose globs match its name (matched here, once per change of
- * the NIC, not per sync over all NICs). Writes at most 1 + the config's MUXes to @ret. */
-static size_t nic_wanted_muxes(const Model *m, const Nic *n, Mux **ret) {
-        size_t k = 0;
+ * MUX, and every declared MUX whose globs match its name (looked up in the config's index,
+ * once per change of the NIC, not per sync over all NICs), in a new array *@ret. Returns how
+ * many, or -ENOMEM. */
+static int nic_wanted_muxes(const Model *m, const Nic *n, Mux ***ret) {
+        _cleanup_free_ size_t *rules = NULL;
+        _cleanup_free_ Mux **want = NULL;
+        bool visible = model_nic_is_visible(m, n);
+        int r = 0, k = 0;
 
-        if (!model_nic_is_visible(m, n))
-                return 0;
-        if (n->master > 0) {
+        if (visible)
+                r = config_match_members(m->config, n->name, &rules);
+        if (r < 0)
+                return r;
+        want = calloc((size_t) r + 2, sizeof(Mux *));
+        if (!want)
+                return -ENOMEM;
+        if (visible && n->master > 0) {
                 const Nic *master = model_find_nic(m, n->master);
                 if (master && master->mux && !master->mux->declared)
-                        ret[k++] = master->mux;
+                        want[k++] = master->mux;
         }
-        for (size_t i = 0; i < m->config->n_muxes; i++) {
-                const MuxRule *rule = &m->config->muxes[i];
-                Mux *x;
+        for (int i = 0; i < r; i++) {
+                Mux *x = model_find_mux(m, m->config->muxes[rules[i]].name);
 
-                if (!rule->members || !config_mux_matches(rule, n->name))
-                        continue;
-                x = model_find_mux(m, rule->name);
-                if (x && x->declared && x != n->mux && (k == 0 || ret[k - 1] != x))
-                        ret[k++] = x;
+                if (x && x->declared && x != n->mux)
+                        want[k++] = x;
         }
+        *ret = steal_ptr(want);
         return k;
 }
 
 /* Moves plain NIC @n to the member lists it belongs in now, and updates its Muxes. Returns 0,
  * or -ENOMEM (then a full rebuild must follow). */
 static int update_nic_memberships(Model *m, Nic *n) {
-        _cleanup_free_ Mux **want = calloc(m->config->n_muxes + 2, sizeof(Mux *));
+        _cleanup_free_ Mux **want = NULL;
         _cleanup_free_ char **names = NULL;
         size_t n_want;
         bool same;
+        int r;
 
-        if (!want)
-                return -ENOMEM;
-        n_want = nic_wanted_muxes(m, n, want);
+        r = nic_wanted_muxes(m, n, &want);
+        if (r < 0)
+                return r;
+        n_want = (size_t) r;
         /* Out of the lists it left: its Muxes say where it was. */
         for (size_t i = 0; n->pub_muxes && n->pub_muxes[i]; i++) {
                 Mux *x = model_find_mux(m, n->pub_muxes[i]);
@@ -260,10 +324,9 @@ static void update_touched(Model *m) {
  * may have touched the MUX set; otherwise moves only the touched NICs. MUXes no longer wanted
  * go to the graveyard. */
 void model_rebuild_topology(Model *m) {
-        _cleanup_free_ Mux **declared = NULL, **by_rule = NULL;
-        _cleanup_free_ const MuxRule **rules = NULL;
+        _cleanup_free_ Mux **by_rule = NULL;
         const MuxGraph *nesting;
-        size_t n_declared = 0;
+        bool oom = false;
 
         if (!m->topology_dirty)
                 update_touched(m);
@@ -283,16 +346,7 @@ void model_rebuild_topology(Model *m) {
                 m->nics[i]->mux = NULL;
 
         /* Declared MUXes first: the config names them, so they win a name clash. */
-        for (size_t i = 0; i < m->config->n_muxes; i++) {
-                const MuxRule *rule = &m->config->muxes[i];
-                Mux *x;
-
-                if (!rule->members)
-                        continue;
-                x = ensure_mux(m, rule->name, "declared", true);
-                if (x)
-                        x->policy = rule->policy;
-        }
+        claim_declared(m);
         for (size_t i = 0; i < m->n_nics; i++) {
                 Nic *n = m->nics[i];
                 const MuxRule *rule;
@@ -323,24 +377,22 @@ void model_rebuild_topology(Model *m) {
                 if (!m->muxes[i - 1]->mark)
                         drop_mux(m, i - 1);
 
-        /* Declared MUXes with their rules, looked up once, not per NIC. */
-        declared = calloc(m->config->n_muxes + 1, sizeof(Mux *));
-        rules = calloc(m->config->n_muxes + 1, sizeof(MuxRule *));
+        /* Each declared MUX by its rule, looked up once, not per NIC. */
         by_rule = calloc(m->config->n_muxes + 1, sizeof(Mux *));
-        if (!declared || !rules || !by_rule)
+        if (!by_rule)
                 log_error("out of memory, declared MUXes get no members until the next change");
-        for (size_t i = 0; declared && rules && by_rule && i < m->config->n_muxes; i++) {
+        for (size_t i = 0; by_rule && i < m->config->n_muxes; i++) {
                 Mux *x = model_find_mux(m, m->config->muxes[i].name);
-                if (x && x->declared && m->config->muxes[i].members) {
-                        declared[n_declared] = x;
-                        rules[n_declared++] = &m->config->muxes[i];
+                if (x && x->declared && m->config->muxes[i].members)
                         by_rule[i] = x;
-                }
         }
 
-        /* Members: kernel MUXes by master, declared ones by glob over NICs and MUXes. */
+        /* Members: kernel MUXes by master, declared ones by the config's index of their globs:
+         * O(NICs log globs), not NICs x declared MUXes. */
         for (size_t i = 0; i < m->n_nics; i++) {
+                _cleanup_free_ size_t *rules = NULL;
                 Nic *n = m->nics[i], *master;
+                int r = 0;
 
                 if (!model_nic_is_visible(m, n))
                         continue;
@@ -349,9 +401,15 @@ void model_rebuild_topology(Model *m) {
                         if (master && master->mux && !master->mux->declared)
                                 mux_add_member(master->mux, n, n->mux);
                 }
-                for (size_t k = 0; k < n_declared; k++)
-                        if (n->mux != declared[k] && config_mux_matches(rules[k], n->name))
-                                mux_add_member(declared[k], n, n->mux);
+                if (by_rule)
+                        r = config_match_members(m->config, n->name, &rules);
+                if (r < 0 && !oom)
+                        log_error("nic '%s': out of memory, not a member of declared MUXes until "
+                                  "the next change", n->name);
+                oom = oom || r < 0;
+                for (int k = 0; k < r; k++)
+                        if (by_rule[rules[k]] && n->mux != by_rule[rules[k]])
+                                mux_add_member(by_rule[rules[k]], n, n->mux);
         }
         /* Declared MUXes in declared MUXes: the matches the config computed once, not every
          * declared MUX's globs against every other's name at each rebuild. */

@@ -7,7 +7,9 @@ build=$1
 bus=$MUXCAP_TEST_BUS
 ctl=("$build/client/ctl/muxcapctl" --bus="$bus")
 
-step() { printf '\n\033[1m== %s\033[0m\n' "$*"; sleep 0.4; }
+# Bold titles on a terminal only: a log or a pipe gets plain text.
+if [ -t 1 ]; then bold=$'\033[1m' plain=$'\033[0m'; else bold='' plain=''; fi
+step() { printf '\n%s== %s%s\n' "$bold" "$*" "$plain"; sleep 0.4; }
 
 "$build/daemon/muxcapd" --bus="$bus" --config=/dev/null --log-level=notice &
 daemon=$!
@@ -16,8 +18,8 @@ for _ in $(seq 50); do
         sleep 0.1
 done
 
-step "muxcapctl --records=all monitor: one line per StatusIndication (0x4002000B and 0x40020003: TCP connection offload; 0x40020007 and 0x40020006: task offloads, NDIS_OFFLOAD)"
-"${ctl[@]}" --records=all monitor &
+step "muxcapctl monitor: one line per StatusIndication (0x4002000B and 0x40020003: TCP connection offload; 0x40020007 and 0x40020006: task offloads, NDIS_OFFLOAD), and one per member that joins or leaves"
+"${ctl[@]}" monitor &
 monitor=$!
 sleep 0.3
 
@@ -56,11 +58,20 @@ ip link add vx0 type vxlan id 42 dstport 4789 local 127.0.0.1
 ip link set vx0 master br-demo
 sleep 0.3
 
-step "muxcapctl --records=all show br-demo   (both records, each member's summary, and each task-offload field with its member and source)"
-"${ctl[@]}" --records=all show br-demo
+step "muxcapctl list   (each MUX and what it offloads now)"
+"${ctl[@]}" list
 
-step "muxcapctl --records=all explain br-demo   (and what br-demo advertises that its members lack)"
-"${ctl[@]}" --records=all explain br-demo
+step "muxcapctl show br-demo   (one screen: what it offloads, hardware and current config, and the member that limits each)"
+"${ctl[@]}" show br-demo
+
+step "muxcapctl show nic nic1   (one NIC's fields and the source of each: kernel, udev rule or config)"
+"${ctl[@]}" show nic nic1
+
+step "muxcapctl explain br-demo lso_v2_ipv4_max_offload_size SupportIPv4   (chosen fields, every record)"
+"${ctl[@]}" explain br-demo lso_v2_ipv4_max_offload_size SupportIPv4
+
+step "muxcapctl advertised br-demo   (what br-demo advertises that its members lack)"
+"${ctl[@]}" advertised br-demo
 
 step "stopping: SIGINT to monitor, SIGTERM to muxcapd"
 kill -INT $monitor

@@ -35,6 +35,7 @@ test=(
         prometheus-node-exporter curl # muxcap-export's tests: the real node_exporter, scraped
         prometheus              # promtool: contrib/prometheus's rules checked and unit-tested
         acl                     # muxcap-export's unit grants its folders by ACL
+        python3-jsonschema      # muxcapctl's --json against docs/muxcapctl.schema.json
         # tests/vm: Debian's kernel (bond, team, 8021q) booted under QEMU, its initramfs built
         # from busybox and the kernel's modules; teamnl sets a team's mode
         qemu-system-x86 linux-image-amd64 busybox-static cpio kmod xz-utils libteam-utils

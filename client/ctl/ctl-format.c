@@ -1,91 +1,289 @@
 /* SPDX-License-Identifier: MIT */
-/* muxcapctl output: records, events and MUXes as aligned text or JSON (SPEC 8) */
+/* muxcapctl output: one record shape for both types, JSON, and aligned text (SPEC 8) */
 
+#include <errno.h>
 #include <inttypes.h>
-#include <stdio.h>
+#include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 #include "ctl.h"
 #include "muxcap/muxcap.h"
 
-/* Writes the record's fields, one per line, or as the members of one JSON object (no braces,
- * no newline). */
-void ctl_print_record(FILE *f, const struct muxcap_record *r, bool json) {
-        uint8_t buf[MUXCAP_RECORD_SIZE];
-        char hex[2 * MUXCAP_RECORD_SIZE + 1];
-        char encap[64];
-        const char *reason = NULL;
+const RecordCode ctl_codes[4] = {
+        { MUXCAP_STATUS_HARDWARE_CAPABILITIES, RECORD_CONNECTION, "connection_hardware",
+          "connection offload, hardware" },
+        { MUXCAP_STATUS_OFFLOAD_RESUME, RECORD_CONNECTION, "connection_current",
+          "connection offload, current config" },
+        { MUXCAP_STATUS_TASK_OFFLOAD_HARDWARE_CAPABILITIES, RECORD_TASK, "task_hardware",
+          "task offload, hardware" },
+        { MUXCAP_STATUS_TASK_OFFLOAD_CURRENT_CONFIG, RECORD_TASK, "task_current",
+          "task offload, current config" },
+};
 
-        if (muxcap_record_encode(r, buf, &reason) < 0)
-                hex[0] = '\0';
-        else
-                for (size_t i = 0; i < sizeof(buf); i++)
-                        sprintf(hex + 2 * i, "%02x", buf[i]);
-        if (json) {
-                fprintf(f,
-                        "\"revision\":%u,\"encapsulation\":%" PRIu32 ",\"support_ipv4\":%u,"
-                        "\"support_ipv6\":%u,\"support_ipv6_extension_headers\":%u,"
-                        "\"support_sack\":%u,\"congestion_algorithm\":%u,"
-                        "\"tcp_connection_offload_capacity\":%" PRIu32 ",\"flags\":%" PRIu32 ","
-                        "\"chimney_capable\":%s,\"hex\":\"%s\"",
-                        r->revision, r->encapsulation, r->support_ipv4, r->support_ipv6,
-                        r->support_ipv6_extension_headers, r->support_sack,
-                        r->congestion_algorithm, r->tcp_connection_offload_capacity, r->flags,
-                        muxcap_record_chimney_capable(r) ? "true" : "false", hex);
-                return;
-        }
-        (void) muxcap_encapsulation_format(r->encapsulation, encap, sizeof(encap));
-        fprintf(f, "  %-32s %u\n", "revision", r->revision);
-        fprintf(f, "  %-32s 0x%02" PRIx32 " (%s)\n", "encapsulation", r->encapsulation, encap);
-        fprintf(f, "  %-32s %u\n", "support_ipv4", r->support_ipv4);
-        fprintf(f, "  %-32s %u\n", "support_ipv6", r->support_ipv6);
-        fprintf(f, "  %-32s %u\n", "support_ipv6_extension_headers",
-                r->support_ipv6_extension_headers);
-        fprintf(f, "  %-32s %u\n", "support_sack", r->support_sack);
-        fprintf(f, "  %-32s %u\n", "congestion_algorithm", r->congestion_algorithm);
-        fprintf(f, "  %-32s %" PRIu32 "\n", "tcp_connection_offload_capacity",
-                r->tcp_connection_offload_capacity);
-        fprintf(f, "  %-32s 0x%08" PRIx32 "\n", "flags", r->flags);
-        fprintf(f, "  %-32s %s\n", "chimney_capable", muxcap_record_chimney_capable(r) ? "yes" : "no");
-        fprintf(f, "  %-32s %s\n", "hex", hex);
+static const char *const record_type_names[_RECORD_TYPE_MAX] = {
+        [RECORD_CONNECTION] = "connection",
+        [RECORD_TASK] = "task",
+};
+
+/* How a connection field's value reads as text (the task record's fields know their own). */
+typedef enum ValueText {
+        TEXT_ENCAPSULATION,     /* 802.3,802.3-pq */
+        TEXT_SUPPORT,           /* yes, no */
+        TEXT_DECIMAL,
+        TEXT_HEX,
+} ValueText;
+
+/* The connection record's fields, in struct muxcap_record's order: NDIS (D-Bus) name, the
+ * JSON key of 1.0, and how its value reads. */
+static const struct {
+        const char *name;
+        const char *json;
+        ValueText text;
+} connection_fields[] = {
+        [CONNECTION_ENCAPSULATION] = { "Encapsulation", "encapsulation", TEXT_ENCAPSULATION },
+        [CONNECTION_SUPPORT_IPV4] = { "SupportIPv4", "support_ipv4", TEXT_SUPPORT },
+        [CONNECTION_SUPPORT_IPV6] = { "SupportIPv6", "support_ipv6", TEXT_SUPPORT },
+        [CONNECTION_SUPPORT_IPV6_EXTENSION_HEADERS] = { "SupportIPv6ExtensionHeaders",
+                                                       "support_ipv6_extension_headers", TEXT_SUPPORT },
+        [CONNECTION_SUPPORT_SACK] = { "SupportSack", "support_sack", TEXT_SUPPORT },
+        [CONNECTION_CONGESTION_ALGORITHM] = { "CongestionAlgorithm", "congestion_algorithm", TEXT_DECIMAL },
+        [CONNECTION_CAPACITY] = { "TcpConnectionOffloadCapacity", "tcp_connection_offload_capacity",
+                                  TEXT_DECIMAL },
+        [CONNECTION_FLAGS] = { "Flags", "flags", TEXT_HEX },
+};
+#define N_CONNECTION_FIELDS (sizeof(connection_fields) / sizeof(connection_fields[0]))
+_Static_assert(N_CONNECTION_FIELDS == _CONNECTION_FIELDS_MAX, "a connection field without a row");
+
+/* The record of status code @code, or NULL for another code. */
+const RecordCode *ctl_code_find(uint32_t code) {
+        for (size_t i = 0; i < 4; i++)
+                if (ctl_codes[i].code == code)
+                        return &ctl_codes[i];
+        return NULL;
 }
 
-/* Writes the task record's fields, one per line by dotted name (support values as yes/no,
- * masks in hex with their names), or as the members of one JSON object by JSON key (no braces,
- * no newline). */
-void ctl_print_task_record(FILE *f, const struct muxcap_task_record *r, bool json) {
-        uint8_t buf[MUXCAP_TASK_RECORD_SIZE];
-        char hex[2 * MUXCAP_TASK_RECORD_SIZE + 1] = "";
-        size_t n = muxcap_task_field_count(), width = sizeof("revision") - 1;
-        const char *reason = NULL;
+/* How many fields a record of @type has, and field @i's NDIS name and JSON key (NULL past
+ * the count). */
+size_t ctl_field_count(RecordType type) {
+        return type == RECORD_TASK ? muxcap_task_field_count() : N_CONNECTION_FIELDS;
+}
 
-        if (muxcap_task_record_encode(r, buf, &reason) >= 0)
-                for (size_t i = 0; i < sizeof(buf); i++)
-                        sprintf(hex + 2 * i, "%02x", buf[i]);
-        if (json) {
-                fprintf(f, "\"revision\":%u", r->revision);
-                for (size_t i = 0; i < n; i++)
-                        fprintf(f, ",\"%s\":%" PRIu32, muxcap_task_field_json(i), r->value[i]);
-                fprintf(f, ",\"hex\":\"%s\"", hex);
-                return;
-        }
+const char *ctl_field_name(RecordType type, size_t i) {
+        if (type == RECORD_TASK)
+                return muxcap_task_field_name(i);
+        return i < N_CONNECTION_FIELDS ? connection_fields[i].name : NULL;
+}
+
+const char *ctl_field_json(RecordType type, size_t i) {
+        if (type == RECORD_TASK)
+                return muxcap_task_field_json(i);
+        return i < N_CONNECTION_FIELDS ? connection_fields[i].json : NULL;
+}
+
+/* The index of @type's field named @key (JSON key, dotted or D-Bus name); -ENOENT if none. */
+int ctl_field_lookup(RecordType type, const char *key) {
+        if (type == RECORD_TASK)
+                return muxcap_task_field_lookup(key);
+        for (size_t i = 0; i < N_CONNECTION_FIELDS; i++)
+                if (strcmp(key, connection_fields[i].name) == 0 ||
+                    strcmp(key, connection_fields[i].json) == 0)
+                        return (int) i;
+        return -ENOENT;
+}
+
+/* The value of @r's field @key; 0 if it has none. */
+uint32_t ctl_record_get(const CtlRecord *r, const char *key) {
+        int i = ctl_field_lookup(r->type, key);
+
+        return i < 0 ? 0 : r->value[i];
+}
+
+static void hex_format(char *hex, const uint8_t *buf, size_t n) {
         for (size_t i = 0; i < n; i++)
-                if (strlen(muxcap_task_field_name(i)) > width)
-                        width = strlen(muxcap_task_field_name(i));
-        fprintf(f, "  %-*s %u\n", (int) width, "revision", r->revision);
-        for (size_t i = 0; i < n; i++) {
-                char text[128], number[16];
+                sprintf(hex + 2 * i, "%02x", buf[i]);
+}
 
-                if (muxcap_task_record_format_field(r, i, text, sizeof(text)) < 0)
-                        text[0] = '\0';
-                snprintf(number, sizeof(number), "%" PRIu32, r->value[i]);
-                if (strcmp(text, number) == 0 || strcmp(text, "yes") == 0 || strcmp(text, "no") == 0)
-                        fprintf(f, "  %-*s %s\n", (int) width, muxcap_task_field_name(i), text);
-                else
-                        fprintf(f, "  %-*s 0x%" PRIx32 " (%s)\n", (int) width,
-                                muxcap_task_field_name(i), r->value[i], text);
+/* @r as a CtlRecord of status @code (0: none) and @generation (0: none), hex included. */
+void ctl_record_from_connection(CtlRecord *ret, const struct muxcap_record *r, uint32_t code,
+                                uint64_t generation) {
+        uint8_t buf[MUXCAP_RECORD_SIZE];
+        *ret = (CtlRecord) { .type = RECORD_CONNECTION, .status_code = code,
+                             .generation = generation, .revision = r->revision };
+        ret->value[CONNECTION_ENCAPSULATION] = r->encapsulation;
+        ret->value[CONNECTION_SUPPORT_IPV4] = r->support_ipv4;
+        ret->value[CONNECTION_SUPPORT_IPV6] = r->support_ipv6;
+        ret->value[CONNECTION_SUPPORT_IPV6_EXTENSION_HEADERS] = r->support_ipv6_extension_headers;
+        ret->value[CONNECTION_SUPPORT_SACK] = r->support_sack;
+        ret->value[CONNECTION_CONGESTION_ALGORITHM] = r->congestion_algorithm;
+        ret->value[CONNECTION_CAPACITY] = r->tcp_connection_offload_capacity;
+        ret->value[CONNECTION_FLAGS] = r->flags;
+        if (muxcap_record_encode(r, buf, NULL) >= 0)
+                hex_format(ret->hex, buf, sizeof(buf));
+}
+
+/* The same for a task-offload record. */
+void ctl_record_from_task(CtlRecord *ret, const struct muxcap_task_record *r, uint32_t code,
+                          uint64_t generation) {
+        uint8_t buf[MUXCAP_TASK_RECORD_SIZE];
+
+        *ret = (CtlRecord) { .type = RECORD_TASK, .status_code = code,
+                             .generation = generation, .revision = r->revision };
+        memcpy(ret->value, r->value, sizeof(r->value));
+        if (muxcap_task_record_encode(r, buf, NULL) >= 0)
+                hex_format(ret->hex, buf, sizeof(buf));
+}
+
+/* Decodes either type, told by Header.Type. */
+int ctl_record_from_buffer(CtlRecord *ret, const uint8_t *buf, size_t size, uint32_t code,
+                           uint64_t generation, const char **reterr_reason) {
+        int r;
+
+        if (muxcap_record_type(buf, size) == (int) MUXCAP_RECORD_TYPE_TASK) {
+                struct muxcap_task_record t;
+
+                r = muxcap_task_record_decode(buf, size, &t, reterr_reason);
+                if (r >= 0)
+                        ctl_record_from_task(ret, &t, code, generation);
+        } else {
+                struct muxcap_record c;
+
+                r = muxcap_record_decode(buf, size, &c, reterr_reason);
+                if (r >= 0)
+                        ctl_record_from_connection(ret, &c, code, generation);
         }
-        fprintf(f, "  %-*s %s\n", (int) width, "hex", hex);
+        return r;
+}
+
+/* Whether connection record @r describes a usable chimney (SPEC 3); false for a task record. */
+bool ctl_record_chimney_capable(const CtlRecord *r) {
+        struct muxcap_record c = {
+                .revision = r->revision,
+                .encapsulation = r->value[CONNECTION_ENCAPSULATION],
+                .support_ipv4 = (uint8_t) r->value[CONNECTION_SUPPORT_IPV4],
+                .support_ipv6 = (uint8_t) r->value[CONNECTION_SUPPORT_IPV6],
+                .tcp_connection_offload_capacity = r->value[CONNECTION_CAPACITY],
+        };
+
+        return r->type == RECORD_CONNECTION && muxcap_record_chimney_capable(&c);
+}
+
+/* Field @i as text that encode takes back: lists joined by commas, supports as yes/no. */
+void ctl_record_format_value(const CtlRecord *r, size_t i, char *buf, size_t size) {
+        if (r->type == RECORD_TASK) {
+                struct muxcap_task_record t = { .revision = r->revision };
+
+                memcpy(t.value, r->value, sizeof(t.value));
+                if (muxcap_task_record_format_field(&t, i, buf, size) < 0)
+                        snprintf(buf, size, "%" PRIu32, r->value[i]);
+        } else
+                switch (connection_fields[i].text) {
+                case TEXT_ENCAPSULATION:
+                        (void) muxcap_encapsulation_format(r->value[i], buf, size);
+                        break;
+                case TEXT_SUPPORT:      /* 2 and 3 are no NDIS value: shown as numbers */
+                        if (r->value[i] <= 1)
+                                snprintf(buf, size, "%s", r->value[i] ? "yes" : "no");
+                        else
+                                snprintf(buf, size, "%" PRIu32, r->value[i]);
+                        break;
+                case TEXT_HEX:
+                        snprintf(buf, size, "0x%" PRIx32, r->value[i]);
+                        break;
+                case TEXT_DECIMAL:
+                        snprintf(buf, size, "%" PRIu32, r->value[i]);
+                        break;
+                }
+        for (char *p = buf; *p; p++)
+                if (*p == ' ')
+                        *p = ',';
+}
+
+/* The record's fields that are not zero, as KEY=VALUE pairs encode takes back. */
+void ctl_record_summary(const CtlRecord *r, char *buf, size_t size) {
+        size_t n = 0;
+
+        buf[0] = '\0';
+        for (size_t i = 0; i < ctl_field_count(r->type) && n < size; i++) {
+                char v[128];
+
+                if (!r->value[i])
+                        continue;
+                ctl_record_format_value(r, i, v, sizeof(v));
+                n += (size_t) snprintf(buf + n, size - n, "%s%s=%s", n ? " " : "",
+                                       ctl_field_json(r->type, i), v);
+        }
+        if (n == 0)
+                snprintf(buf, size, "all zero");
+}
+
+/* What an aggregate offloads, in one line, from its task-offload record @task: checksums,
+ * LSO and USO sizes, tunnels, ESP, RSC; and chimney from the connection record @conn (NULL
+ * to leave it out) only when declared. */
+void ctl_offload_summary(const CtlRecord *task, const CtlRecord *conn, char *buf, size_t size) {
+        static const struct {
+                const char *key, *word;
+        } csum[] = {
+                { "checksum_ipv4_transmit_tcp_checksum", "tx4" },
+                { "checksum_ipv4_receive_tcp_checksum", "rx4" },
+                { "checksum_ipv6_transmit_tcp_checksum", "tx6" },
+                { "checksum_ipv6_receive_tcp_checksum", "rx6" },
+        };
+        static const struct {
+                const char *word, *v4, *v6;
+        } sizes[] = {
+                { "lso", "lso_v2_ipv4_max_offload_size", "lso_v2_ipv6_max_offload_size" },
+                { "uso", "udp_segmentation_ipv4_max_offload_size",
+                  "udp_segmentation_ipv6_max_offload_size" },
+        };
+        size_t n = 0;
+
+        buf[0] = '\0';
+        for (size_t i = 0; i < sizeof(csum) / sizeof(csum[0]); i++)
+                if (ctl_record_get(task, csum[i].key) == 1)
+                        n += (size_t) snprintf(buf + n, size > n ? size - n : 0, "%s%s",
+                                               n ? "," : "csum=", csum[i].word);
+        for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+                uint32_t v4 = ctl_record_get(task, sizes[i].v4), v6 = ctl_record_get(task, sizes[i].v6);
+
+                if (v4 == v6 && v4)
+                        n += (size_t) snprintf(buf + n, size > n ? size - n : 0, "%s%s=%" PRIu32,
+                                               n ? " " : "", sizes[i].word, v4);
+                else {
+                        if (v4)
+                                n += (size_t) snprintf(buf + n, size > n ? size - n : 0,
+                                                       "%s%s4=%" PRIu32, n ? " " : "",
+                                                       sizes[i].word, v4);
+                        if (v6)
+                                n += (size_t) snprintf(buf + n, size > n ? size - n : 0,
+                                                       "%s%s6=%" PRIu32, n ? " " : "",
+                                                       sizes[i].word, v6);
+                }
+        }
+        if (ctl_record_get(task, "encapsulated_packet_task_offload_gre_lso_v2_supported"))
+                n += (size_t) snprintf(buf + n, size > n ? size - n : 0, "%sgre", n ? " " : "");
+        if (ctl_record_get(task, "encapsulated_packet_task_offload_vxlan_lso_v2_supported"))
+                n += (size_t) snprintf(buf + n, size > n ? size - n : 0, "%svxlan", n ? " " : "");
+        if (ctl_record_get(task, "ipsec_v2_esp") == 1)
+                n += (size_t) snprintf(buf + n, size > n ? size - n : 0, "%sesp", n ? " " : "");
+        if (ctl_record_get(task, "rsc_ipv4_enabled") || ctl_record_get(task, "rsc_ipv6_enabled"))
+                n += (size_t) snprintf(buf + n, size > n ? size - n : 0, "%srsc", n ? " " : "");
+        if (conn && ctl_record_chimney_capable(conn))
+                n += (size_t) snprintf(buf + n, size > n ? size - n : 0, "%schimney=%" PRIu32,
+                                       n ? " " : "", conn->value[CONNECTION_CAPACITY]);
+        if (n == 0)
+                snprintf(buf, size, "none");
+}
+
+/* What a MUX or NIC offloads now, in one line, from the records @records chose: the
+ * task-offload summary above, or the connection current config's fields that are not zero. */
+void ctl_summary(unsigned records, const CtlRecord rec[4], char *buf, size_t size) {
+        if (records_has(records, RECORD_TASK))
+                ctl_offload_summary(&rec[3], records_has(records, RECORD_CONNECTION) ? &rec[1] : NULL,
+                                    buf, size);
+        else
+                ctl_record_summary(&rec[1], buf, size);
 }
 
 /* Writes @s as a JSON string, quotes included. */
@@ -114,22 +312,12 @@ void ctl_print_json_string(FILE *f, const char *s) {
         fputc('"', f);
 }
 
-/* One line for tables: "encap=802.3,802.3-pq ipv4=yes ... chimney=yes". Truncated to @size. */
-void ctl_format_summary(const struct muxcap_record *r, char *buf, size_t size) {
-        char encap[64];
-
-        (void) muxcap_encapsulation_format(r->encapsulation, encap, sizeof(encap));
-        for (char *p = encap; *p; p++)
-                if (*p == ' ')
-                        *p = ',';
-        snprintf(buf, size,
-                 "encap=%s ipv4=%s ipv6=%s ipv6ext=%s sack=%s cc=%u capacity=%" PRIu32
-                 " flags=0x%" PRIx32 " chimney=%s",
-                 encap, r->support_ipv4 == 1 ? "yes" : "no", r->support_ipv6 == 1 ? "yes" : "no",
-                 r->support_ipv6_extension_headers == 1 ? "yes" : "no",
-                 r->support_sack == 1 ? "yes" : "no", r->congestion_algorithm,
-                 r->tcp_connection_offload_capacity, r->flags,
-                 muxcap_record_chimney_capable(r) ? "yes" : "no");
+/* null for NULL or "" (no member, no source). */
+void ctl_print_json_string_or_null(FILE *f, const char *s) {
+        if (s && *s)
+                ctl_print_json_string(f, s);
+        else
+                fputs("null", f);
 }
 
 /* The status code's NDIS name without the NDIS_STATUS_ prefix, or "UNKNOWN". */
@@ -141,119 +329,51 @@ const char *ctl_status_code_label(uint32_t status_code) {
         return strncmp(s, "NDIS_STATUS_", 12) == 0 ? s + 12 : s;
 }
 
-bool ctl_is_task_code(uint32_t status_code) {
-        return status_code == MUXCAP_STATUS_TASK_OFFLOAD_HARDWARE_CAPABILITIES ||
-               status_code == MUXCAP_STATUS_TASK_OFFLOAD_CURRENT_CONFIG;
-}
+/* A record as one JSON object (docs/muxcapctl.schema.json#/$defs/record). */
+void ctl_print_record_json(FILE *f, const CtlRecord *r) {
+        size_t n = ctl_field_count(r->type);
 
-static const char *yes_no(const struct muxcap_task_record *r, const char *key) {
-        uint32_t v = 0;
-
-        (void) muxcap_task_record_get(r, key, &v);
-        return v == 1 ? "yes" : "no";
-}
-
-static uint32_t task_value(const struct muxcap_task_record *r, const char *key) {
-        uint32_t v = 0;
-
-        (void) muxcap_task_record_get(r, key, &v);
-        return v;
-}
-
-/* One line for a task-offload record: checksums, LSO/USO sizes, tunnel masks, IPsec, RSC. */
-void ctl_format_task_summary(const struct muxcap_task_record *r, char *buf, size_t size) {
-        snprintf(buf, size,
-                 "csum4=%s/%s csum6=%s/%s lso4=%" PRIu32 " lso6=%" PRIu32 " uso=%" PRIu32
-                 " gre=0x%" PRIx32 " vxlan=0x%" PRIx32 " esp=%s rsc=%s",
-                 yes_no(r, "checksum_ipv4_transmit_tcp_checksum"),
-                 yes_no(r, "checksum_ipv4_receive_tcp_checksum"),
-                 yes_no(r, "checksum_ipv6_transmit_tcp_checksum"),
-                 yes_no(r, "checksum_ipv6_receive_tcp_checksum"),
-                 task_value(r, "lso_v2_ipv4_max_offload_size"),
-                 task_value(r, "lso_v2_ipv6_max_offload_size"),
-                 task_value(r, "udp_segmentation_ipv4_max_offload_size"),
-                 task_value(r, "encapsulated_packet_task_offload_gre_lso_v2_supported"),
-                 task_value(r, "encapsulated_packet_task_offload_vxlan_lso_v2_supported"),
-                 yes_no(r, "ipsec_v2_esp"), yes_no(r, "rsc_ipv4_enabled"));
-}
-
-/* An event carrying a task-offload record, as ctl_print_event() prints the others. */
-static void print_task_event(FILE *f, const struct muxcap_event *ev, const char *kind, bool json) {
-        struct muxcap_task_record rec;
-        bool ok = muxcap_task_record_decode(ev->buffer, ev->buffer_size, &rec, NULL) >= 0;
-        char summary[256];
-
-        if (json) {
-                fputs("{\"event\":", f);
-                ctl_print_json_string(f, kind);
-                fputs(",\"name\":", f);
-                ctl_print_json_string(f, ev->mux);
-                fprintf(f, ",\"generation\":%" PRIu64 ",\"status_code\":%" PRIu32 ",",
-                        ev->generation, ev->status_code);
-                if (ok)
-                        ctl_print_task_record(f, &rec, true);
-                else
-                        fputs("\"error\":\"malformed record\"", f);
-                fputs("}\n", f);
-                return;
-        }
-        if (ok)
-                ctl_format_task_summary(&rec, summary, sizeof(summary));
-        fprintf(f, "%-16s %-15s gen %-6" PRIu64 " %-47s %s\n", kind, ev->mux, ev->generation,
-                ctl_status_code_label(ev->status_code), ok ? summary : "malformed record");
-}
-
-/* One line (newline included) per event: aligned text, or one JSON object. */
-void ctl_print_event(FILE *f, const struct muxcap_event *ev, bool json) {
-        const char *kind = muxcap_event_kind_to_string(ev->kind);
-        char hex[2 * 64 + 1] = "";
-        bool has_record = ev->kind == MUXCAP_EVENT_STATE || ev->kind == MUXCAP_EVENT_INDICATION;
-
-        if (has_record && ctl_is_task_code(ev->status_code)) {
-                print_task_event(f, ev, kind ? kind : "unknown", json);
-                return;
-        }
-
-        for (size_t i = 0; has_record && !ev->record && i < ev->buffer_size && i < 64; i++)
-                sprintf(hex + 2 * i, "%02x", ev->buffer[i]);
-        if (json) {
-                fputs("{\"event\":", f);
-                ctl_print_json_string(f, kind ? kind : "unknown");
-                if (ev->mux) {
-                        fputs(",\"name\":", f);
-                        ctl_print_json_string(f, ev->mux);
-                }
-                if (has_record) {
-                        fprintf(f, ",\"generation\":%" PRIu64 ",\"status_code\":%" PRIu32,
-                                ev->generation, ev->status_code);
-                        if (ev->record) {
-                                fputc(',', f);
-                                ctl_print_record(f, ev->record, true);
-                        } else
-                                fprintf(f, ",\"error\":\"malformed record\",\"hex\":\"%s\"", hex);
-                }
-                fputs("}\n", f);
-                return;
-        }
-        if (!has_record) {
-                fprintf(f, "%-16s %s\n", kind ? kind : "unknown", ev->mux ? ev->mux : "");
-                return;
-        }
-        if (ev->record) {
-                char summary[256];
-
-                ctl_format_summary(ev->record, summary, sizeof(summary));
-                fprintf(f, "%-16s %-15s gen %-6" PRIu64 " %-47s %s\n", kind, ev->mux,
-                        ev->generation, ctl_status_code_label(ev->status_code), summary);
+        fputs("{\"type\":", f);
+        ctl_print_json_string(f, record_type_names[r->type]);
+        if (r->status_code) {
+                fprintf(f, ",\"status_code\":%" PRIu32 ",\"status\":", r->status_code);
+                ctl_print_json_string(f, muxcap_status_code_to_string(r->status_code));
         } else
-                fprintf(f, "%-16s %-15s gen %-6" PRIu64 " %-47s malformed record %s\n", kind,
-                        ev->mux, ev->generation, ctl_status_code_label(ev->status_code), hex);
+                fputs(",\"status_code\":null,\"status\":null", f);
+        if (r->generation)
+                fprintf(f, ",\"generation\":%" PRIu64, r->generation);
+        else
+                fputs(",\"generation\":null", f);
+        fprintf(f, ",\"revision\":%u,\"fields\":{", r->revision);
+        for (size_t i = 0; i < n; i++)
+                fprintf(f, "%s\"%s\":%" PRIu32, i ? "," : "", ctl_field_json(r->type, i), r->value[i]);
+        if (r->type == RECORD_CONNECTION)
+                fprintf(f, ",\"chimney_capable\":%s", ctl_record_chimney_capable(r) ? "true" : "false");
+        fputs("},\"hex\":", f);
+        ctl_print_json_string(f, r->hex);
+        fputc('}', f);
 }
 
-/* The members of one JSON object for a MUX (no braces): its properties, the hardware record's
- * fields at the top level, and the current config as "current_config". */
-void ctl_print_mux_json(FILE *f, const struct muxcap_mux_info *info) {
-        fputs("\"name\":", f);
+/* A MUX's or a NIC's records as one JSON object keyed connection_hardware, ...,
+ * task_current; those with status_code 0 left out. */
+void ctl_print_records_json(FILE *f, const CtlRecord records[4]) {
+        bool first = true;
+
+        fputc('{', f);
+        for (size_t k = 0; k < 4; k++) {
+                if (!records[k].status_code)
+                        continue;
+                fprintf(f, "%s\"%s\":", first ? "" : ",", ctl_codes[k].key);
+                ctl_print_record_json(f, &records[k]);
+                first = false;
+        }
+        fputc('}', f);
+}
+
+/* A MUX as one JSON object, with the records that @records holds (status_code 0: left out). */
+void ctl_print_mux_json(FILE *f, const struct muxcap_mux_info *info, const CtlRecord *records,
+                        const char *summary) {
+        fputs("{\"name\":", f);
         ctl_print_json_string(f, info->name);
         fputs(",\"kind\":", f);
         ctl_print_json_string(f, info->kind);
@@ -265,44 +385,186 @@ void ctl_print_mux_json(FILE *f, const struct muxcap_mux_info *info) {
                         fputc(',', f);
                 ctl_print_json_string(f, *m);
         }
-        fprintf(f, "],\"generation\":%" PRIu64 ",\"status_code\":%" PRIu32 ",",
-                info->generation, MUXCAP_STATUS_HARDWARE_CAPABILITIES);
-        ctl_print_record(f, &info->hardware, true);
-        fputs(",\"current_config\":{", f);
-        fprintf(f, "\"status_code\":%" PRIu32 ",", MUXCAP_STATUS_OFFLOAD_RESUME);
-        ctl_print_record(f, &info->current, true);
+        fprintf(f, "],\"generation\":%" PRIu64 ",\"summary\":", info->generation);
+        ctl_print_json_string_or_null(f, summary);
+        fputs(",\"records\":", f);
+        ctl_print_records_json(f, records);
         fputc('}', f);
 }
 
-/* Explain's rows: the members of a JSON array ("fields"; a leading comma unless @first), or a
- * table with a header line. */
-void ctl_print_explanations(FILE *f, const struct muxcap_explanation *e, size_t n, bool json,
-                            bool first) {
-        size_t wfield = 5, wvalue = 5, wmember = 6;
+/* One line (newline included) per event: aligned text, or one JSON object. */
+void ctl_print_event(FILE *f, const struct muxcap_event *ev, bool json) {
+        const char *kind = muxcap_event_kind_to_string(ev->kind);
+        bool has_record = ev->kind == MUXCAP_EVENT_STATE || ev->kind == MUXCAP_EVENT_INDICATION;
+        const char *reason = "malformed record";
+        CtlRecord rec;
+        bool ok = has_record && ctl_record_from_buffer(&rec, ev->buffer, ev->buffer_size,
+                                                       ev->status_code, ev->generation,
+                                                       &reason) >= 0;
 
+        kind = kind ? kind : "unknown";
         if (json) {
-                for (size_t i = 0; i < n; i++) {
-                        fputs(first && i == 0 ? "{\"field\":" : ",{\"field\":", f);
-                        ctl_print_json_string(f, e[i].field);
-                        fputs(",\"value\":", f);
-                        ctl_print_json_string(f, e[i].value);
-                        fputs(",\"member\":", f);
-                        ctl_print_json_string(f, e[i].member);
-                        fputs(",\"source\":", f);
-                        ctl_print_json_string(f, e[i].source);
-                        fputc('}', f);
+                fputs("{\"event\":", f);
+                ctl_print_json_string(f, kind);
+                if (ev->mux) {
+                        fputs(",\"name\":", f);
+                        ctl_print_json_string(f, ev->mux);
                 }
+                if (has_record) {
+                        fprintf(f, ",\"generation\":%" PRIu64 ",\"status_code\":%" PRIu32
+                                ",\"status\":", ev->generation, ev->status_code);
+                        ctl_print_json_string_or_null(f, muxcap_status_code_to_string(ev->status_code));
+                        if (ok) {
+                                fputs(",\"record\":", f);
+                                ctl_print_record_json(f, &rec);
+                        } else {
+                                fputs(",\"error\":", f);
+                                ctl_print_json_string(f, reason);
+                        }
+                }
+                fputs("}\n", f);
                 return;
         }
-        for (size_t i = 0; i < n; i++) {
-                wfield = strlen(e[i].field) > wfield ? strlen(e[i].field) : wfield;
-                wvalue = strlen(e[i].value) > wvalue ? strlen(e[i].value) : wvalue;
-                wmember = strlen(e[i].member) > wmember ? strlen(e[i].member) : wmember;
+        if (!has_record) {
+                fprintf(f, "%s %s\n", kind, ev->mux ? ev->mux : "");
+                return;
         }
-        fprintf(f, "%-*s  %-*s  %-*s  %s\n", (int) wfield, "FIELD", (int) wvalue, "VALUE",
-                (int) wmember, "MEMBER", "SOURCE");
-        for (size_t i = 0; i < n; i++)
-                fprintf(f, "%-*s  %-*s  %-*s  %s\n", (int) wfield, e[i].field, (int) wvalue,
-                        e[i].value, (int) wmember, e[i].member[0] ? e[i].member : "-",
-                        e[i].source[0] ? e[i].source : "-");
+        {
+                char summary[1024];
+
+                if (!ok)
+                        snprintf(summary, sizeof(summary), "malformed record: %s", reason);
+                else if (rec.type == RECORD_TASK)
+                        ctl_offload_summary(&rec, NULL, summary, sizeof(summary));
+                else
+                        ctl_record_summary(&rec, summary, sizeof(summary));
+                fprintf(f, "%s %s gen %" PRIu64 " %s %s\n", kind, ev->mux, ev->generation,
+                        ctl_status_code_label(ev->status_code), summary);
+        }
+}
+
+/* Columns as a terminal shows them: wide characters take two, combining ones none. Falls back
+ * to bytes for what the locale cannot decode. */
+size_t ctl_display_width(const char *s) {
+        size_t n = mbstowcs(NULL, s, 0);
+        wchar_t *w;
+        int width;
+
+        if (n == (size_t) -1)
+                return strlen(s);
+        w = calloc(n + 1, sizeof(*w));
+        if (!w)
+                return strlen(s);
+        (void) mbstowcs(w, s, n + 1);
+        width = wcswidth(w, n);
+        free(w);
+        return width < 0 ? strlen(s) : (size_t) width;
+}
+
+struct Table {
+        size_t n_columns;
+        bool header;            /* the first row is a header */
+        size_t n_cells;
+        char **cells;           /* owned: row after row */
+};
+
+/* Out of memory in a table of a few hundred short strings: muxcapctl gives up, as it cannot
+ * print what it was asked for. */
+static void table_push(Table *t, const char *s) {
+        char **c = realloc(t->cells, (t->n_cells + 1) * sizeof(*c));
+
+        if (!c)
+                abort();
+        t->cells = c;
+        t->cells[t->n_cells++] = strdup(s ? s : "");
+        if (!t->cells[t->n_cells - 1])
+                abort();
+}
+
+/* A table whose first row, its header, is the @n_columns strings that follow; none when the
+ * first is NULL. */
+Table *ctl_table_new(size_t n_columns, ...) {
+        Table *t = calloc(1, sizeof(*t));
+        va_list ap;
+
+        if (!t)
+                abort();
+        t->n_columns = n_columns;
+        va_start(ap, n_columns);
+        for (size_t i = 0; i < n_columns; i++) {
+                const char *s = va_arg(ap, const char *);
+
+                if (i == 0 && !s)
+                        break;
+                table_push(t, s);
+                t->header = true;
+        }
+        va_end(ap);
+        return t;
+}
+
+/* Adds a row of n_columns strings (copied; NULL or "" print as "-"). */
+void ctl_table_add(Table *t, ...) {
+        va_list ap;
+
+        va_start(ap, t);
+        for (size_t i = 0; i < t->n_columns; i++) {
+                const char *s = va_arg(ap, const char *);
+
+                table_push(t, s && *s ? s : "-");
+        }
+        va_end(ap);
+}
+
+/* Prints the table, columns padded to their widest cell, the header bold when @color. */
+void ctl_table_print(Table *t, FILE *f, bool color, const char *indent) {
+        size_t width[16] = { 0 };
+
+        for (size_t i = 0; i < t->n_cells; i++) {
+                size_t w = ctl_display_width(t->cells[i]);
+
+                if (w > width[i % t->n_columns])
+                        width[i % t->n_columns] = w;
+        }
+        for (size_t i = 0; i < t->n_cells; i++) {
+                size_t col = i % t->n_columns;
+                bool last = col == t->n_columns - 1;
+
+                if (col == 0)
+                        fputs(indent ? indent : "", f);
+                if (color && t->header && i < t->n_columns)
+                        fputs("\033[1m", f);
+                fputs(t->cells[i], f);
+                if (color && t->header && i < t->n_columns)
+                        fputs("\033[0m", f);
+                if (last)
+                        fputc('\n', f);
+                else
+                        fprintf(f, "%*s", (int) (width[col] - ctl_display_width(t->cells[i]) + 2), "");
+        }
+}
+
+/* Frees @t. Accepts NULL; returns NULL. */
+Table *ctl_table_free(Table *t) {
+        if (!t)
+                return NULL;
+        for (size_t i = 0; i < t->n_cells; i++)
+                free(t->cells[i]);
+        free(t->cells);
+        free(t);
+        return NULL;
+}
+
+/* A line of text, bold when @color. */
+void ctl_print_title(FILE *f, bool color, const char *fmt, ...) {
+        va_list ap;
+
+        if (color)
+                fputs("\033[1m", f);
+        va_start(ap, fmt);
+        vfprintf(f, fmt, ap);
+        va_end(ap);
+        if (color)
+                fputs("\033[0m", f);
+        fputc('\n', f);
 }

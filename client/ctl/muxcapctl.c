@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <locale.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -17,285 +18,191 @@
 #include "ctl.h"
 #include "muxcap/muxcap.h"
 
-/* "the system bus", "the session bus" or "the bus at ADDRESS", for messages. */
-static void print_bus(const Ctl *ctl) {
-        if (!ctl->bus || strcmp(ctl->bus, "system") == 0 || strcmp(ctl->bus, "session") == 0)
-                fprintf(stderr, "the %s bus", ctl->bus ? ctl->bus : "system");
-        else
-                fprintf(stderr, "the bus at '%s'", ctl->bus);
-}
-
-/* Prints why a call to muxcapd failed, once, and returns the exit status. */
-/* Says why a call to muxcapd failed; @c (or NULL) knows what refused a call, and which. */
-static int daemon_error(const Ctl *ctl, const struct muxcap_client *c, const char *verb,
-                        const char *what, const char *name, int r) {
-        if (r == -EACCES && *muxcap_client_get_error_message(c))
-                fprintf(stderr, "muxcapctl: %s: %s\n", verb, muxcap_client_get_error_message(c));
-        else if (r == -ENOENT && name)
-                fprintf(stderr, "muxcapctl: %s: '%s': no such %s\n", verb, name, what);
-        else if (r == -EHOSTDOWN) {
-                fprintf(stderr, "muxcapctl: %s: muxcapd is not running on ", verb);
-                print_bus(ctl);
-                fputc('\n', stderr);
-        }
-        else if (name)
-                fprintf(stderr, "muxcapctl: %s: '%s': %s\n", verb, name, strerror(-r));
-        else
-                fprintf(stderr, "muxcapctl: %s: %s\n", verb, strerror(-r));
-        return EXIT_DAEMON;
-}
-
-static int connect_bus(const Ctl *ctl, const char *verb, struct muxcap_client **ret) {
-        int r = muxcap_client_new(ret, ctl->bus);
-
-        if (r < 0) {
-                fprintf(stderr, "muxcapctl: %s: cannot connect to ", verb);
-                print_bus(ctl);
-                fprintf(stderr, ": %s\n", strerror(-r));
-                return EXIT_DAEMON;
-        }
-        return 0;
-}
-
-static size_t max_size(size_t a, size_t b) {
-        return a > b ? a : b;
-}
-
 static int verb_list(Ctl *ctl, int argc, char **argv) {
         struct muxcap_client *c = NULL;
         struct muxcap_mux_info **list = NULL;
-        size_t wname = 4, wkind = 4, wmembers = 7;
+        Table *t = NULL;
+        bool first = true;
         int r;
 
-        if (argc != 1)
-                return ctl_usage_error("list", "takes no arguments");
-        r = connect_bus(ctl, "list", &c);
+        (void) argc, (void) argv;
+        r = ctl_connect(ctl, "list", &c);
         if (r != 0)
                 return r;
         r = muxcap_client_list_muxes(c, &list);
-        r = r < 0 ? daemon_error(ctl, c, "list", "MUX", NULL, r) : 0;
-        c = muxcap_client_unref(c);
-        if (r != 0)
-                return r;
-
-        if (ctl->json) {
+        if (r < 0)
+                goto finish;
+        if (ctl->json)
                 fputc('[', stdout);
-                for (struct muxcap_mux_info **i = list; *i; i++) {
-                        fputs(i == list ? "{" : ",{", stdout);
-                        ctl_print_mux_json(stdout, *i);
-                        fputc('}', stdout);
-                }
-                fputs("]\n", stdout);
-                list = muxcap_mux_info_list_free(list);
-                return 0;
-        }
+        else
+                t = ctl_table_new(5, "NAME", "KIND", "GENERATION", "MEMBERS", "OFFLOADS NOW");
         for (struct muxcap_mux_info **i = list; *i; i++) {
-                size_t m = 0;
-
-                for (char **s = (*i)->members; *s; s++)
-                        m += strlen(*s) + (s != (*i)->members);
-                wname = max_size(wname, strlen((*i)->name));
-                wkind = max_size(wkind, strlen((*i)->kind));
-                wmembers = max_size(wmembers, m ? m : 1);
-        }
-        printf("%-*s  %-*s  %10s  %-*s  %s\n", (int) wname, "NAME", (int) wkind, "KIND",
-               "GENERATION", (int) wmembers, "MEMBERS", "HARDWARE CAPABILITIES");
-        for (struct muxcap_mux_info **i = list; *i; i++) {
-                char summary[256], members[1024] = "";
+                CtlRecord rec[4];
+                char summary[512] = "", members[1024] = "", gen[32];
                 size_t n = 0;
 
+                r = ctl_get_mux_records(c, *i, ctl->records, rec);
+                if (r == -ENOENT)
+                        continue;       /* gone since */
+                if (r < 0)
+                        goto finish;
+                ctl_summary(ctl->records, rec, summary, sizeof(summary));
+                if (ctl->json) {
+                        if (!first)
+                                fputc(',', stdout);
+                        ctl_print_mux_json(stdout, *i, rec, summary);
+                        first = false;
+                        continue;
+                }
                 for (char **s = (*i)->members; *s && n < sizeof(members); s++)
                         n += (size_t) snprintf(members + n, sizeof(members) - n, "%s%s",
                                                s == (*i)->members ? "" : ",", *s);
-                ctl_format_summary(&(*i)->hardware, summary, sizeof(summary));
-                printf("%-*s  %-*s  %10" PRIu64 "  %-*s  %s\n", (int) wname, (*i)->name,
-                       (int) wkind, (*i)->kind, (*i)->generation, (int) wmembers,
-                       members[0] ? members : "-", summary);
+                snprintf(gen, sizeof(gen), "%" PRIu64, (*i)->generation);
+                ctl_table_add(t, (*i)->name, (*i)->kind, gen, members, summary);
         }
+        if (ctl->json)
+                fputs("]\n", stdout);
+        else
+                ctl_table_print(t, stdout, ctl->color, NULL);
+finish:
+        r = r < 0 ? ctl_daemon_error(ctl, c, "list", "MUX", NULL, r) : 0;
+        t = ctl_table_free(t);
         list = muxcap_mux_info_list_free(list);
-        return 0;
-}
-
-typedef struct Member {
-        const char *name;               /* borrowed: the MUX info */
-        const char *type;               /* "nic", "mux", or NULL when muxcapd knows neither */
-        struct muxcap_record hw, current;
-} Member;
-
-/* A member is a NIC or a nested MUX: ask for a NIC first, as most are. */
-static int get_member(struct muxcap_client *c, Member *m) {
-        int r = muxcap_client_get_nic(c, m->name, &m->hw, &m->current);
-
-        if (r >= 0) {
-                m->type = "nic";
-                return 0;
-        }
-        if (r != -ENOENT)
-                return r;
-        r = muxcap_client_get_mux(c, m->name, &m->hw, &m->current, NULL);
-        if (r >= 0) {
-                m->type = "mux";
-                return 0;
-        }
-        return r == -ENOENT ? 0 : r;    /* gone since: shown as unknown */
-}
-
-static int verb_show(Ctl *ctl, int argc, char **argv) {
-        struct muxcap_client *c = NULL;
-        struct muxcap_mux_info *info = NULL;
-        Member *members = NULL;
-        size_t n = 0;
-        int r;
-
-        if (argc != 2)
-                return ctl_usage_error("show", "expected exactly one NAME argument");
-        r = connect_bus(ctl, "show", &c);
-        if (r != 0)
-                return r;
-        r = muxcap_client_get_mux_info(c, argv[1], &info);
-        if (r < 0) {
-                r = daemon_error(ctl, c, "show", "MUX", argv[1], r);
-                c = muxcap_client_unref(c);
-                return r;
-        }
-        while (info->members[n])
-                n++;
-        members = calloc(n + 1, sizeof(*members));
-        if (!members) {
-                r = daemon_error(ctl, c, "show", "MUX", argv[1], -ENOMEM);
-                c = muxcap_client_unref(c);
-                info = muxcap_mux_info_free(info);
-                return r;
-        }
-        for (size_t i = 0; i < n; i++) {
-                members[i].name = info->members[i];
-                r = get_member(c, &members[i]);
-                if (r < 0) {
-                        r = daemon_error(ctl, c, "show", "member", argv[1], r);
-                        free(members);
-                        c = muxcap_client_unref(c);
-                        info = muxcap_mux_info_free(info);
-                        return r;
-                }
-        }
-
-        if (ctl->json) {
-                fputc('{', stdout);
-                ctl_print_mux_json(stdout, info);
-                fputs(",\"member_records\":[", stdout);
-                for (size_t i = 0; i < n; i++) {
-                        fputs(i ? ",{\"name\":" : "{\"name\":", stdout);
-                        ctl_print_json_string(stdout, members[i].name);
-                        fputs(",\"type\":", stdout);
-                        if (!members[i].type) {
-                                fputs("null}", stdout);
-                                continue;
-                        }
-                        ctl_print_json_string(stdout, members[i].type);
-                        fputc(',', stdout);
-                        ctl_print_record(stdout, &members[i].hw, true);
-                        fputs(",\"current_config\":{", stdout);
-                        ctl_print_record(stdout, &members[i].current, true);
-                        fputs("}}", stdout);
-                }
-                fputc(']', stdout);
-                if (ctl->records & RECORDS_TASK)
-                        r = ctl_show_task(ctl, c, info->name, info->members, n);
-                fputs("}\n", stdout);
-        } else {
-                printf("%s\n", info->name);
-                printf("  %-32s %s\n", "kind", info->kind);
-                printf("  %-32s %" PRId32 "\n", "ifindex", info->ifindex);
-                printf("  %-32s %s\n", "capacity_policy", info->capacity_policy);
-                printf("  %-32s %" PRIu64 "\n", "generation", info->generation);
-                printf("  %-32s", "members");
-                for (size_t i = 0; i < n; i++)
-                        printf(" %s", members[i].name);
-                printf("%s\n", n ? "" : " -");
-                printf("\nhardware capabilities (%s):\n",
-                       ctl_status_code_label(MUXCAP_STATUS_HARDWARE_CAPABILITIES));
-                ctl_print_record(stdout, &info->hardware, false);
-                printf("\ncurrent config (%s):\n",
-                       ctl_status_code_label(MUXCAP_STATUS_OFFLOAD_RESUME));
-                ctl_print_record(stdout, &info->current, false);
-                for (size_t i = 0; i < n; i++) {
-                        char summary[256];
-
-                        if (!members[i].type) {
-                                printf("\nmember %s: unknown to muxcapd\n", members[i].name);
-                                continue;
-                        }
-                        printf("\nmember %s (%s):\n", members[i].name, members[i].type);
-                        ctl_format_summary(&members[i].hw, summary, sizeof(summary));
-                        printf("  %-9s %s\n", "hardware", summary);
-                        ctl_format_summary(&members[i].current, summary, sizeof(summary));
-                        printf("  %-9s %s\n", "current", summary);
-                }
-                if (ctl->records & RECORDS_TASK)
-                        r = ctl_show_task(ctl, c, info->name, info->members, n);
-        }
-        r = r < 0 ? daemon_error(ctl, c, "show", "MUX", argv[1], r) : 0;
         c = muxcap_client_unref(c);
-        free(members);
-        info = muxcap_mux_info_free(info);
         return r;
 }
 
-static int verb_explain(Ctl *ctl, int argc, char **argv) {
+/* Resync and Reload: root-only methods without arguments or answer. */
+static int call_root_method(const Ctl *ctl, const char *verb, int (*call)(struct muxcap_client *)) {
         struct muxcap_client *c = NULL;
-        struct muxcap_explanation *e = NULL;
-        size_t n = 0;
-        int r;
+        int r = ctl_connect(ctl, verb, &c);
 
-        if (argc != 2)
-                return ctl_usage_error("explain", "expected exactly one NAME argument");
-        r = connect_bus(ctl, "explain", &c);
         if (r != 0)
                 return r;
-        if (ctl->records & RECORDS_CONNECTION)
-                r = muxcap_client_explain(c, argv[1], &e, &n);
-        if (r < 0) {
-                r = daemon_error(ctl, c, "explain", "MUX", argv[1], r);
-                c = muxcap_client_unref(c);
-                return r;
-        }
-        if (ctl->json) {
-                fputs("{\"name\":", stdout);
-                ctl_print_json_string(stdout, argv[1]);
-                fputs(",\"fields\":[", stdout);
-                ctl_print_explanations(stdout, e, n, true, true);
-                if (ctl->records & RECORDS_TASK) {
-                        r = ctl_explain_task(ctl, c, argv[1], n == 0);
-                        if (r >= 0)
-                                r = ctl_explain_advertised(ctl, c, argv[1]);
-                }
-                fputs("]}\n", stdout);
-        } else if (ctl->records & RECORDS_CONNECTION)
-                ctl_print_explanations(stdout, e, n, false, true);
-        if (!ctl->json && (ctl->records & RECORDS_TASK)) {
-                r = ctl_explain_task(ctl, c, argv[1], !(ctl->records & RECORDS_CONNECTION));
-                if (r >= 0)
-                        r = ctl_explain_advertised(ctl, c, argv[1]);
-        }
-        r = r < 0 ? daemon_error(ctl, c, "explain", "MUX", argv[1], r) : 0;
+        r = call(c);
+        r = r < 0 ? ctl_daemon_error(ctl, c, verb, "", NULL, r) : 0;
         c = muxcap_client_unref(c);
-        e = muxcap_explanations_free(e, n);
         return r;
 }
+
+static int verb_resync(Ctl *ctl, int argc, char **argv) {
+        (void) argc, (void) argv;
+        return call_root_method(ctl, "resync", muxcap_client_resync);
+}
+
+static int verb_reload(Ctl *ctl, int argc, char **argv) {
+        (void) argc, (void) argv;
+        return call_root_method(ctl, "reload", muxcap_client_reload);
+}
+
+/* The members last seen of one MUX, to tell joins and leaves apart. */
+typedef struct Known {
+        char *name;             /* owned */
+        char **members;         /* owned, NULL-terminated */
+} Known;
 
 typedef struct Monitor {
-        const Ctl *ctl;                 /* borrowed */
+        const Ctl *ctl;         /* borrowed */
+        Known *known;           /* owned */
+        size_t n_known;
         bool failed;
 } Monitor;
 
+static char **strv_free(char **l) {
+        for (char **s = l; s && *s; s++)
+                free(*s);
+        free(l);
+        return NULL;
+}
+
+static bool strv_contains(char *const *l, const char *s) {
+        for (; l && *l; l++)
+                if (strcmp(*l, s) == 0)
+                        return true;
+        return false;
+}
+
+static void print_member_line(const Monitor *m, const char *event, const char *mux,
+                              const char *member) {
+        if (m->ctl->json) {
+                fputs("{\"event\":", stdout);
+                ctl_print_json_string(stdout, event);
+                fputs(",\"name\":", stdout);
+                ctl_print_json_string(stdout, mux);
+                fputs(",\"member\":", stdout);
+                ctl_print_json_string(stdout, member);
+                fputs("}\n", stdout);
+        } else
+                printf("%s %s %s\n", event, mux, member);
+}
+
+/* Reads MUX @mux's members again; prints who joined and who left since the last read (none
+ * on the first). */
+static void monitor_members(Monitor *m, struct muxcap_client *c, const char *mux) {
+        struct muxcap_mux_info *info = NULL;
+        Known *k = NULL;
+
+        for (size_t i = 0; i < m->n_known; i++)
+                if (strcmp(m->known[i].name, mux) == 0)
+                        k = &m->known[i];
+        if (muxcap_client_get_mux_info(c, mux, &info) < 0)
+                return;         /* gone: its removal is an event of its own */
+        if (!k) {
+                Known *l = realloc(m->known, (m->n_known + 1) * sizeof(*l));
+
+                if (!l || !(l[m->n_known].name = strdup(mux))) {
+                        m->known = l ? l : m->known;
+                        info = muxcap_mux_info_free(info);
+                        return;
+                }
+                m->known = l;
+                k = &l[m->n_known++];
+                k->members = NULL;
+        } else {
+                for (char **s = info->members; *s; s++)
+                        if (!strv_contains(k->members, *s))
+                                print_member_line(m, "member-joined", mux, *s);
+                for (char **s = k->members; s && *s; s++)
+                        if (!strv_contains(info->members, *s))
+                                print_member_line(m, "member-left", mux, *s);
+        }
+        k->members = strv_free(k->members);
+        k->members = info->members;     /* stolen */
+        info->members = NULL;
+        info = muxcap_mux_info_free(info);
+}
+
+/* Forgets MUX @mux's members (every MUX's with NULL): a MUX removed, or a daemon that went
+ * or came, starts again from the state delivered next. */
+static void monitor_forget(Monitor *m, const char *mux) {
+        for (size_t i = m->n_known; i-- > 0;) {
+                if (mux && strcmp(m->known[i].name, mux) != 0)
+                        continue;
+                free(m->known[i].name);
+                m->known[i].members = strv_free(m->known[i].members);
+                m->known[i] = m->known[--m->n_known];
+        }
+}
+
 static void monitor_event_cb(struct muxcap_client *c, const struct muxcap_event *ev, void *userdata) {
         Monitor *m = userdata;
+        const RecordCode *code = ctl_code_find(ev->status_code);
+        bool first_state = ev->kind == MUXCAP_EVENT_STATE && ev->status_code == ctl_codes[0].code;
 
-        /* --records=task: the connection record's indications are left out, not its events. */
-        if ((ev->kind == MUXCAP_EVENT_STATE || ev->kind == MUXCAP_EVENT_INDICATION) &&
-            !(m->ctl->records & (ctl_is_task_code(ev->status_code) ? RECORDS_TASK : RECORDS_CONNECTION)))
+        if (ev->kind == MUXCAP_EVENT_MUX_REMOVED || ev->kind == MUXCAP_EVENT_DAEMON_GONE ||
+            ev->kind == MUXCAP_EVENT_DAEMON_APPEARED)
+                monitor_forget(m, ev->kind == MUXCAP_EVENT_MUX_REMOVED ? ev->mux : NULL);
+        if (ev->kind == MUXCAP_EVENT_MUX_CHANGED) {
+                monitor_members(m, c, ev->mux);
+                fflush(stdout);
                 return;
-        ctl_print_event(stdout, ev, m->ctl->json);
+        }
+        /* --records=task: the connection record's indications are left out, not its events. */
+        if ((ev->kind != MUXCAP_EVENT_STATE && ev->kind != MUXCAP_EVENT_INDICATION) || !code ||
+            records_has(m->ctl->records, code->type))
+                ctl_print_event(stdout, ev, m->ctl->json);
+        if (first_state || ev->kind == MUXCAP_EVENT_MUX_ADDED)
+                monitor_members(m, c, ev->mux);        /* the members to compare with later */
         fflush(stdout);
         if (ev->kind == MUXCAP_EVENT_DISCONNECTED)
                 m->failed = true;
@@ -309,8 +216,6 @@ static int verb_monitor(Ctl *ctl, int argc, char **argv) {
         sigset_t mask;
         int sfd, r, status = 0;
 
-        if (argc > 2)
-                return ctl_usage_error("monitor", "expected at most one NAME argument");
         sigemptyset(&mask);
         sigaddset(&mask, SIGINT);
         sigaddset(&mask, SIGTERM);
@@ -319,16 +224,18 @@ static int verb_monitor(Ctl *ctl, int argc, char **argv) {
                 fprintf(stderr, "muxcapctl: monitor: signalfd: %s\n", strerror(errno));
                 return EXIT_DAEMON;
         }
-        r = connect_bus(ctl, "monitor", &c);
+        r = ctl_connect(ctl, "monitor", &c);
         if (r != 0) {
                 close(sfd);
                 return r;
         }
+        /* The connection record's events always come: the first state of a MUX is one. */
         r = muxcap_client_subscribe_flags(c, argc == 2 ? argv[1] : NULL,
-                                          ctl->records & RECORDS_TASK ? MUXCAP_SUBSCRIBE_TASK_OFFLOAD : 0,
+                                          MUXCAP_SUBSCRIBE_MUX_CHANGES |
+                                          (ctl->records & RECORDS_TASK ? MUXCAP_SUBSCRIBE_TASK_OFFLOAD : 0),
                                           monitor_event_cb, &m);
         if (r < 0) {
-                status = daemon_error(ctl, c, "monitor", "MUX", argc == 2 ? argv[1] : NULL, r);
+                status = ctl_daemon_error(ctl, c, "monitor", "MUX", argc == 2 ? argv[1] : NULL, r);
                 goto finish;
         }
         for (;;) {
@@ -340,10 +247,7 @@ static int verb_monitor(Ctl *ctl, int argc, char **argv) {
 
                 r = muxcap_client_dispatch(c);
                 if (r < 0 || m.failed) {
-                        fputs("muxcapctl: monitor: lost the connection to ", stderr);
-                        print_bus(ctl);
-                        fputc('\n', stderr);
-                        status = EXIT_DAEMON;
+                        status = ctl_daemon_error(ctl, c, "monitor", "", NULL, -ECONNRESET);
                         break;
                 }
                 r = muxcap_client_get_events(c);
@@ -359,22 +263,32 @@ static int verb_monitor(Ctl *ctl, int argc, char **argv) {
         }
 finish:
         c = muxcap_client_unref(c);
+        monitor_forget(&m, NULL);
+        free(m.known);
         close(sfd);
         return status;
 }
 
+static int verb_help(Ctl *ctl, int argc, char **argv);
+
+/* The commands: dispatch, argument counts and --help all read this table. */
 static const struct {
         const char *name;
         int (*handler)(Ctl *ctl, int argc, char **argv);
+        int min_args, max_args;         /* after the command; -1: any number */
         const char *args;
         const char *description;
 } verbs[] = {
-        { "list", verb_list, "", "List MUXes with kind, members, generation and a summary" },
-        { "show", verb_show, "NAME", "Show a MUX's records, generation, members and theirs" },
-        { "explain", verb_explain, "NAME", "Show which member and source limit each field" },
-        { "monitor", verb_monitor, "[NAME]", "Print each indication (of one MUX) until SIGINT" },
-        { "decode", verb_decode, "HEX", "Decode a record (either type) given as hex" },
-        { "encode", verb_encode, "KEY=VALUE...", "Print the hex of a record; --type=connection|task" },
+        { "list", verb_list, 0, 0, "", "MUXes with kind, members, generation, what they offload" },
+        { "show", verb_show, 1, 2, "MUX | nic NIC", "A MUX's records in short (--all: every field), or a NIC's with sources" },
+        { "explain", verb_explain, 1, -1, "MUX [FIELD...]", "Which member and source limit each field" },
+        { "advertised", verb_advertised, 1, 1, "MUX", "What the MUX device advertises beyond its members" },
+        { "monitor", verb_monitor, 0, 1, "[MUX]", "Print indications and membership changes until SIGINT" },
+        { "decode", verb_decode, 1, 1, "HEX|-", "Decode a record (either type); - reads stdin" },
+        { "encode", verb_encode, 0, -1, "KEY=VALUE...", "Print a record's hex; --type=connection|task" },
+        { "resync", verb_resync, 0, 0, "", "Make muxcapd read every device again (root)" },
+        { "reload", verb_reload, 0, 0, "", "Make muxcapd read its config file again (root)" },
+        { "help", verb_help, 0, 0, "", "Show this help" },
 };
 
 int ctl_usage_error(const char *verb, const char *message) {
@@ -383,37 +297,54 @@ int ctl_usage_error(const char *verb, const char *message) {
         return EXIT_USAGE;
 }
 
-static void help(void) {
-        printf("Usage: muxcapctl [--bus=system|session|ADDRESS] [--json] [--records=connection|task|all]\n"
-               "                 COMMAND [ARG...]\n\n"
+static int verb_help(Ctl *ctl, int argc, char **argv) {
+        (void) ctl, (void) argc, (void) argv;
+        printf("Usage: muxcapctl [OPTIONS...] COMMAND [ARGS...]\n\n"
                "Query muxcapd, watch its offload capability indications, and encode or\n"
                "decode NDIS_TCP_CONNECTION_OFFLOAD and NDIS_OFFLOAD records.\n\nCommands:\n");
         for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
-                printf("  %-8s %-16s %s\n", verbs[i].name, verbs[i].args, verbs[i].description);
-        printf("\nOptions:\n"
-               "  --bus=BUS    system (default), session, or a D-Bus address\n"
-               "  --json       JSON output (JSON Lines for monitor)\n"
-               "  --records=connection|task|all\n"
-               "               the records show, explain and monitor cover (default connection)\n"
-               "  -h --help    show this help\n"
-               "  --version    show the version\n\n"
+                printf("  %-10s %-15s %s\n", verbs[i].name, verbs[i].args, verbs[i].description);
+        printf("\nOptions (before or after the command):\n"
+               "  -j --json        JSON output (JSON Lines for monitor)\n"
+               "  -a --all         show every field, not only those that are not zero\n"
+               "     --records=connection|task|all\n"
+               "                   the record types to cover (default all)\n"
+               "     --type=connection|task\n"
+               "                   the record type encode writes (default: told by the keys)\n"
+               "     --bus=BUS     system (default), session, or a D-Bus address\n"
+               "  -h --help        show this help\n"
+               "     --version     show the version\n\n"
                "Exit status: 0 success, 1 daemon error or unknown name, 2 usage or malformed record.\n");
+        return 0;
 }
 
 int main(int argc, char **argv) {
         static const struct option options[] = {
                 { "bus", required_argument, NULL, 'b' },
                 { "json", no_argument, NULL, 'j' },
+                { "all", no_argument, NULL, 'a' },
                 { "records", required_argument, NULL, 'r' },
+                { "type", required_argument, NULL, 't' },
                 { "help", no_argument, NULL, 'h' },
                 { "version", no_argument, NULL, 'V' },
                 { 0 }
         };
-        Ctl ctl = { .bus = "system", .records = RECORDS_CONNECTION };
-        int c;
+        static const struct {
+                const char *name;
+                unsigned records;
+        } record_choices[] = {
+                { "connection", RECORDS_CONNECTION },
+                { "task", RECORDS_TASK },
+                { "all", RECORDS_CONNECTION | RECORDS_TASK },
+        };
+        Ctl ctl = { .bus = "system", .records = RECORDS_CONNECTION | RECORDS_TASK };
+        const char *term = getenv("TERM");
+        int c, n_args;
 
-        /* '+': stop at the first non-option, so "encode flags=1" is not taken for options. */
-        while ((c = getopt_long(argc, argv, "+h", options, NULL)) >= 0)
+        (void) setlocale(LC_CTYPE, "");
+        ctl.color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR") && term && strcmp(term, "dumb") != 0;
+        /* Options anywhere, as ip and busctl take them; "--" ends them. */
+        while ((c = getopt_long(argc, argv, "hja", options, NULL)) >= 0)
                 switch (c) {
                 case 'b':
                         if (!*optarg)
@@ -423,19 +354,22 @@ int main(int argc, char **argv) {
                 case 'j':
                         ctl.json = true;
                         break;
+                case 'a':
+                        ctl.all = true;
+                        break;
                 case 'r':
-                        if (strcmp(optarg, "connection") == 0)
-                                ctl.records = RECORDS_CONNECTION;
-                        else if (strcmp(optarg, "task") == 0)
-                                ctl.records = RECORDS_TASK;
-                        else if (strcmp(optarg, "all") == 0)
-                                ctl.records = RECORDS_CONNECTION | RECORDS_TASK;
-                        else
+                        ctl.records = 0;
+                        for (size_t i = 0; i < sizeof(record_choices) / sizeof(record_choices[0]); i++)
+                                if (strcmp(optarg, record_choices[i].name) == 0)
+                                        ctl.records = record_choices[i].records;
+                        if (!ctl.records)
                                 return ctl_usage_error(NULL, "--records: expected connection, task or all");
                         break;
+                case 't':
+                        ctl.type = optarg;
+                        break;
                 case 'h':
-                        help();
-                        return 0;
+                        return verb_help(&ctl, 0, NULL);
                 case 'V':
                         printf("muxcapctl %s\n", MUXCAP_VERSION);
                         return 0;
@@ -445,9 +379,21 @@ int main(int argc, char **argv) {
                 }
         if (optind >= argc)
                 return ctl_usage_error(NULL, "missing command");
-        for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
-                if (strcmp(verbs[i].name, argv[optind]) == 0)
-                        return verbs[i].handler(&ctl, argc - optind, argv + optind);
+        n_args = argc - optind - 1;
+        for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++) {
+                char message[128];
+
+                if (strcmp(verbs[i].name, argv[optind]) != 0)
+                        continue;
+                if (n_args >= verbs[i].min_args &&
+                    (verbs[i].max_args < 0 || n_args <= verbs[i].max_args))
+                        return verbs[i].handler(&ctl, n_args + 1, argv + optind);
+                if (verbs[i].max_args == 0)
+                        snprintf(message, sizeof(message), "takes no arguments");
+                else
+                        snprintf(message, sizeof(message), "expected %s", verbs[i].args);
+                return ctl_usage_error(verbs[i].name, message);
+        }
         fprintf(stderr, "muxcapctl: unknown command '%s'\nTry 'muxcapctl --help'.\n", argv[optind]);
         return EXIT_USAGE;
 }

@@ -8,6 +8,7 @@
 #include "bus-path.h"
 #include "client-internal.h"
 #include "macro.h"
+#include "schemas.h"
 
 static void message_unrefp(DBusMessage **m) {
         if (*m)
@@ -371,6 +372,33 @@ struct muxcap_explanation *muxcap_explanations_free(struct muxcap_explanation *e
         return NULL;
 }
 
+/* Appends a copy of (@field, @value, the first @member_len bytes of @member, @source) to
+ * *@list of *@n entries; on failure frees the list. */
+static int explanations_append(struct muxcap_explanation **list, size_t *n, const char *field,
+                               const char *value, const char *member, size_t member_len,
+                               const char *source) {
+        struct muxcap_explanation *l, *e;
+
+        l = realloc(*list, (*n + 1) * sizeof(*l));
+        if (!l) {
+                *list = muxcap_explanations_free(*list, *n);
+                return -ENOMEM;
+        }
+        *list = l;
+        e = &l[(*n)++];
+        *e = (struct muxcap_explanation) {
+                .field = strdup(field),
+                .value = strdup(value),
+                .member = strndup(member, member_len),
+                .source = strdup(source),
+        };
+        if (!e->field || !e->value || !e->member || !e->source) {
+                *list = muxcap_explanations_free(*list, *n);
+                return -ENOMEM;
+        }
+        return 0;
+}
+
 /* @method (Explain, ExplainRecord with *@code, ExplainAdvertised): each answers a(ssss). */
 static int explain(struct muxcap_client *c, const char *name, const char *method,
                    const uint32_t *code, struct muxcap_explanation **ret, size_t *ret_n) {
@@ -399,7 +427,6 @@ static int explain(struct muxcap_client *c, const char *name, const char *method
         for (; dbus_message_iter_get_arg_type(&a) == DBUS_TYPE_STRUCT; dbus_message_iter_next(&a)) {
                 DBusMessageIter st;
                 const char *s[4] = { "", "", "", "" };
-                struct muxcap_explanation *l, *e;
                 size_t member_len;
 
                 dbus_message_iter_recurse(&a, &st);
@@ -415,23 +442,9 @@ static int explain(struct muxcap_client *c, const char *name, const char *method
                         s[3] = space ? space + 1 : s[2];
                         member_len = space ? (size_t) (space - s[2]) : 0;
                 }
-                l = realloc(list, (n + 1) * sizeof(*l));
-                if (!l) {
-                        (void) muxcap_explanations_free(list, n);
-                        return -ENOMEM;
-                }
-                list = l;
-                e = &list[n++];
-                *e = (struct muxcap_explanation) {
-                        .field = strdup(s[0]),
-                        .value = strdup(s[1]),
-                        .member = strndup(s[2], member_len),
-                        .source = strdup(s[3]),
-                };
-                if (!e->field || !e->value || !e->member || !e->source) {
-                        (void) muxcap_explanations_free(list, n);
-                        return -ENOMEM;
-                }
+                r = explanations_append(&list, &n, s[0], s[1], s[2], member_len, s[3]);
+                if (r < 0)
+                        return r;
         }
         *ret = list;
         *ret_n = n;
@@ -543,4 +556,109 @@ int muxcap_client_get_nic_task(struct muxcap_client *c, const char *name,
         if (ret_current)
                 *ret_current = current;
         return 0;
+}
+
+/* Sources names only the fields whose source is not the kernel (docs/dbus-api.md): every
+ * field of both schemas comes back, "kernel" where it is absent, and a name neither schema
+ * knows (a newer daemon's) after them, as given. */
+int muxcap_client_get_nic_sources(struct muxcap_client *c, const char *name,
+                                  struct muxcap_explanation **ret, size_t *ret_n) {
+        const RecordSchema *const schemas[] = { &schema_tcp_connection_offload, &schema_task_offload };
+        const char *source[ELEMENTSOF(schemas)][SCHEMA_FIELDS_MAX];
+        _cleanup_message_ DBusMessage *reply = NULL;
+        _cleanup_free_ char *path = NULL;
+        struct muxcap_explanation *list = NULL;
+        DBusMessageIter it, entries, v, a;
+        bool found = false;
+        size_t n = 0;
+        int r;
+
+        if (!c || !name || !ret || !ret_n)
+                return -EINVAL;
+        r = get_object_path(c, "GetNic", name, &path);
+        if (r < 0)
+                return r;
+        r = get_all(c, path, BUS_IFACE_NIC, &reply);
+        if (r < 0)
+                return r;
+        for (size_t k = 0; k < ELEMENTSOF(schemas); k++)
+                for (size_t f = 0; f < schemas[k]->n_fields; f++)
+                        source[k][f] = "kernel";
+        (void) dbus_message_iter_init(reply, &it);
+        for (dbus_message_iter_recurse(&it, &entries);
+             !found && dbus_message_iter_get_arg_type(&entries) == DBUS_TYPE_DICT_ENTRY;
+             dbus_message_iter_next(&entries)) {
+                DBusMessageIter entry;
+                const char *key;
+
+                dbus_message_iter_recurse(&entries, &entry);
+                dbus_message_iter_get_basic(&entry, &key);
+                dbus_message_iter_next(&entry);
+                dbus_message_iter_recurse(&entry, &v);
+                found = streq(key, "Sources");
+        }
+        if (!found || !streq(dbus_message_iter_get_signature(&v), "a{ss}"))
+                return -EBADMSG;
+        for (dbus_message_iter_recurse(&v, &a); dbus_message_iter_get_arg_type(&a) == DBUS_TYPE_DICT_ENTRY;
+             dbus_message_iter_next(&a)) {
+                DBusMessageIter kv;
+                const char *field, *src;
+                bool known = false;
+
+                dbus_message_iter_recurse(&a, &kv);
+                dbus_message_iter_get_basic(&kv, &field);
+                dbus_message_iter_next(&kv);
+                dbus_message_iter_get_basic(&kv, &src);
+                for (size_t k = 0; k < ELEMENTSOF(schemas) && !known; k++) {
+                        int f = schema_field_from_name(schemas[k], field);
+                        if (f >= 0) {
+                                source[k][f] = src;
+                                known = true;
+                        }
+                }
+        }
+        for (size_t k = 0; k < ELEMENTSOF(schemas); k++)
+                for (size_t f = 0; f < schemas[k]->n_fields; f++) {
+                        r = explanations_append(&list, &n, schemas[k]->fields[f].name, "", name,
+                                                strlen(name), source[k][f]);
+                        if (r < 0)
+                                return r;
+                }
+        for (dbus_message_iter_recurse(&v, &a); dbus_message_iter_get_arg_type(&a) == DBUS_TYPE_DICT_ENTRY;
+             dbus_message_iter_next(&a)) {
+                DBusMessageIter kv;
+                const char *field, *src;
+
+                dbus_message_iter_recurse(&a, &kv);
+                dbus_message_iter_get_basic(&kv, &field);
+                dbus_message_iter_next(&kv);
+                dbus_message_iter_get_basic(&kv, &src);
+                if (schema_field_from_name(schemas[0], field) >= 0 ||
+                    schema_field_from_name(schemas[1], field) >= 0)
+                        continue;
+                r = explanations_append(&list, &n, field, "", name, strlen(name), src);
+                if (r < 0)
+                        return r;
+        }
+        *ret = list;
+        *ret_n = n;
+        return 0;
+}
+
+/* Resync() or Reload() on the Manager: both take and return nothing. */
+static int call_manager(struct muxcap_client *c, const char *member) {
+        _cleanup_message_ DBusMessage *reply = NULL;
+
+        if (!c)
+                return -EINVAL;
+        return bus_call_method(c, BUS_ROOT_PATH, BUS_IFACE_MANAGER, member, DBUS_TYPE_INVALID,
+                               NULL, &reply);
+}
+
+int muxcap_client_resync(struct muxcap_client *c) {
+        return call_manager(c, "Resync");
+}
+
+int muxcap_client_reload(struct muxcap_client *c) {
+        return call_manager(c, "Reload");
 }

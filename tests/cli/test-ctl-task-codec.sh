@@ -83,29 +83,34 @@ expect 2 "" "unknown encapsulation" -- encode lso_v1_ipv4_encapsulation=ethernet
 
 # Decode tells the types apart by Header.Type.
 out=$("$ctl" decode "$lso")
-[[ "$out" == *"LsoV2.IPv4.Encapsulation"*"0x2 (802.3)"* ]] || fail "decode text lacks LsoV2 encapsulation: $out"
+[[ "$out" == *"LsoV2.IPv4.Encapsulation "*" 802.3"$'\n'* ]] || fail "decode text lacks LsoV2 encapsulation: $out"
 [[ "$out" == *"LsoV2.IPv4.MaxOffLoadSize"*" 65536"* ]] || fail "decode text lacks MaxOffLoadSize: $out"
-[[ "$out" == *"hex"*"$lso"* ]] || fail "decode text lacks the hex"
+[[ "$out" == *"# type task, hex $lso"* ]] || fail "decode text lacks the hex"
 [ "$(echo "$out" | wc -l)" = 102 ] || fail "decode text: $(echo "$out" | wc -l) lines, want revision, 100 fields, hex"
+# ... and encode takes it back, lists and all.
+out=$("$ctl" decode "$bits" | grep -v '^#' | awk '{ print $1 "=" $2 }')
+expect 0 "$bits" "" -- encode $out
+expect 2 "" "LsoV2.IPv4.Encapsulation: given twice (first as lso_v2_ipv4_encapsulation)" -- \
+        encode lso_v2_ipv4_encapsulation=802.3 LsoV2.IPv4.Encapsulation=802.3
 json=$("$ctl" --json decode "$bits")
-[[ "$json" == '{"revision":6,"checksum_ipv4_transmit_encapsulation":0,'* ]] || fail "decode --json: $json"
+[[ "$json" == '{"type":"task","status_code":null,"status":null,"generation":null,"revision":6,"fields":{"checksum_ipv4_transmit_encapsulation":0,'* ]] || fail "decode --json: $json"
 [[ "$json" == *',"checksum_ipv4_transmit_tcp_checksum":1,"checksum_ipv4_transmit_udp_checksum":1,'* ]] ||
         fail "decode --json bits: $json"
 [[ "$json" == *',"encapsulated_packet_task_offload_vxlan_vxlan_udp_port_number":4789,'* ]] ||
         fail "decode --json port: $json"
-[[ "$json" == *',"udp_segmentation_ipv6_ip_extension_headers_supported":0,"hex":"'"$bits"'"}' ]] ||
+[[ "$json" == *',"udp_segmentation_ipv6_ip_extension_headers_supported":0},"hex":"'"$bits"'"}' ]] ||
         fail "decode --json end: $json"
-[ "$(echo "$json" | grep -o '":' | wc -l)" = 102 ] || fail "decode --json: not 102 keys"
+[ "$(echo "$json" | grep -o '":' | wc -l)" = 107 ] || fail "decode --json: not 107 keys (7 + 100 fields)"
 json=$("$ctl" --json encode lso_v2_ipv4_encapsulation=802.3 lso_v2_ipv4_max_offload_size=65536 \
         lso_v2_ipv4_min_segment_count=2)
 [[ "$json" == *'"lso_v2_ipv4_max_offload_size":65536,'*'"hex":"'"$lso"'"}' ]] || fail "encode --json: $json"
 out=$("$ctl" decode 8002140002000000010000000010000000000000)
-[[ "$out" == *"support_ipv4"* ]] || fail "a connection record is no longer decoded as one"
+[[ "$out" == *"SupportIPv4"* ]] || fail "a connection record is no longer decoded as one"
 
 # Each revision: a record of that revision's size decodes, fields past Size read as zero.
 r1=$(record 1 112 84 00000100 108 01000000)
 json=$("$ctl" --json decode "${r1}")
-[[ "$json" == '{"revision":1,'*'"lso_v2_ipv4_max_offload_size":65536,'*'"offload_flags":1,"ipsec_v2_encapsulation":0,'* ]] ||
+[[ "$json" == *'"revision":1,'*'"lso_v2_ipv4_max_offload_size":65536,'*'"offload_flags":1,"ipsec_v2_encapsulation":0,'* ]] ||
         fail "revision 1: $json"
 r4=$(record 4 177 176 03)
 json=$("$ctl" --json decode "$r4")

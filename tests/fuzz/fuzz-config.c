@@ -1,19 +1,34 @@
 /* SPDX-License-Identifier: MIT */
-/* Fuzz target: config_parse_string() on any bytes, and config_load() on the same bytes
+/* Fuzz target: config_parse_string() on any bytes, config_load() on the same bytes, and what a
+ * reload does with them
  *
  * Neither may crash. A refused text gives -EINVAL and one "FILE:LINE: message" with a line
  * inside the text; an accepted text gives a self-consistent Config (every value within its
  * range, every glob valid, MUX names unique, no declared MUX reaching itself). Reading the
- * same text from a file must give the same result as from the string. */
+ * same text from a file must give the same result as from the string.
+ *
+ * A reload (muxcapd's manager_reload()) loads the file and, only when that succeeds, hands the
+ * new Config to the model (model_set_config()), whose next sync rebuilds the topology. Here the
+ * model is the daemon's, without I/O: a fixed set of links (kernel MUXes and their members,
+ * names a config may declare) under a fixed first configuration, synced. A refused text must
+ * leave it as it was; an accepted one must give, after the sync, the state a fresh start with
+ * that text gives: the same MUXes (name, kind, policy, members in order, four records) and the
+ * same NICs (records and the MUXes each is in). */
 
 #include <errno.h>
+#include <net/if_arp.h>
 #include <stdbool.h>
+#include <syslog.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
 #include "config.h"
 #include "schemas.h"
 #include "fuzz.h"
+#include "log.h"
+#include "model.h"
+#include "mux.h"
+#include "nic.h"
 #include "strv.h"
 
 #define CYCLE_CHECK_MAX 64
@@ -82,7 +97,7 @@ static void check_config(const Config *c) {
         for (size_t i = 0; i < c->n_muxes; i++) {
                 const MuxRule *m = &c->muxes[i];
 
-                fuzz_check(m->name && *m->name && strlen(m->name) <= 255);
+                fuzz_check(m->name && *m->name && strlen(m->name) <= CONFIG_NAME_MAX);
                 fuzz_check(!strpbrk(m->name, " \t/*?["));
                 fuzz_check(config_find_mux(c, m->name) == m);
                 fuzz_check(m->policy >= 0 && m->policy < _CAPACITY_POLICY_MAX);
@@ -138,6 +153,127 @@ static bool config_equal(const Config *a, const Config *b) {
         return true;
 }
 
+/* The first configuration, before the reload: declared MUXes, one taking a kernel bridge's
+ * name, a kernel MUX's policy and NIC rules, so a reload has something to undo. */
+static const char first_config[] =
+        "[Daemon]\nKernelMuxKinds=bond bridge\n"
+        "[Mux lbfo0]\nMembers=eth* a\nCapacityPolicy=sum\n"
+        "[Mux br0]\nMembers=b c\n"
+        "[Mux outer]\nMembers=lbfo0 x\n"
+        "[Mux bond0]\nCapacityPolicy=sum\n"
+        "[Nic eth1]\nTcpConnectionOffloadCapacity=100\nSupportSack=yes\n";
+
+/* Links: kind, master (index into this table + 1), name; ifindex = index + 2. Short names a
+ * fuzzer finds (a, b, c, x) beside the usual ones. */
+static const struct {
+        const char *name, *kind;
+        int master;
+} links[] = {
+        { "eth0", NULL, 3 }, { "eth1", NULL, 3 }, { "bond0", "bond", 0 }, { "br0", "bridge", 0 },
+        { "a", "veth", 4 }, { "b", "veth", 0 }, { "c", NULL, 0 }, { "team0", "team", 0 },
+        { "x", "veth", 8 }, { "lbfo0", "veth", 0 }, { "enp2s0f0", NULL, 0 },
+};
+
+static int read_features(void *userdata, const char *name, NicFeatures *ret, char *driver,
+                         size_t size) {
+        /* Each name its own features, so the aggregates show who is a member. */
+        *ret = (NicFeatures) { .available = FEATURE_BIT(FEATURE_TX_TCP_SEGMENTATION) };
+        if (strchr(name, '0'))
+                ret->available |= FEATURE_BIT(FEATURE_TX_CHECKSUM_IPV4);
+        ret->active = ret->available;
+        if (driver)
+                snprintf(driver, size, "fuzz");
+        return 0;
+}
+
+static void nothing(void *userdata) {
+}
+
+static const ModelOps ops = { .read_features = read_features, .changed = nothing, .lost = nothing };
+
+/* One sync of the model, as the publisher runs it. */
+static void sync_model(Model *m) {
+        model_rebuild_topology(m);
+        model_settle(m);
+        model_reset_computation(m);
+        for (size_t i = 0; i < m->n_muxes; i++)
+                mux_compute(m->muxes[i]);
+        model_sync_done(m);
+}
+
+/* A model of the links under @c, synced: what a start with @c gives. */
+static Model *model_start(const Config *c) {
+        Model *m = NULL;
+
+        if (model_new(&m, c, false, &ops, NULL) < 0)
+                abort();
+        for (size_t i = 0; i < ELEMENTSOF(links); i++) {
+                int master = links[i].master ? links[i].master + 1 : 0;
+
+                model_link_new(m, &(RtnlLink) { .ifindex = (int) i + 2, .name = links[i].name,
+                                                 .kind = links[i].kind, .master = master,
+                                                 .type = ARPHRD_ETHER });
+        }
+        sync_model(m);
+        return m;
+}
+
+/* The state D-Bus would show, compared field by field. */
+static bool models_equal(const Model *a, const Model *b) {
+        if (a->n_muxes != b->n_muxes || a->n_nics != b->n_nics)
+                return false;
+        for (size_t i = 0; i < a->n_muxes; i++) {
+                const Mux *x = a->muxes[i], *y = b->muxes[i];
+
+                if (!streq(x->name, y->name) || !streq(x->kind, y->kind) ||
+                    x->declared != y->declared || x->ifindex != y->ifindex ||
+                    x->policy != y->policy || x->n_members != y->n_members)
+                        return false;
+                for (size_t k = 0; k < x->n_members; k++) {
+                        const char *u = mux_member_name(&x->members[k]);
+
+                        if (!streq(u, mux_member_name(&y->members[k])))
+                                return false;
+                }
+                for (size_t k = 0; k < MUX_RECORDS; k++)
+                        if (!value_equal(mux_computed_record(x, k), mux_computed_record(y, k)))
+                                return false;
+        }
+        for (size_t i = 0; i < a->n_nics; i++) {
+                const Nic *n = a->nics[i], *o = b->nics[i];
+
+                if (n->ifindex != o->ifindex || !value_equal(&n->pub_hw, &o->pub_hw) ||
+                    !value_equal(&n->pub_cur, &o->pub_cur) ||
+                    !value_equal(&n->pub_task_hw, &o->pub_task_hw) ||
+                    !value_equal(&n->pub_task_cur, &o->pub_task_cur) ||
+                    !strv_equal(n->pub_muxes, o->pub_muxes) || !n->pub_muxes != !o->pub_muxes)
+                        return false;
+        }
+        return true;
+}
+
+/* What a reload with the accepted text does: the running model, under the first config, takes
+ * it and syncs; the result must be what a fresh start with it gives. (A refused text yields no
+ * Config at all, checked by the caller: manager_reload() then has nothing to hand the model.) */
+static void check_reload(const Config *c) {
+        static Config *first;
+        Model *running, *fresh;
+        char *msg = NULL;
+
+        if (!first) {
+                log_set_max_level(LOG_EMERG);   /* name clashes are warned of; not here */
+                if (config_parse_string(first_config, "first.conf", &first, &msg) < 0)
+                        abort();
+        }
+        running = model_start(first);
+        model_set_config(running, c);
+        sync_model(running);
+        fresh = model_start(c);
+        fuzz_check(models_equal(running, fresh));
+        model_free(fresh);
+        model_free(running);
+}
+
 /* The same bytes through config_load(): a memfd named by its /proc path. Returns false when
  * the file cannot be made (not a finding). */
 static bool load_via_file(const char *text, const char *path, int fd, int *ret_r, Config **ret,
@@ -174,6 +310,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                 fuzz_check(r == 0 && c && !msg);
                 check_config(c);
                 check_apply(c);
+                check_reload(c);
         }
 
         /* fgets() and the string reader must split lines alike; an embedded NUL is where they

@@ -40,12 +40,14 @@
 #define REC_BR0_NEW_HW REC_U
 #define REC_BR0_NEW_CUR "80021400" "02000000" "45000000" "00100000" "00000000"
 
-#define SUM_EMPTY "encap=none ipv4=no ipv6=no ipv6ext=no sack=no cc=0 capacity=0 flags=0x0 chimney=no"
-#define SUM_U "encap=802.3,802.3-pq ipv4=yes ipv6=yes ipv6ext=no sack=yes cc=0 capacity=4096 flags=0x0 chimney=yes"
-#define SUM_U_VLAN_OFF "encap=802.3 ipv4=yes ipv6=yes ipv6ext=no sack=yes cc=0 capacity=4096 flags=0x0 chimney=yes"
-#define SUM_W "encap=802.3,802.3-pq ipv4=yes ipv6=yes ipv6ext=no sack=no cc=0 capacity=100 flags=0x0 chimney=yes"
+/* muxcapctl's one-line summary of a connection record: its fields that are not zero, as
+ * KEY=VALUE pairs encode takes back. */
+#define SUM_EMPTY "all zero"
+#define SUM_U "encapsulation=802.3,802.3-pq support_ipv4=yes support_ipv6=yes support_sack=yes tcp_connection_offload_capacity=4096"
+#define SUM_U_VLAN_OFF "encapsulation=802.3 support_ipv4=yes support_ipv6=yes support_sack=yes tcp_connection_offload_capacity=4096"
+#define SUM_W "encapsulation=802.3,802.3-pq support_ipv4=yes support_ipv6=yes tcp_connection_offload_capacity=100"
 #define SUM_BR0 SUM_W
-#define SUM_BR0_VLAN_OFF "encap=802.3 ipv4=yes ipv6=yes ipv6ext=no sack=no cc=0 capacity=100 flags=0x0 chimney=yes"
+#define SUM_BR0_VLAN_OFF "encapsulation=802.3 support_ipv4=yes support_ipv6=yes tcp_connection_offload_capacity=100"
 
 typedef struct Event {
         enum muxcap_event_kind kind;
@@ -281,7 +283,8 @@ typedef struct CtlResult {
         char *err;      /* owned */
 } CtlResult;
 
-/* Runs muxcapctl --bus=$MUXCAP_TEST_BUS ARGS (a shell word list). */
+/* Runs muxcapctl --bus=$MUXCAP_TEST_BUS --records=connection ARGS (a shell word list): this
+ * test is about the connection record; tests/integration/test-task.c has the other. */
 _printf_(2, 3)
 static CtlResult ctl_run(const Ctx *x, const char *fmt, ...) {
         _cleanup_free_ char *args = NULL, *out = NULL, *err = NULL;
@@ -293,7 +296,8 @@ static CtlResult ctl_run(const Ctx *x, const char *fmt, ...) {
         va_end(ap);
         check(asprintf(&out, "%s/ctl.out", x->dir) >= 0 && asprintf(&err, "%s/ctl.err", x->dir) >= 0,
               "out of memory");
-        r.status = util_run_status("'%s' --bus='%s' %s >'%s' 2>'%s'", x->ctl, x->bus, args, out, err);
+        r.status = util_run_status("'%s' --bus='%s' --records=connection %s >'%s' 2>'%s'", x->ctl,
+                                   x->bus, args, out, err);
         r.out = read_file(out);
         r.err = read_file(err);
         printf("muxcapctl %s: exit %d\n", args, r.status);
@@ -622,30 +626,60 @@ static void expect_explain(Ctx *x, const char *mux, const char *const want[][4],
         e = muxcap_explanations_free(e, got);
 }
 
-/* The same table from `muxcapctl explain` and `muxcapctl --json explain`. */
+/* The JSON key of a connection field's D-Bus name: SupportIPv4 -> support_ipv4. */
+static const char *muxcap_field_json_key(const char *name) {
+        static const char *const keys[][2] = {
+                { "Encapsulation", "encapsulation" },
+                { "SupportIPv4", "support_ipv4" },
+                { "SupportIPv6", "support_ipv6" },
+                { "SupportIPv6ExtensionHeaders", "support_ipv6_extension_headers" },
+                { "SupportSack", "support_sack" },
+                { "CongestionAlgorithm", "congestion_algorithm" },
+                { "TcpConnectionOffloadCapacity", "tcp_connection_offload_capacity" },
+                { "Flags", "flags" },
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(keys); i++)
+                if (streq(keys[i][0], name))
+                        return keys[i][1];
+        return "?";
+}
+
+/* The same table from `muxcapctl explain` and `muxcapctl --json explain`: the hardware record's
+ * rows as @want says, the current config's after them (its title and header checked). */
 static void expect_ctl_explain(Ctx *x, const char *mux, const char *const want[][4], size_t n) {
+        static const char CURRENT_TITLE[] = "connection offload, current config (OFFLOAD_RESUME):\nFIELD ";
         _cleanup_free_ char *text = ctl_expect(x, 0, NULL, "explain %s", mux);
-        _cleanup_free_ char *json = ctl_expect(x, 0, NULL, "--json explain %s", mux);
-        const char *lines[16] = { "FIELD VALUE MEMBER SOURCE" };
-        char rows[16][256], want_json[2048];
+        _cleanup_free_ char *json = ctl_expect(x, 0, NULL, "explain %s -j", mux);
+        const char *lines[16] = {
+                "connection offload, hardware (TCP_CONNECTION_OFFLOAD_HARDWARE_CAPABILITIES):",
+                "FIELD VALUE MEMBER SOURCE" };
+        char rows[16][256], want_json[2048], *current;
         size_t o;
 
-        assert(n < ELEMENTSOF(lines) - 1);
-        o = (size_t) snprintf(want_json, sizeof(want_json), "{\"name\":\"%s\",\"fields\":[", mux);
+        assert(n < ELEMENTSOF(lines) - 2);
+        o = (size_t) snprintf(want_json, sizeof(want_json),
+                              "{\"name\":\"%s\",\"records\":{\"connection_hardware\":[", mux);
         for (size_t i = 0; i < n; i++) {
                 snprintf(rows[i], sizeof(rows[i]), "%s %s %s %s", want[i][0], want[i][1],
                          *want[i][2] ? want[i][2] : "-", *want[i][3] ? want[i][3] : "-");
-                lines[i + 1] = rows[i];
+                lines[i + 2] = rows[i];
                 o += (size_t) snprintf(want_json + o, sizeof(want_json) - o,
-                                       "%s{\"field\":\"%s\",\"value\":\"%s\",\"member\":\"%s\","
-                                       "\"source\":\"%s\"}", i ? "," : "", want[i][0], want[i][1],
+                                       "%s{\"field\":\"%s\",\"name\":\"%s\",\"value\":%s,"
+                                       "\"member\":\"%s\",\"source\":\"%s\"}", i ? "," : "",
+                                       muxcap_field_json_key(want[i][0]), want[i][0], want[i][1],
                                        want[i][2], want[i][3]);
         }
-        lines[n + 1] = NULL;
-        snprintf(want_json + o, sizeof(want_json) - o, "]}\n");
+        lines[n + 2] = NULL;
+        snprintf(want_json + o, sizeof(want_json) - o, "],\"connection_current\":[");
+        current = strstr(text, "\n\n");
+        check(current, "muxcapctl explain: no current config after the hardware:\n%s", text);
+        current[1] = '\0';
         expect_exact_lines("muxcapctl explain", text, lines);
-        check(streq(json, want_json), "muxcapctl --json explain %s:\n%swant:\n%s", mux, json,
-              want_json);
+        check(strncmp(current + 2, CURRENT_TITLE, strlen(CURRENT_TITLE)) == 0,
+              "muxcapctl explain: current config part:\n%s", current + 2);
+        check(strncmp(json, want_json, strlen(want_json)) == 0 && strstr(json, "]}}\n"),
+              "muxcapctl --json explain %s:\n%swant:\n%s", mux, json, want_json);
 }
 
 static int32_t sys_ifindex(const char *ifname) {
@@ -801,102 +835,152 @@ static void test_getters(Ctx *x, uint64_t g0) {
 /* list, show, explain against the first topology; errors and usage. */
 static void test_ctl_verbs(Ctx *x, uint64_t g0, uint64_t g1) {
         _cleanup_free_ char *list = ctl_expect(x, 0, NULL, "list");
-        _cleanup_free_ char *list_json = ctl_expect(x, 0, NULL, "--json list");
+        _cleanup_free_ char *list_json = ctl_expect(x, 0, NULL, "list --json");
         _cleanup_free_ char *show = ctl_expect(x, 0, NULL, "show br0");
-        _cleanup_free_ char *show_json = ctl_expect(x, 0, NULL, "--json show br0");
+        _cleanup_free_ char *show_all = ctl_expect(x, 0, NULL, "show -a br0");
+        _cleanup_free_ char *show_json = ctl_expect(x, 0, NULL, "show br0 -j");
         _cleanup_free_ char *show_empty = ctl_expect(x, 0, NULL, "show br1");
-        char row0[256], row1[256], gen[64], ifindex[64], want[2048];
+        _cleanup_free_ char *nic = ctl_expect(x, 0, NULL, "show nic uA");
+        _cleanup_free_ char *nic_json = ctl_expect(x, 0, NULL, "show nic uA --json");
+        char row0[256], row1[256], title[256], want[2048];
         int32_t br0 = sys_ifindex("br0");
 
         snprintf(row0, sizeof(row0), "br0 bridge %" PRIu64 " uA,wA " SUM_BR0, g0);
         snprintf(row1, sizeof(row1), "br1 bridge %" PRIu64 " - " SUM_EMPTY, g1);
         expect_exact_lines("muxcapctl list", list, (const char *const[]) {
-                "NAME KIND GENERATION MEMBERS HARDWARE CAPABILITIES", row0, row1, NULL });
+                "NAME KIND GENERATION MEMBERS OFFLOADS NOW", row0, row1, NULL });
 
+        /* One shape for every record; the 1.0 keys are the field names. */
         snprintf(want, sizeof(want),
                  "[{\"name\":\"br0\",\"kind\":\"bridge\",\"ifindex\":%" PRId32 ","
                  "\"capacity_policy\":\"min\",\"members\":[\"uA\",\"wA\"],\"generation\":%" PRIu64 ","
-                 "\"status_code\":1073872907,\"revision\":2,\"encapsulation\":6,\"support_ipv4\":1,"
+                 "\"summary\":\"" SUM_BR0 "\",\"records\":{\"connection_hardware\":{"
+                 "\"type\":\"connection\",\"status_code\":1073872907,"
+                 "\"status\":\"NDIS_STATUS_TCP_CONNECTION_OFFLOAD_HARDWARE_CAPABILITIES\","
+                 "\"generation\":%" PRIu64 ",\"revision\":2,\"fields\":{\"encapsulation\":6,\"support_ipv4\":1,"
                  "\"support_ipv6\":1,\"support_ipv6_extension_headers\":0,\"support_sack\":0,"
                  "\"congestion_algorithm\":0,\"tcp_connection_offload_capacity\":100,\"flags\":0,"
-                 "\"chimney_capable\":true,\"hex\":\"" REC_BR0 "\",\"current_config\":{"
-                 "\"status_code\":1073872899,\"revision\":2,\"encapsulation\":6,\"support_ipv4\":1,"
+                 "\"chimney_capable\":true},\"hex\":\"" REC_BR0 "\"},\"connection_current\":{"
+                 "\"type\":\"connection\",\"status_code\":1073872899,"
+                 "\"status\":\"NDIS_STATUS_OFFLOAD_RESUME\",\"generation\":%" PRIu64 ","
+                 "\"revision\":2,\"fields\":{\"encapsulation\":6,\"support_ipv4\":1,"
                  "\"support_ipv6\":1,\"support_ipv6_extension_headers\":0,\"support_sack\":0,"
                  "\"congestion_algorithm\":0,\"tcp_connection_offload_capacity\":100,\"flags\":0,"
-                 "\"chimney_capable\":true,\"hex\":\"" REC_BR0 "\"}},{\"name\":\"br1\",", br0, g0);
+                 "\"chimney_capable\":true},\"hex\":\"" REC_BR0 "\"}}},{\"name\":\"br1\",",
+                 br0, g0, g0, g0);
         expect_contains("muxcapctl --json list", list_json, want);
         snprintf(want, sizeof(want), "\"members\":[],\"generation\":%" PRIu64 ",", g1);
         expect_contains("muxcapctl --json list", list_json, want);
-        expect_contains("muxcapctl --json list", list_json, "\"hex\":\"" REC_EMPTY "\"}}]\n");
+        expect_contains("muxcapctl --json list", list_json, "\"hex\":\"" REC_EMPTY "\"}}}]\n");
         expect_json_lines("muxcapctl --json list", list_json, true);
 
-        snprintf(gen, sizeof(gen), "generation %" PRIu64, g0);
-        snprintf(ifindex, sizeof(ifindex), "ifindex %" PRId32, br0);
+        /* show: the fields that are not zero, with what limits each, and chimney. */
+        snprintf(title, sizeof(title), "br0: bridge, ifindex %" PRId32 ", generation %" PRIu64
+                 ", capacity policy min", br0, g0);
         expect_exact_lines("muxcapctl show br0", show, (const char *const[]) {
-                "br0", "kind bridge", ifindex, "capacity_policy min", gen, "members uA wA", "",
-                "hardware capabilities (TCP_CONNECTION_OFFLOAD_HARDWARE_CAPABILITIES):",
-                "revision 2", "encapsulation 0x06 (802.3 802.3-pq)", "support_ipv4 1",
-                "support_ipv6 1", "support_ipv6_extension_headers 0", "support_sack 0",
-                "congestion_algorithm 0", "tcp_connection_offload_capacity 100",
-                "flags 0x00000000", "chimney_capable yes", "hex " REC_BR0, "",
-                "current config (OFFLOAD_RESUME):",
-                "revision 2", "encapsulation 0x06 (802.3 802.3-pq)", "support_ipv4 1",
-                "support_ipv6 1", "support_ipv6_extension_headers 0", "support_sack 0",
-                "congestion_algorithm 0", "tcp_connection_offload_capacity 100",
-                "flags 0x00000000", "chimney_capable yes", "hex " REC_BR0, "",
-                "member uA (nic):", "hardware " SUM_U, "current " SUM_U, "",
-                "member wA (nic):", "hardware " SUM_W, "current " SUM_W, NULL });
+                title, "offloads now: " SUM_BR0, "members:", "uA (nic): " SUM_U,
+                "wA (nic): " SUM_W, "",
+                "CONNECTION OFFLOAD HARDWARE CURRENT LIMITED BY",
+                "Encapsulation 802.3,802.3-pq 802.3,802.3-pq uA (kernel)",
+                "SupportIPv4 yes yes uA (udev)",
+                "SupportIPv6 yes yes uA (udev)",
+                "TcpConnectionOffloadCapacity 100 100 wA (config)",
+                "tcp chimney yes yes wA (config)", "",
+                "(fields not shown are 0; 'muxcapctl show --all br0' shows all)", NULL });
+        expect_lines("muxcapctl show -a br0", show_all, (const char *const[]) {
+                "SupportSack no no wA (kernel)", "Flags 0x0 0x0 uA (kernel)", NULL });
+        check(!strstr(show_all, "shows all"), "show -a still hides fields:\n%s", show_all);
         expect_lines("muxcapctl show br1", show_empty, (const char *const[]) {
-                "br1", "members -", "hex " REC_EMPTY, "hex " REC_EMPTY, NULL });
-        check(!strstr(show_empty, "member "), "show br1 lists members:\n%s", show_empty);
+                "members: none", "tcp chimney no no -", NULL });
+        check(!strstr(show_empty, "Encapsulation"), "show br1 shows zero fields:\n%s", show_empty);
 
-        expect_contains("muxcapctl --json show br0", show_json, "{\"name\":\"br0\",\"kind\":\"bridge\",");
+        expect_contains("muxcapctl --json show br0", show_json, "{\"mux\":{\"name\":\"br0\",\"kind\":\"bridge\",");
         expect_contains("muxcapctl --json show br0", show_json,
-                        "\"member_records\":[{\"name\":\"uA\",\"type\":\"nic\",\"revision\":2,"
+                        "\"member_records\":[{\"name\":\"uA\",\"type\":\"nic\",\"records\":{"
+                        "\"connection_hardware\":{\"type\":\"connection\",\"status_code\":1073872907,"
+                        "\"status\":\"NDIS_STATUS_TCP_CONNECTION_OFFLOAD_HARDWARE_CAPABILITIES\","
+                        "\"generation\":null,\"revision\":2,\"fields\":{"
                         "\"encapsulation\":6,\"support_ipv4\":1,\"support_ipv6\":1,"
                         "\"support_ipv6_extension_headers\":0,\"support_sack\":1,"
                         "\"congestion_algorithm\":0,\"tcp_connection_offload_capacity\":4096,"
-                        "\"flags\":0,\"chimney_capable\":true,\"hex\":\"" REC_U "\","
-                        "\"current_config\":{");
+                        "\"flags\":0,\"chimney_capable\":true},\"hex\":\"" REC_U "\"},"
+                        "\"connection_current\":{");
         expect_contains("muxcapctl --json show br0", show_json,
                         "{\"name\":\"wA\",\"type\":\"nic\",");
-        expect_contains("muxcapctl --json show br0", show_json, "\"hex\":\"" REC_W "\"}}]}\n");
+        expect_contains("muxcapctl --json show br0", show_json, "\"hex\":\"" REC_W "\"}}}]}\n");
         expect_json_lines("muxcapctl --json show br0", show_json, false);
 
+        /* show nic: each field with its source (udev rules declare uA's support fields). */
+        expect_lines("muxcapctl show nic uA", nic, (const char *const[]) {
+                "uA: NIC", "CONNECTION OFFLOAD HARDWARE CURRENT SOURCE",
+                "Encapsulation 802.3,802.3-pq 802.3,802.3-pq kernel",
+                "SupportIPv4 yes yes udev", "SupportSack yes yes udev",
+                "TcpConnectionOffloadCapacity 4096 4096 udev", NULL });
+        expect_contains("muxcapctl show nic uA --json", nic_json,
+                        "{\"nic\":{\"name\":\"uA\",\"records\":{\"connection_hardware\":{");
+        expect_contains("muxcapctl show nic uA --json", nic_json,
+                        "\"sources\":{\"connection\":{\"encapsulation\":\"kernel\","
+                        "\"support_ipv4\":\"udev\",");
+        expect_json_lines("muxcapctl show nic uA --json", nic_json, false);
+
         expect_ctl_explain(x, "br0", EXPLAIN_BR0, ELEMENTSOF(EXPLAIN_BR0));
+        {
+                _cleanup_free_ char *one = ctl_expect(x, 0, NULL, "explain br0 SupportSack flags");
+
+                expect_exact_lines("muxcapctl explain br0 SupportSack flags", one, (const char *const[]) {
+                        "connection offload, hardware (TCP_CONNECTION_OFFLOAD_HARDWARE_CAPABILITIES):",
+                        "FIELD VALUE MEMBER SOURCE", "SupportSack 0 wA kernel", "Flags 0 uA kernel", "",
+                        "connection offload, current config (OFFLOAD_RESUME):",
+                        "FIELD VALUE MEMBER SOURCE", "SupportSack 0 wA kernel", "Flags 0 uA kernel",
+                        NULL });
+        }
+
+        /* Root may resync and reload: both answer nothing and change nothing here. */
+        free(ctl_expect(x, 0, NULL, "resync"));
+        free(ctl_expect(x, 0, NULL, "reload"));
 
         /* Unknown names exit 1 with the message; usage errors exit 2, with a live daemon too. */
         free(ctl_expect(x, 1, "muxcapctl: show: 'nope': no such MUX", "show nope"));
         free(ctl_expect(x, 1, "muxcapctl: show: 'nope': no such MUX", "--json show nope"));
+        free(ctl_expect(x, 1, "muxcapctl: show: 'nope': no such NIC", "show nic nope"));
         free(ctl_expect(x, 1, "muxcapctl: explain: 'nope': no such MUX", "explain nope"));
         free(ctl_expect(x, 1, "muxcapctl: show: 'uA': no such MUX", "show uA"));
-        free(ctl_expect(x, 2, "muxcapctl: show: expected exactly one NAME argument", "show"));
-        free(ctl_expect(x, 2, "muxcapctl: explain: expected exactly one NAME argument",
-                        "explain br0 br1"));
+        free(ctl_expect(x, 2, "muxcapctl: show: expected MUX | nic NIC", "show"));
+        free(ctl_expect(x, 2, "muxcapctl: explain: 'frob': no such field in the records chosen",
+                        "explain br0 frob"));
         free(ctl_expect(x, 2, "muxcapctl: list: takes no arguments", "list br0"));
-        free(ctl_expect(x, 2, "muxcapctl: monitor: expected at most one NAME argument",
-                        "monitor br0 br1"));
+        free(ctl_expect(x, 2, "muxcapctl: monitor: expected [MUX]", "monitor br0 br1"));
         free(ctl_expect(x, 2, "muxcapctl: unknown command 'frob'", "frob"));
         free(ctl_expect(x, 2, "muxcapctl: decode: record is shorter than 20 bytes", "decode 8002"));
-        printf("ok: muxcapctl list, show, explain, errors\n");
+        printf("ok: muxcapctl list, show, show nic, explain, resync, reload, errors\n");
 }
 
 /* One line of `muxcapctl --json monitor`: kind, name, generation, status code, then the
  * record's encapsulation, IPv4, IPv6, capacity, chimney and hex (SACK is 0 in all of them). */
 #define MONITOR_JSON                                                                    \
         "{\"event\":\"%s\",\"name\":\"%s\",\"generation\":%" PRIu64 ","                  \
-        "\"status_code\":%" PRIu32 ",\"revision\":2,\"encapsulation\":%s,"                 \
+        "\"status_code\":%" PRIu32 ",\"status\":\"NDIS_STATUS_%s\",\"record\":{"            \
+        "\"type\":\"connection\",\"status_code\":%" PRIu32 ",\"status\":\"NDIS_STATUS_%s\"," \
+        "\"generation\":%" PRIu64 ",\"revision\":2,\"fields\":{\"encapsulation\":%s,"      \
         "\"support_ipv4\":%s,\"support_ipv6\":%s,\"support_ipv6_extension_headers\":0,"    \
         "\"support_sack\":0,\"congestion_algorithm\":0,"                                 \
-        "\"tcp_connection_offload_capacity\":%s,\"flags\":0,\"chimney_capable\":%s,"      \
-        "\"hex\":\"%s\"}"
+        "\"tcp_connection_offload_capacity\":%s,\"flags\":0,\"chimney_capable\":%s},"     \
+        "\"hex\":\"%s\"}}"
+#define MONITOR_ARGS(event, name, gen, code, ...)                                       \
+        event, name, (uint64_t) (gen), (uint32_t) (code), code_label(code), (uint32_t) (code), \
+        code_label(code), (uint64_t) (gen), __VA_ARGS__
+
+/* The NDIS name of a connection status code, without NDIS_STATUS_. */
+static const char *code_label(uint32_t code) {
+        return code == HW ? "TCP_CONNECTION_OFFLOAD_HARDWARE_CAPABILITIES" : "OFFLOAD_RESUME";
+}
 
 /* `ethtool -K uA txvlan off` changes br0's current config only: one indication, newer, in
  * order, no duplicate; exactly what muxcapd sent (seen by a raw observer). */
 static void test_change_while_subscribed(Ctx *x, uint64_t g0, UtilProcess *mon_json,
                                          UtilProcess *mon_text) {
         size_t all0 = x->all.n, one0 = x->one.n, none0 = x->none.n, seen0;
-        char line[512];
+        char line[1024];
         uint64_t g2;
         size_t i;
 
@@ -929,8 +1013,8 @@ static void test_change_while_subscribed(Ctx *x, uint64_t g0, UtilProcess *mon_j
         /* The monitors print it too. */
         snprintf(line, sizeof(line), "indication br0 gen %" PRIu64 " OFFLOAD_RESUME " SUM_BR0_VLAN_OFF, g2);
         wait_log_line(mon_text, line);
-        snprintf(line, sizeof(line), MONITOR_JSON, "indication", "br0", g2, CUR, "2", "1", "1",
-                 "100", "true", REC_BR0_VLAN_OFF);
+        snprintf(line, sizeof(line), MONITOR_JSON, MONITOR_ARGS("indication", "br0", g2, CUR, "2",
+                 "1", "1", "100", "true", REC_BR0_VLAN_OFF));
         wait_log_line(mon_json, line);
         printf("ok: change while subscribed: one indication, gen %" PRIu64 "\n", g2);
 }
@@ -941,16 +1025,16 @@ static void check_json_monitor(UtilProcess *mon, uint64_t g0, uint64_t g1, uint6
         _cleanup_free_ char *out = stop_monitor(mon);
         char l[5][1024];
 
-        snprintf(l[0], sizeof(l[0]), MONITOR_JSON, "state", "br0", g0, HW, "6", "1", "1", "100",
-                 "true", REC_BR0);
-        snprintf(l[1], sizeof(l[1]), MONITOR_JSON, "state", "br0", g0, CUR, "6", "1", "1", "100",
-                 "true", REC_BR0);
-        snprintf(l[2], sizeof(l[2]), MONITOR_JSON, "state", "br1", g1, HW, "0", "0", "0", "0",
-                 "false", REC_EMPTY);
-        snprintf(l[3], sizeof(l[3]), MONITOR_JSON, "state", "br1", g1, CUR, "0", "0", "0", "0",
-                 "false", REC_EMPTY);
-        snprintf(l[4], sizeof(l[4]), MONITOR_JSON, "indication", "br0", g2, CUR, "2", "1", "1",
-                 "100", "true", REC_BR0_VLAN_OFF);
+        snprintf(l[0], sizeof(l[0]), MONITOR_JSON, MONITOR_ARGS("state", "br0", g0, HW, "6", "1",
+                 "1", "100", "true", REC_BR0));
+        snprintf(l[1], sizeof(l[1]), MONITOR_JSON, MONITOR_ARGS("state", "br0", g0, CUR, "6", "1",
+                 "1", "100", "true", REC_BR0));
+        snprintf(l[2], sizeof(l[2]), MONITOR_JSON, MONITOR_ARGS("state", "br1", g1, HW, "0", "0",
+                 "0", "0", "false", REC_EMPTY));
+        snprintf(l[3], sizeof(l[3]), MONITOR_JSON, MONITOR_ARGS("state", "br1", g1, CUR, "0", "0",
+                 "0", "0", "false", REC_EMPTY));
+        snprintf(l[4], sizeof(l[4]), MONITOR_JSON, MONITOR_ARGS("indication", "br0", g2, CUR, "2",
+                 "1", "1", "100", "true", REC_BR0_VLAN_OFF));
         expect_json_lines("muxcapctl --json monitor", out, false);
         expect_exact_lines("muxcapctl --json monitor", out, (const char *const[]) {
                 "{\"event\":\"daemon-appeared\"}", l[0], l[1], l[2], l[3], l[4], NULL });
@@ -1011,9 +1095,9 @@ int main(void) {
 
                 snprintf(bus_arg, sizeof(bus_arg), "--bus=%s", x->bus);
                 mon_json = util_spawn("monitor-json", (char *const[]) { (char *) x->ctl, bus_arg,
-                                      "--json", "monitor", NULL });
+                                      "--json", "--records=connection", "monitor", NULL });
                 mon_text = util_spawn("monitor-br0", (char *const[]) { (char *) x->ctl, bus_arg,
-                                      "monitor", "br0", NULL });
+                                      "monitor", "br0", "--records=connection", NULL });
         }
         wait_log_line(mon_text, "daemon-appeared");
         snprintf(want, sizeof(want), "state br0 gen %" PRIu64 " OFFLOAD_RESUME " SUM_BR0, g0);
@@ -1136,8 +1220,8 @@ int main(void) {
                 r = muxcap_client_get_mux(x->client, "br1", &hw, &cur, &g);
                 check(r == -ENOENT, "get_mux(br1) after it went = %s, want ENOENT", strerror(-r));
                 expect_exact_lines("muxcapctl list", list, (const char *const[]) {
-                        "NAME KIND GENERATION MEMBERS HARDWARE CAPABILITIES",
-                        "br0 bridge 1 uA,uC " SUM_U, "br2 bridge 1 wA " SUM_W, NULL });
+                        "NAME KIND GENERATION MEMBERS OFFLOADS NOW",
+                        "br0 bridge 1 uA,uC " SUM_U_VLAN_OFF, "br2 bridge 1 wA " SUM_W, NULL });
                 free(ctl_expect(x, 1, "muxcapctl: show: 'br1': no such MUX", "show br1"));
                 expect_explain(x, "br0", EXPLAIN_BR0_NEW, ELEMENTSOF(EXPLAIN_BR0_NEW));
                 expect_explain(x, "br2", EXPLAIN_BR2, ELEMENTSOF(EXPLAIN_BR2));

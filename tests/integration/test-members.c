@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Members through the real muxcapd: a membership change is announced by name in
- * PropertiesChanged's invalidated list and never as a value, Get answers the exact sorted list,
+ * PropertiesChanged's invalidated list and never as a value (nor are the records), Get answers
+ * the exact sorted list,
  * and libmuxcap's MUX_CHANGED event followed by a re-read gives the right list after joins,
  * renames and removals. */
 #undef NDEBUG
@@ -26,6 +27,12 @@
                 fputc('\n', stderr);                                    \
                 exit(EXIT_FAILURE);                                     \
         } while (0)
+
+/* A MUX's record properties: named in invalidated when they change, never sent as values. */
+static const char *const records[] = {
+        "HardwareCapabilities", "CurrentConfig", "TaskOffloadHardwareCapabilities",
+        "TaskOffloadCurrentConfig", "Encapsulation", "ChimneyCapable",
+};
 
 /* One PropertiesChanged of br0's Mux interface, as seen on the raw connection. */
 typedef struct Change {
@@ -83,6 +90,11 @@ static bool parse_change(DBusMessage *m, Change *ret) {
         }
         if (has_word(ret->changed, "Members"))
                 FAIL("PropertiesChanged carries Members as a value (changed: %s)", ret->changed);
+        /* The records go with the StatusIndications, not here too (issue 24). */
+        for (size_t i = 0; i < ELEMENTSOF(records); i++)
+                if (has_word(ret->changed, records[i]))
+                        FAIL("PropertiesChanged carries %s as a value (changed: %s)", records[i],
+                             ret->changed);
         return true;
 }
 
@@ -118,8 +130,8 @@ static Change expect_members_invalidated(DBusConnection *c, const char *what) {
                 if (!wait_change(c, WAIT_MS, &ch))
                         FAIL("%s: no PropertiesChanged invalidating Members on br0", what);
         while (!has_word(ch.invalidated, "Members"));
-        if (!streq(ch.invalidated, "Members"))
-                FAIL("%s: invalidated '%s', want exactly 'Members'", what, ch.invalidated);
+        if (strncmp(ch.invalidated, "Members", strlen("Members")) != 0)
+                FAIL("%s: invalidated '%s', want Members first", what, ch.invalidated);
         while (wait_change(c, 4 * COALESCE_MS, &later))
                 ;
         printf("ok: %s: PropertiesChanged changed '%s' invalidated '%s'\n", what, ch.changed,
@@ -280,12 +292,13 @@ int main(void) {
         assert(muxcap_client_subscribe_flags(sub.client, "br0", MUXCAP_SUBSCRIBE_MUX_CHANGES,
                                              subscriber_cb, &sub) == 0);
 
-        /* The first member changes the record too: the new record goes out as values, the
-         * member list by name. */
+        /* The first member changes the record too: the new generation goes out as a value,
+         * the member list and the records by name (the indications carry the records). */
         util_run("ip link set mC master br0");
         ch = expect_members_invalidated(c, "mC joins");
-        if (!has_word(ch.changed, "Generation") || !has_word(ch.changed, "HardwareCapabilities"))
-                FAIL("mC joins: changed '%s' lacks the new record", ch.changed);
+        if (!has_word(ch.changed, "Generation") || !has_word(ch.invalidated, "HardwareCapabilities"))
+                FAIL("mC joins: changed '%s' invalidated '%s' lack the new record", ch.changed,
+                     ch.invalidated);
         expect_members_get(c, "mC joins", "mC");
         expect_subscriber(&sub, "mC joins", "mC");
 

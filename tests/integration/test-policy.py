@@ -163,10 +163,23 @@ def check_methods(xml_file):
 
 def check_muxcapctl(muxcapctl):
     """muxcapctl's reading commands as nobody; the monitor sees a member change."""
-    for verb in ('show', 'explain'):
-        r = run(*NOBODY, muxcapctl, '--records=all', verb, 'pbr0')
-        check(r.returncode == 0 and r.stdout.count('\n') > 10 and not r.stderr,
-              f'muxcapctl --records=all {verb} pbr0 as nobody: exit {r.returncode} {r.stderr.strip()}')
+    for args in (('show', 'pbr0'), ('explain', 'pbr0'), ('show', 'nic', 'pv0'),
+                 ('show', '--all', 'pbr0'), ('list',)):
+        r = run(*NOBODY, muxcapctl, *args)
+        check(r.returncode == 0 and r.stdout.count('\n') > 1 and not r.stderr,
+              f'muxcapctl {" ".join(args)} as nobody: exit {r.returncode} {r.stderr.strip()}')
+    r = run(*NOBODY, muxcapctl, 'advertised', 'pbr0')
+    check(r.returncode == 0 and not r.stderr,
+          f'muxcapctl advertised pbr0 as nobody: exit {r.returncode} {r.stderr.strip()}')
+    # The root-only methods: refused, and the refusal names the method.
+    for verb, method in (('resync', 'Resync'), ('reload', 'Reload')):
+        r = run(*NOBODY, muxcapctl, verb)
+        check(r.returncode == 1 and r.stderr.startswith(f'muxcapctl: {verb}: access denied by ') and
+              method in r.stderr,
+              f'muxcapctl {verb} as nobody is refused naming {method} (exit {r.returncode}, {r.stderr!r})')
+        r = run(muxcapctl, verb)
+        check(r.returncode == 0 and not r.stderr,
+              f'muxcapctl {verb} as root: exit {r.returncode} {r.stderr.strip()}')
     mon = subprocess.Popen([*NOBODY, muxcapctl, '--json', '--records=all', 'monitor', 'pbr0'],
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     lines = queue.Queue()

@@ -149,10 +149,47 @@ static bool has_line(const char *text, const char *want) {
         return false;
 }
 
+static void check(bool ok, const char *message) {
+        if (!ok) {
+                fprintf(stderr, "FAIL: %s\n", message);
+                exit(1);
+        }
+}
+
+/* What a person reads on one screen: between @min and @max lines. */
+static void check_lines(const char *what, const char *text, size_t min, size_t max) {
+        size_t n = 0;
+
+        for (const char *p = text; *p; p++)
+                n += *p == '\n';
+        if (n < min || n > max) {
+                fprintf(stderr, "FAIL: %s is %zu lines, want %zu to %zu:\n%s\n", what, n, min, max, text);
+                exit(1);
+        }
+}
+
 static void expect_line(const char *what, const char *text, const char *want) {
         if (!has_line(text, want)) {
                 fprintf(stderr, "FAIL: %s has no line '%s':\n%s\n", what, want, text);
                 exit(1);
+        }
+}
+
+/* Waits until the monitor's log has each of @lines (NULL-terminated), or fails. */
+static void wait_monitor(UtilProcess *mon, const char *const *lines) {
+        for (uint64_t end = util_now_ms() + UTIL_TIMEOUT_MS;;) {
+                _cleanup_free_ char *log = util_run_output("cat '%s'", util_process_log(mon));
+                size_t i = 0;
+
+                while (lines[i] && has_line(log, lines[i]))
+                        i++;
+                if (!lines[i])
+                        return;
+                if (util_now_ms() > end) {
+                        fprintf(stderr, "FAIL: the monitor has no line '%s':\n%s\n", lines[i], log);
+                        exit(1);
+                }
+                util_run("sleep 0.05");
         }
 }
 
@@ -191,17 +228,7 @@ int main(void) {
         assert(util_wait_name(c, BUS_NAME, UTIL_TIMEOUT_MS) == 0);
         mon = util_spawn("monitor", (char *const[]) { (char *) ctl, bus_arg, "--records=all",
                                                       "monitor", "br0", NULL });
-        for (uint64_t end = util_now_ms() + UTIL_TIMEOUT_MS;;) {
-                _cleanup_free_ char *log = util_run_output("cat '%s'", util_process_log(mon));
-
-                if (strstr(log, "daemon-appeared"))
-                        break;
-                if (util_now_ms() > end) {
-                        fprintf(stderr, "FAIL: the monitor did not start:\n%s\n", log);
-                        exit(1);
-                }
-                util_run("sleep 0.05");
-        }
+        wait_monitor(mon, (const char *const[]) { "daemon-appeared", NULL });
 
         /* A new bridge: all four records with generation 1, in SPEC 12's order, all zero. */
         util_run("ip link add br0 type bridge");
@@ -216,12 +243,12 @@ int main(void) {
                 char cmd[1024];
                 _cleanup_free_ char *explain = NULL;
 
-                snprintf(cmd, sizeof(cmd), "'%s' '%s' --records=task explain br0", ctl, bus_arg);
+                snprintf(cmd, sizeof(cmd), "'%s' '%s' advertised br0", ctl, bus_arg);
                 explain = util_run_output("%s", cmd);
-                expect_line("explain", explain, "br0 advertises more than its members have:");
-                expect_line("explain", explain, "UdpSegmentation.IPv4.MaxOffLoadSize 65536 0 - (no members)");
-                expect_line("explain", explain, "LsoV2.IPv6.MaxOffLoadSize 65536 0 - (no members)");
-                printf("ok: explain shows what the empty bridge advertises\n");
+                expect_line("advertised", explain, "br0 advertises more than its members have:");
+                expect_line("advertised", explain, "UdpSegmentation.IPv4.MaxOffLoadSize 65536 0 - (no members)");
+                expect_line("advertised", explain, "LsoV2.IPv6.MaxOffLoadSize 65536 0 - (no members)");
+                printf("ok: advertised shows what the empty bridge advertises\n");
         }
 
         /* A veth joins: hardware MaxOffLoadSize from its tso_max_size 524280 (0x7fff8), the
@@ -309,21 +336,53 @@ int main(void) {
                 char cmd[1024];
                 _cleanup_free_ char *show = NULL, *explain = NULL;
 
-                snprintf(cmd, sizeof(cmd), "'%s' '%s' --records=all show br0", ctl, bus_arg);
+                snprintf(cmd, sizeof(cmd), "'%s' '%s' show br0", ctl, bus_arg);
                 show = util_run_output("%s", cmd);
-                expect_line("show", show, "task-offload hardware capabilities (TASK_OFFLOAD_HARDWARE_CAPABILITIES):");
-                expect_line("show", show, "task-offload current config (TASK_OFFLOAD_CURRENT_CONFIG):");
-                expect_line("show", show, "LsoV2.IPv4.MaxOffLoadSize 524280 tA kernel");
-                expect_line("show", show, "LsoV2.IPv6.MaxOffLoadSize 0 tA kernel");
-                expect_line("show", show, "IPsecV2.SaOffloadCapacity 1024 tA udev");
-                expect_line("show", show, "Rfc6877Xlat.XlatOffload 2 tA udev");
-                expect_line("show", show, "EncapsulatedPacketTaskOffloadGre.MaxHeaderSizeSupported 128 tA config");
-                expect_line("show", show, "support_ipv4 0");    /* the connection part is there */
+                printf("muxcapctl show br0:\n%s", show);
+                /* The facts that matter, hardware and current, with the member that limits
+                 * each; fields declared by udev and the config; then the connection record. */
+                expect_line("show", show, "offloads now: csum=tx4,tx6");
+                expect_line("show", show, "TASK OFFLOAD HARDWARE CURRENT LIMITED BY");
+                expect_line("show", show, "checksum ipv4 tx tcp,udp tcp,udp tA (kernel)");
+                expect_line("show", show, "checksum ipv4 rx tcp,udp no tA (kernel)");
+                expect_line("show", show, "lso ipv4 (tso) 524280 no tA (kernel)");
+                expect_line("show", show, "uso ipv4 524280 no tA (kernel)");
+                expect_line("show", show, "gre lso,tx-csum tx-csum tA (kernel)");
+                expect_line("show", show, "vxlan lso,tx-csum,port=4789 tx-csum,port=4789 tA (kernel)");
+                expect_line("show", show, "IPsecV2.SaOffloadCapacity 1024 1024 tA (udev)");
+                expect_line("show", show, "EncapsulatedPacketTaskOffloadGre.MaxHeaderSizeSupported 128 128 tA (config)");
+                expect_line("show", show, "CONNECTION OFFLOAD HARDWARE CURRENT LIMITED BY");
+                expect_line("show", show, "tcp chimney no no tA (kernel)");
+                check_lines("show", show, 1, 30);
+                snprintf(cmd, sizeof(cmd), "'%s' '%s' show --all br0", ctl, bus_arg);
+                free(show);
+                show = util_run_output("%s", cmd);
+                expect_line("show --all", show, "LsoV2.IPv4.MaxOffLoadSize 524280 0 tA (kernel)");
+                expect_line("show --all", show, "LsoV2.IPv6.MinSegmentCount 2 0 tA (kernel)");
+                expect_line("show --all", show, "SupportIPv4 no no tA (kernel)");
                 snprintf(cmd, sizeof(cmd), "'%s' '%s' --records=task explain br0", ctl, bus_arg);
                 explain = util_run_output("%s", cmd);
+                expect_line("explain", explain, "task offload, hardware (TASK_OFFLOAD_HARDWARE_CAPABILITIES):");
+                expect_line("explain", explain, "task offload, current config (TASK_OFFLOAD_CURRENT_CONFIG):");
                 expect_line("explain", explain, "LsoV2.IPv4.Encapsulation 6 tA kernel");
+                expect_line("explain", explain, "LsoV2.IPv4.MaxOffLoadSize 0 tA kernel");
                 expect_line("explain", explain, "IPsecV2.SaOffloadCapacity 1024 tA udev");
-                printf("ok: muxcapctl show and explain with --records\n");
+                check(!strstr(explain, "SupportIPv4"), "--records=task explain shows the connection record");
+                /* show nic: each field's source. */
+                snprintf(cmd, sizeof(cmd), "'%s' '%s' show nic tA", ctl, bus_arg);
+                free(explain);
+                explain = util_run_output("%s", cmd);
+                expect_line("show nic", explain, "IPsecV2.SaOffloadCapacity 1024 1024 udev");
+                expect_line("show nic", explain, "Rfc6877Xlat.XlatOffload 2 2 udev");
+                expect_line("show nic", explain, "EncapsulatedPacketTaskOffloadGre.MaxHeaderSizeSupported 128 128 config");
+                expect_line("show nic", explain, "lso ipv4 (tso) 524280 no kernel");
+                check_lines("show nic", explain, 1, 30);
+                snprintf(cmd, sizeof(cmd), "'%s' '%s' show nic tA --all", ctl, bus_arg);
+                free(explain);
+                explain = util_run_output("%s", cmd);
+                expect_line("show nic --all", explain, "LsoV2.IPv4.MaxOffLoadSize 524280 0 kernel");
+                expect_line("show nic --all", explain, "IPsecV1.Supported.Flags 0 0 kernel");
+                printf("ok: muxcapctl show, show --all, show nic and explain\n");
         }
 
         /* A vxlan device joins: its tso_max_size 65536 lowers every hardware MaxOffLoadSize;
@@ -345,14 +404,18 @@ int main(void) {
                 char cmd[1024];
                 _cleanup_free_ char *explain = NULL;
 
-                snprintf(cmd, sizeof(cmd), "'%s' '%s' --records=task explain br0", ctl, bus_arg);
+                snprintf(cmd, sizeof(cmd), "'%s' '%s' advertised br0", ctl, bus_arg);
                 explain = util_run_output("%s", cmd);
-                printf("explain with tA and vx0:\n%s", explain);
+                printf("advertised with tA and vx0:\n%s", explain);
                 /* The bridge ORs the tunnel GSO features software can do; vx0 has none. */
-                expect_line("explain", explain, "EncapsulatedPacketTaskOffloadGre.LsoV2Supported 15 0 vx0");
-                expect_line("explain", explain, "EncapsulatedPacketTaskOffloadVxlan.VxlanUDPPortNumber 4789 0 vx0");
+                expect_line("advertised", explain, "EncapsulatedPacketTaskOffloadGre.LsoV2Supported 15 0 vx0");
+                expect_line("advertised", explain, "EncapsulatedPacketTaskOffloadVxlan.VxlanUDPPortNumber 4789 0 vx0");
         }
         util_run("ip link del vx0");
+        /* The monitor said who joined and who left, whatever the records did. */
+        wait_monitor(mon, (const char *const[]) {
+                "member-joined br0 tA", "member-joined br0 vx0", "member-left br0 vx0", NULL });
+        printf("ok: monitor prints membership changes\n");
 
         /* A bad task-offload udev value falls through to the kernel's (XlatOffload 0), logged
          * once with the device, the property, the value and the reason. */

@@ -3,6 +3,7 @@
 #undef NDEBUG
 #include <assert.h>
 #include <errno.h>
+#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -122,6 +123,42 @@ static void test_every_error_names_file_and_line(void) {
         expect_error("[Daemon]\nKernelMuxKinds=bond Bridge!\n", "test.conf:2: KernelMuxKinds: 'Bridge!' is not a link kind");
 }
 
+/* A name is at most 15 bytes (IFNAMSIZ - 1), as the kernel's interface names are: a longer MUX
+ * name, and a glob that matches only longer names, is refused naming the limit, not accepted
+ * to match nothing. */
+static void test_over_long_names_are_refused(void) {
+        Config *c;
+
+        c = parse_ok("[Mux abcdefghijklmno]\nMembers=eth012345678901 eth*0123456789ab\n"
+                     "[Nic abcdefghijklmn?]\nFlags=1\n[Mux outer]\nMembers=abcdefghijklmno\n");
+        assert(config_find_mux(c, "abcdefghijklmno"));
+        config_free(c);
+        expect_error("[Mux abcdefghijklmnop]\nMembers=eth0\n",
+                     "test.conf:2: [Mux abcdefghijklmnop]: a MUX name is at most 15 bytes "
+                     "(IFNAMSIZ - 1, as an interface name), this one has 16");
+        /* Policy only, for a kernel MUX: its name is a device's, at most 15 bytes too. */
+        expect_error("\n[Mux bond-to-the-datacenter]\nCapacityPolicy=sum\n",
+                     "test.conf:3: [Mux bond-to-the-datacenter]: a MUX name is at most 15 bytes "
+                     "(IFNAMSIZ - 1, as an interface name), this one has 22");
+        expect_error("[Mux a]\nMembers=eth0 eth0123456789abcd\n",
+                     "test.conf:2: Members: 'eth0123456789abcd' matches no name: it needs 17 "
+                     "bytes, a name has at most 15 (IFNAMSIZ - 1)");
+        expect_error("[Mux a]\nMembers=eth*0123456789abcd\n",
+                     "test.conf:2: Members: 'eth*0123456789abcd' matches no name: it needs 17 "
+                     "bytes, a name has at most 15 (IFNAMSIZ - 1)");
+        expect_error("[Nic abcdefghijklmn??]\nFlags=1\n",
+                     "test.conf:2: [Nic abcdefghijklmn??]: matches no name: it needs 16 bytes, a "
+                     "name has at most 15 (IFNAMSIZ - 1)");
+        /* A declared MUX's member list naming a long MUX: refused where it comes first. */
+        expect_error("[Mux outer]\nMembers=inner-with-a-long-name\n[Mux inner-with-a-long-name]\nMembers=eth0\n",
+                     "test.conf:2: Members: 'inner-with-a-long-name' matches no name: it needs 22 "
+                     "bytes, a name has at most 15 (IFNAMSIZ - 1)");
+        /* The length is in bytes; the bytes outside printable ASCII are escaped. */
+        expect_error("[Mux \xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9]\nMembers=x\n",
+                     "test.conf:2: [Mux \\xc3\\xa9\\xc3\\xa9\\xc3\\xa9\\xc3\\xa9\\xc3\\xa9\\xc3\\xa9\\xc3\\xa9\\xc3\\xa9]: "
+                     "a MUX name is at most 15 bytes (IFNAMSIZ - 1, as an interface name), this one has 16");
+}
+
 /* The task-offload record's keys are its dotted field names, applied like the others. */
 static void test_task_offload_keys(void) {
         Config *c = parse_ok("[Nic eth*]\nIPsecV2.SaOffloadCapacity=1024\n"
@@ -200,6 +237,51 @@ static void test_declared_mux_cycle_is_refused(void) {
                 free(msg);
                 free(text);
         }
+}
+
+/* The index of globs by literal prefix finds exactly what matching every glob finds: literal
+ * names, '*' alone, classes, escapes, names that are prefixes of others, two globs of one MUX
+ * matching one name; and the [Nic] rules apply in file order through it. */
+static void test_glob_index_finds_what_every_glob_finds(void) {
+        static const char *const names[] = {
+                "e", "eth", "eth0", "eth1", "eth10", "eth0.5", "enp2s0", "enp2s0f1", "wlan0",
+                "br-lan", "x*y", "[a]", "abcdefghijklmno", "m", "m1", "m10", "Ma", "Mb", "k",
+        };
+        Config *c = parse_ok("[Mux Ma]\nMembers=eth0 eth0 eth*\n"
+                             "[Mux Mb]\nMembers=*0 [!M]*\n"
+                             "[Mux Mc]\nMembers=e?h[01] enp2s0* wlan0 x\\*y \\[a]\n"
+                             "[Mux Md]\nMembers=eth1* [!eM]*\n"
+                             "[Mux Me]\nMembers=abcdefghijklmno abcdefghijklmn? m1? Ma\n"
+                             "[Mux k]\nCapacityPolicy=sum\n"
+                             "[Nic eth*]\nFlags=1\n[Nic eth1]\nFlags=2\n[Nic *0]\nFlags=3\n"
+                             "[Nic e?h1*]\nSupportSack=yes\n");
+
+        for (size_t i = 0; i < ELEMENTSOF(names); i++) {
+                size_t *found = NULL, n = 0, flags = 0;
+                int r = config_match_members(c, names[i], &found);
+                RecordValue hw, cur;
+                Source hs[_FIELD_MAX] = { 0 }, cs[_FIELD_MAX] = { 0 };
+
+                assert(r >= 0);
+                for (size_t k = 0; k < c->n_muxes; k++)
+                        if (c->muxes[k].members && config_mux_matches(&c->muxes[k], names[i])) {
+                                assert(n < (size_t) r && found[n] == k);
+                                n++;
+                        }
+                assert(n == (size_t) r);
+                free(found);
+
+                /* The last matching [Nic] section in the file sets Flags. */
+                for (size_t k = 0; k < c->n_nics; k++)
+                        if (c->nics[k].set[FIELD_FLAGS] && fnmatch(c->nics[k].glob, names[i], 0) == 0)
+                                flags = c->nics[k].value[FIELD_FLAGS];
+                value_init(&hw, &schema_tcp_connection_offload);
+                cur = hw;
+                config_apply_nic_rules(c, names[i], &hw, &cur, hs, cs);
+                assert(value_get(&hw, FIELD_FLAGS) == flags);
+                assert((hs[FIELD_FLAGS] == SOURCE_CONFIG) == (flags != 0));
+        }
+        config_free(c);
 }
 
 static void test_first_error_wins(void) {
@@ -294,8 +376,10 @@ int main(void) {
         test_defaults();
         test_later_nic_section_wins();
         test_every_error_names_file_and_line();
+        test_over_long_names_are_refused();
         test_task_offload_keys();
         test_declared_mux_cycle_is_refused();
+        test_glob_index_finds_what_every_glob_finds();
         test_first_error_wins();
         test_long_line_is_refused();
         test_missing_file();

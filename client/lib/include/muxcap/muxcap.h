@@ -420,6 +420,23 @@ struct muxcap_advertised *muxcap_advertised_free(struct muxcap_advertised *a, si
 int muxcap_client_explain_advertised(struct muxcap_client *c, const char *name,
                                      struct muxcap_advertised **ret, size_t *ret_n);
 
+/*
+ * Since libmuxcap 1.3 (MUXCAP_1.3): what a NIC's fields come from, and the root-only methods.
+ */
+
+/* NIC @name's Sources: for each field of its hardware records (the connection record's by
+ * D-Bus property name, then the task-offload record's by dotted name), the source of its
+ * value (kernel, udev or config) in .source; .member is @name, .value "". On
+ * success *ret is a new array of *ret_n entries; free it with muxcap_explanations_free().
+ * -ENOENT if there is no such NIC. */
+int muxcap_client_get_nic_sources(struct muxcap_client *c, const char *name,
+                                  struct muxcap_explanation **ret, size_t *ret_n);
+
+/* Resync(): muxcapd reads every device again. Reload(): it reads its config file again. Both
+ * are for root: -EACCES otherwise (muxcap_client_get_error_message() says who refused). */
+int muxcap_client_resync(struct muxcap_client *c);
+int muxcap_client_reload(struct muxcap_client *c);
+
 #ifdef __cplusplus
 }
 #endif

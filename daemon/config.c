@@ -25,7 +25,8 @@
  * before any read. */
 #define CONFIG_MAX_SIZE (4 << 20)
 
-#define NAME_TOO_LONG "matches no name: it needs %d bytes, a name has at most %d (IFNAMSIZ - 1)"
+#define NAME_TOO_LONG "matches no name: it needs %d bytes, a name has at most %d%s"
+#define IFNAMSIZ_NOTE " (IFNAMSIZ - 1)"
 
 typedef struct Parser {
         Config *config;                 /* borrowed */
@@ -139,11 +140,11 @@ static int glob_shortest_match(const char *glob) {
         return shortest;
 }
 
-/* Whether @glob is a glob that can match a name (at most CONFIG_NAME_MAX bytes). */
-bool glob_is_valid(const char *glob) {
+/* Whether @glob is a glob that can match a name of at most @max bytes. */
+bool glob_is_valid(const char *glob, int max) {
         int r = glob_shortest_match(glob);
 
-        return r >= 0 && r <= CONFIG_NAME_MAX;
+        return r >= 0 && r <= max;
 }
 
 static int handle_daemon(Parser *p, const char *name, const char *value) {
@@ -191,9 +192,9 @@ static int handle_mux(Parser *p, const char *name, const char *value) {
 
                         if (r < 0)
                                 parser_error(p, "Members: '%s' is not a valid glob", globs[i]);
-                        else if (r > CONFIG_NAME_MAX)
+                        else if (r > CONFIG_MUX_NAME_MAX)
                                 parser_error(p, "Members: '%s' " NAME_TOO_LONG, globs[i], r,
-                                             CONFIG_NAME_MAX);
+                                             CONFIG_MUX_NAME_MAX, "");
                         if (p->error) {
                                 strv_free(globs);
                                 return 0;
@@ -282,10 +283,9 @@ static int begin_section(Parser *p, const char *section) {
                 if (!*arg || strpbrk(arg, " \t/*?[") || !utf8_is_valid(arg))
                         return parser_error(p, "[Mux %s]: a MUX name is a plain name without "
                                             "blanks, '/' or wildcards, in UTF-8", arg);
-                if (strlen(arg) > CONFIG_NAME_MAX)
-                        return parser_error(p, "[Mux %s]: a MUX name is at most %d bytes (IFNAMSIZ "
-                                            "- 1, as an interface name), this one has %zu", arg,
-                                            CONFIG_NAME_MAX, strlen(arg));
+                if (strlen(arg) > CONFIG_MUX_NAME_MAX)
+                        return parser_error(p, "[Mux %s]: a MUX name is at most %d bytes, this one "
+                                            "has %zu", arg, CONFIG_MUX_NAME_MAX, strlen(arg));
                 /* Duplicates are found once all are read, by sorting (config_index()). */
                 if (grow((void **) &c->muxes, &p->cap_muxes, c->n_muxes, sizeof(MuxRule)) < 0)
                         return parser_error(p, "out of memory");
@@ -302,7 +302,8 @@ static int begin_section(Parser *p, const char *section) {
                 if (r < 0)
                         return parser_error(p, "[Nic %s]: not a valid glob", arg);
                 if (r > CONFIG_NAME_MAX)
-                        return parser_error(p, "[Nic %s]: " NAME_TOO_LONG, arg, r, CONFIG_NAME_MAX);
+                        return parser_error(p, "[Nic %s]: " NAME_TOO_LONG, arg, r, CONFIG_NAME_MAX,
+                                            IFNAMSIZ_NOTE);
                 if (grow((void **) &c->nics, &p->cap_nics, c->n_nics, sizeof(NicRule)) < 0)
                         return parser_error(p, "out of memory");
                 p->nic = &c->nics[c->n_nics];
@@ -412,6 +413,18 @@ static int config_index(Parser *p) {
                 if (streq(m->name, c->muxes[c->mux_by_name[i - 1]].name)) {
                         p->line = m->line;
                         return parser_error(p, "duplicate MUX '%s'", m->name);
+                }
+        }
+        /* Without Members= a [Mux] sets a kernel MUX's policy: it names a device. */
+        for (size_t i = 0; i < c->n_muxes; i++) {
+                const MuxRule *m = &c->muxes[i];
+
+                if (!m->members && strlen(m->name) > CONFIG_NAME_MAX) {
+                        p->line = m->line;
+                        return parser_error(p, "[Mux %s]: without Members= it names a kernel MUX, "
+                                            "whose name is at most %d bytes" IFNAMSIZ_NOTE
+                                            ", this one has %zu", m->name, CONFIG_NAME_MAX,
+                                            strlen(m->name));
                 }
         }
         return 1;

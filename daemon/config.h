@@ -14,11 +14,14 @@
 
 #define CONFIG_DEFAULT_COALESCE_MS 10u
 #define CONFIG_MAX_COALESCE_MS 60000u
-/* The longest name a NIC or a MUX has: the kernel's bound on an interface name (IFNAMSIZ - 1).
- * A declared MUX's name is held to it too, so that it fits wherever a device's name does, and
- * a glob (of NICs or of declared MUXes) that needs longer names is refused: it would match
- * nothing, silently. */
+/* The longest name a NIC or a kernel MUX has: the kernel's bound on an interface name
+ * (IFNAMSIZ - 1). A [Nic] glob that needs longer names, or a [Mux] without Members= (the policy
+ * of a kernel MUX) named longer, is refused: it would match nothing, silently. */
 #define CONFIG_NAME_MAX (IFNAMSIZ - 1)
+/* The longest name of a declared MUX: not a device, so not bound by IFNAMSIZ (fleet names such
+ * as 'lbfo.east_rack:42-uplinks' are longer), but bounded, as every input is. Members= globs
+ * may name declared MUXes, so they are held to this bound. */
+#define CONFIG_MUX_NAME_MAX 255
 
 /* [Nic GLOB]: field overrides for NICs whose name matches. */
 typedef struct NicRule {
@@ -86,4 +89,4 @@ void config_apply_nic_rules(const Config *c, const char *name, RecordValue *hw, 
 void config_apply_nic_task_rules(const Config *c, const char *name, RecordValue *hw,
                                  RecordValue *cur, Source hw_src[static _TASK_FIELD_MAX],
                                  Source cur_src[static _TASK_FIELD_MAX]);
-bool glob_is_valid(const char *glob);
+bool glob_is_valid(const char *glob, int max);

@@ -228,7 +228,7 @@ void mux_compute(Mux *x) {
                 return;
         }
         x->state = 1;
-        /* The running aggregates, made when the first member comes: half a MUX's size, which
+        /* The running aggregates, made when the first member comes: most of a MUX's size, which
          * a declared MUX whose NICs are not there (yet) does without. */
         if (!x->st && x->n_members > 0)
                 x->st = calloc(MUX_RECORDS, sizeof(AggregateState));

@@ -558,6 +558,16 @@ int muxcap_client_get_nic_task(struct muxcap_client *c, const char *name,
         return 0;
 }
 
+/* The two strings of the {ss} entry at @a. */
+static void read_string_pair(DBusMessageIter *a, const char **ret_key, const char **ret_value) {
+        DBusMessageIter kv;
+
+        dbus_message_iter_recurse(a, &kv);
+        dbus_message_iter_get_basic(&kv, ret_key);
+        dbus_message_iter_next(&kv);
+        dbus_message_iter_get_basic(&kv, ret_value);
+}
+
 /* Sources names only the fields whose source is not the kernel (docs/dbus-api.md): every
  * field of both schemas comes back, "kernel" where it is absent, and a name neither schema
  * knows (a newer daemon's) after them, as given. */
@@ -601,14 +611,10 @@ int muxcap_client_get_nic_sources(struct muxcap_client *c, const char *name,
                 return -EBADMSG;
         for (dbus_message_iter_recurse(&v, &a); dbus_message_iter_get_arg_type(&a) == DBUS_TYPE_DICT_ENTRY;
              dbus_message_iter_next(&a)) {
-                DBusMessageIter kv;
                 const char *field, *src;
                 bool known = false;
 
-                dbus_message_iter_recurse(&a, &kv);
-                dbus_message_iter_get_basic(&kv, &field);
-                dbus_message_iter_next(&kv);
-                dbus_message_iter_get_basic(&kv, &src);
+                read_string_pair(&a, &field, &src);
                 for (size_t k = 0; k < ELEMENTSOF(schemas) && !known; k++) {
                         int f = schema_field_from_name(schemas[k], field);
                         if (f >= 0) {
@@ -626,13 +632,9 @@ int muxcap_client_get_nic_sources(struct muxcap_client *c, const char *name,
                 }
         for (dbus_message_iter_recurse(&v, &a); dbus_message_iter_get_arg_type(&a) == DBUS_TYPE_DICT_ENTRY;
              dbus_message_iter_next(&a)) {
-                DBusMessageIter kv;
                 const char *field, *src;
 
-                dbus_message_iter_recurse(&a, &kv);
-                dbus_message_iter_get_basic(&kv, &field);
-                dbus_message_iter_next(&kv);
-                dbus_message_iter_get_basic(&kv, &src);
+                read_string_pair(&a, &field, &src);
                 if (schema_field_from_name(schemas[0], field) >= 0 ||
                     schema_field_from_name(schemas[1], field) >= 0)
                         continue;

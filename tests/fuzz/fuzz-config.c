@@ -85,7 +85,7 @@ static void check_config(const Config *c) {
         for (size_t i = 0; i < c->n_nics; i++) {
                 const NicRule *rule = &c->nics[i];
 
-                fuzz_check(rule->glob && glob_is_valid(rule->glob));
+                fuzz_check(rule->glob && glob_is_valid(rule->glob, CONFIG_NAME_MAX));
                 for (Field f = 0; f < _FIELD_MAX; f++) {
                         Record rec = RECORD_EMPTY;
 
@@ -97,14 +97,15 @@ static void check_config(const Config *c) {
         for (size_t i = 0; i < c->n_muxes; i++) {
                 const MuxRule *m = &c->muxes[i];
 
-                fuzz_check(m->name && *m->name && strlen(m->name) <= CONFIG_NAME_MAX);
+                fuzz_check(m->name && *m->name && strlen(m->name) <= CONFIG_MUX_NAME_MAX);
+                fuzz_check(m->members || strlen(m->name) <= CONFIG_NAME_MAX);
                 fuzz_check(!strpbrk(m->name, " \t/*?["));
                 fuzz_check(config_find_mux(c, m->name) == m);
                 fuzz_check(m->policy >= 0 && m->policy < _CAPACITY_POLICY_MAX);
                 fuzz_check(m->line >= 1);
                 fuzz_check(!m->members || m->members[0]);
                 for (size_t j = 0; m->members && m->members[j]; j++)
-                        fuzz_check(glob_is_valid(m->members[j]));
+                        fuzz_check(glob_is_valid(m->members[j], CONFIG_MUX_NAME_MAX));
         }
         check_no_cycle(c);
 }

@@ -26,7 +26,8 @@ for tool in systemd-analyze systemd-hwdb systemd-sysusers; do
 done
 [ -x "$py" ] || skip "$py not found"
 for v in PREFIX SYSCONFDIR BINDIR SBINDIR LIBDIR INCLUDEDIR MANDIR MAN UNIT_DIR SYSUSERS_DIR \
-         DBUS_SERVICES_DIR DBUS_POLICY_DIR DBUS_INTERFACES_DIR EXAMPLES_DIR; do
+         DBUS_SERVICES_DIR DBUS_POLICY_DIR DBUS_INTERFACES_DIR EXAMPLES_DIR \
+         BASH_COMPLETION_DIR RULES_DIR; do
         n=MUXCAP_$v
         [ -n "${!n:-}" ] || { echo "FAIL: $n is not set"; exit 1; }
 done
@@ -70,6 +71,8 @@ expect_file "$MUXCAP_SYSUSERS_DIR/muxcap.conf"
 expect_file "$MUXCAP_DBUS_INTERFACES_DIR/org.muxcap.MuxCap1.xml"
 expect_file "$MUXCAP_EXAMPLES_DIR/70-muxcap-example.rules"
 expect_file "$MUXCAP_EXAMPLES_DIR/70-muxcap-example.hwdb"
+expect_file "$MUXCAP_BASH_COMPLETION_DIR/muxcapctl"
+expect_file "$MUXCAP_RULES_DIR/muxcap.rules.yml"
 expect_file "$MUXCAP_EXAMPLES_DIR/muxcapd.conf"
 expect_file "$MUXCAP_INCLUDEDIR/muxcap/muxcap.h"
 expect_file "$MUXCAP_LIBDIR/pkgconfig/libmuxcap.pc"

@@ -558,6 +558,15 @@ int muxcap_client_get_nic_task(struct muxcap_client *c, const char *name,
         return 0;
 }
 
+/* Whether the value at @it has D-Bus signature @want. */
+static bool iter_has_signature(DBusMessageIter *it, const char *want) {
+        char *sig = dbus_message_iter_get_signature(it);
+        bool r = sig && streq(sig, want);
+
+        dbus_free(sig);
+        return r;
+}
+
 /* The two strings of the {ss} entry at @a. */
 static void read_string_pair(DBusMessageIter *a, const char **ret_key, const char **ret_value) {
         DBusMessageIter kv;
@@ -607,7 +616,7 @@ int muxcap_client_get_nic_sources(struct muxcap_client *c, const char *name,
                 dbus_message_iter_recurse(&entry, &v);
                 found = streq(key, "Sources");
         }
-        if (!found || !streq(dbus_message_iter_get_signature(&v), "a{ss}"))
+        if (!found || !iter_has_signature(&v, "a{ss}"))
                 return -EBADMSG;
         for (dbus_message_iter_recurse(&v, &a); dbus_message_iter_get_arg_type(&a) == DBUS_TYPE_DICT_ENTRY;
              dbus_message_iter_next(&a)) {

@@ -557,16 +557,19 @@ int util_get_property_dict(DBusConnection *c, const char *dest, const char *path
         DBusMessage *reply = NULL;
         DBusMessageIter v, a;
         size_t len = 0;
+        char *sig;
         int r;
 
         r = get_variant(c, dest, path, iface, prop, &reply, &v);
         if (r < 0)
                 return r;
-        if (dbus_message_iter_get_arg_type(&v) != DBUS_TYPE_ARRAY ||
-            !streq(dbus_message_iter_get_signature(&v), "a{ss}")) {
+        sig = dbus_message_iter_get_signature(&v);
+        if (!sig || !streq(sig, "a{ss}")) {
+                dbus_free(sig);
                 dbus_message_unref(reply);
                 return -EBADMSG;
         }
+        dbus_free(sig);
         buf[0] = '\0';
         for (dbus_message_iter_recurse(&v, &a); dbus_message_iter_get_arg_type(&a) == DBUS_TYPE_DICT_ENTRY;
              dbus_message_iter_next(&a)) {

@@ -1,15 +1,23 @@
 /* SPDX-License-Identifier: MIT */
-/* muxcapctl output: one record shape for both types, JSON, and aligned text (SPEC 8) */
+/* muxcapctl output: one record shape for both types, JSON, aligned text, and usage errors
+ * (SPEC 8) */
 
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
 
 #include "ctl.h"
 #include "muxcap/muxcap.h"
+
+int ctl_usage_error(const char *verb, const char *message) {
+        fprintf(stderr, "muxcapctl: %s%s%s\nTry 'muxcapctl --help'.\n", verb ? verb : "",
+                verb ? ": " : "", message);
+        return EXIT_USAGE;
+}
 
 const RecordCode ctl_codes[4] = {
         { MUXCAP_STATUS_HARDWARE_CAPABILITIES, RECORD_CONNECTION, "connection_hardware",

@@ -291,12 +291,6 @@ static const struct {
         { "help", verb_help, 0, 0, "", "Show this help" },
 };
 
-int ctl_usage_error(const char *verb, const char *message) {
-        fprintf(stderr, "muxcapctl: %s%s%s\nTry 'muxcapctl --help'.\n", verb ? verb : "",
-                verb ? ": " : "", message);
-        return EXIT_USAGE;
-}
-
 static int verb_help(Ctl *ctl, int argc, char **argv) {
         (void) ctl, (void) argc, (void) argv;
         printf("Usage: muxcapctl [OPTIONS...] COMMAND [ARGS...]\n\n"

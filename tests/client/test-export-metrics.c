@@ -4,6 +4,7 @@
 #undef NDEBUG
 #include <assert.h>
 #include <errno.h>
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -153,6 +154,64 @@ static void test_default_rows_resolve(void) {
         }
 }
 
+/* The @nth (from 0) {__name__=~"..."} regex of the rules file @text, anchored as Prometheus
+ * anchors it, compiled into @ret. */
+static void rules_regex(const char *text, unsigned nth, regex_t *ret) {
+        static const char open[] = "{__name__=~\"";
+        const char *p = text, *end;
+        char re[1024];
+
+        for (unsigned i = 0; i <= nth; i++) {
+                p = strstr(p, open);
+                assert(p);
+                p += strlen(open);
+        }
+        end = strchr(p, '"');
+        assert(end && (size_t) (end - p) + 5 < sizeof(re));
+        (void) snprintf(re, sizeof(re), "^(%.*s)$", (int) (end - p), p);
+        assert(regcomp(ret, re, REG_EXTENDED | REG_NOSUB) == 0);
+}
+
+/* The shipped rules read every default family: each on/off offload is in the regex of
+ * muxcap_mux:offload_on:bool, each size in that of muxcap_mux:max_offload_size:bytes. A
+ * row added to the table and not to the rules would be silently never alerted on. */
+static void test_rules_cover_default_rows(const char *rules) {
+        FILE *f = fopen(rules, "re");
+        char text[65536];
+        regex_t on, size;
+        size_t n;
+
+        assert(f);
+        n = fread(text, 1, sizeof(text) - 1, f);
+        fclose(f);
+        text[n] = '\0';
+        rules_regex(text, 0, &on);
+        rules_regex(text, 1, &size);
+        for (size_t i = 0; i < export_n_default_metrics; i++) {
+                const ExportMetricRow *row = &export_default_metrics[i];
+                const ExportRecordType *t = export_statuses[row->status].type;
+                int k = export_field_lookup(t, row->field);
+                char metric[EXPORT_METRIC_MAX];
+                const char *suffix;
+
+                assert(k >= 0 && export_field_metric(t, (size_t) k, metric) >= 0);
+                suffix = strrchr(metric, '_');
+                if (strstr(metric, "capacity"))         /* a count, neither on/off nor a size */
+                        continue;
+                if (suffix && strcmp(suffix, "_bytes") == 0) {
+                        if (regexec(&size, metric, 0, NULL, 0) != 0)
+                                fprintf(stderr, "%s: no size rule reads %s\n", rules, metric);
+                        assert(regexec(&size, metric, 0, NULL, 0) == 0);
+                } else {
+                        if (regexec(&on, metric, 0, NULL, 0) != 0)
+                                fprintf(stderr, "%s: no offload rule reads %s\n", rules, metric);
+                        assert(regexec(&on, metric, 0, NULL, 0) == 0);
+                }
+        }
+        regfree(&on);
+        regfree(&size);
+}
+
 /* muxcap-export(8) gives the counts the code has. */
 static void test_man_page_counts(const char *man) {
         FILE *f = fopen(man, "re");
@@ -210,13 +269,14 @@ static void test_nfd_one_name_part_per_mux(void) {
 }
 
 int main(int argc, char **argv) {
-        assert(argc == 2);
+        assert(argc == 3);
         test_default_at_most_30_per_mux();
         test_all_is_every_field_of_every_record();
         test_list_adds_families_for_both_records();
         test_parse_refuses_unknown_and_empty();
         test_default_rows_resolve();
         test_man_page_counts(argv[1]);
+        test_rules_cover_default_rows(argv[2]);
         test_nfd_one_name_part_per_mux();
         printf("export-metrics: all passed\n");
         return 0;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* muxcap-export's series per MUX: the curated default (at most 30), --metrics=all, a list;
- * the counts muxcap-export(8) gives; and one NFD name part per MUX, even for a long name */
+ * the counts muxcap-export(8) gives; the shipped rules reading every default family; and one
+ * NFD name part per MUX, even for a long name */
 #undef NDEBUG
 #include <assert.h>
 #include <errno.h>

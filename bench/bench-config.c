@@ -76,16 +76,6 @@ static long watchdog_ms(void) {
         return ms;
 }
 
-/* One sync of the model, as the publisher runs it. */
-static void sync_model(Model *m) {
-        model_rebuild_topology(m);
-        model_settle(m);
-        model_reset_computation(m);
-        for (size_t i = 0; i < m->n_muxes; i++)
-                mux_compute(m->muxes[i]);
-        model_sync_done(m);
-}
-
 /* A SIGHUP in the event loop: load @path, set it, and the next sync; its time in ms. */
 static double sighup(Model *m, const char *path, Config **c) {
         double t0 = now_ms();
@@ -97,7 +87,7 @@ static double sighup(Model *m, const char *path, Config **c) {
                 exit(1);
         }
         model_set_config(m, *c);
-        sync_model(m);
+        model_sync_unpublished(m);
         config_free(old);
         return now_ms() - t0;
 }
@@ -135,7 +125,7 @@ static int measure(const char *path, const char *kind, size_t n, long size, long
                 model_link_new(m, &(RtnlLink) { .ifindex = i + 2, .name = name, .kind = "veth",
                                                  .type = ARPHRD_ETHER });
         }
-        sync_model(m);
+        model_sync_unpublished(m);
         rss0 = maxrss_kib();
 
         t0 = now_ms();

@@ -87,6 +87,10 @@ size_t model_n_dirty(const Model *m);
 void model_sync_done(Model *m);
 /* Lets every MUX be computed once more in this sync (the cycle guard of mux_compute()). */
 void model_reset_computation(Model *m);
+/* A whole sync with nothing published: topology, settling, every MUX computed, flags
+ * cleared. What the publisher's sync leaves in the model, for code that drives the model
+ * alone (the benchmarks, the fuzz targets, the unit tests). */
+void model_sync_unpublished(Model *m);
 void model_reap(Model *m);
 
 Nic *model_find_nic(const Model *m, int ifindex);

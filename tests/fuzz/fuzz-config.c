@@ -192,16 +192,6 @@ static void nothing(void *userdata) {
 
 static const ModelOps ops = { .read_features = read_features, .changed = nothing, .lost = nothing };
 
-/* One sync of the model, as the publisher runs it. */
-static void sync_model(Model *m) {
-        model_rebuild_topology(m);
-        model_settle(m);
-        model_reset_computation(m);
-        for (size_t i = 0; i < m->n_muxes; i++)
-                mux_compute(m->muxes[i]);
-        model_sync_done(m);
-}
-
 /* A model of the links under @c, synced: what a start with @c gives. */
 static Model *model_start(const Config *c) {
         Model *m = NULL;
@@ -215,7 +205,7 @@ static Model *model_start(const Config *c) {
                                                  .kind = links[i].kind, .master = master,
                                                  .type = ARPHRD_ETHER });
         }
-        sync_model(m);
+        model_sync_unpublished(m);
         return m;
 }
 
@@ -268,7 +258,7 @@ static void check_reload(const Config *c) {
         }
         running = model_start(first);
         model_set_config(running, c);
-        sync_model(running);
+        model_sync_unpublished(running);
         fresh = model_start(c);
         fuzz_check(models_equal(running, fresh));
         model_free(fresh);

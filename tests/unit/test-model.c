@@ -92,15 +92,6 @@ static const char *members(const Mux *x) {
         return buf;
 }
 
-static void recompute(Model *m) {
-        model_rebuild_topology(m);
-        model_settle(m);
-        model_reset_computation(m);
-        for (size_t i = 0; i < m->n_muxes; i++)
-                mux_compute(m->muxes[i]);
-        model_sync_done(m);
-}
-
 /* The running aggregates equal a full pass over the members. */
 static void assert_aggregates_agree_with_full_pass(Model *m) {
         for (size_t i = 0; i < m->n_muxes; i++) {
@@ -155,12 +146,12 @@ static void test_plain_nic_added_and_removed_moves_only_itself(void) {
         add_link(m, 2, "br0", "bridge", 0);
         add_link(m, 3, "eth0", "veth", 2);
         add_link(m, 5, "eth2", "veth", 2);
-        recompute(m);
+        model_sync_unpublished(m);
         x = model_find_mux(m, "br0");
         x->members_dirty = false;
         add_link(m, 4, "eth1", "veth", 2);
         assert(!m->topology_dirty && m->n_touched == 1);
-        recompute(m);
+        model_sync_unpublished(m);
         assert(streq(members(x), "eth0 eth1 eth2") && x->members_dirty);
         assert(x->members[1].nic == model_find_nic(m, 4));     /* in ifindex order */
         assert(streq(muxes_of(m, 4), "br0"));
@@ -169,12 +160,12 @@ static void test_plain_nic_added_and_removed_moves_only_itself(void) {
         x->members_dirty = false;
         model_link_del(m, 4);
         assert(!m->topology_dirty);
-        recompute(m);
+        model_sync_unpublished(m);
         assert(streq(members(x), "eth0 eth2") && x->members_dirty);
         assert_agrees_with_full_rebuild(m);
         /* Released, and no master: in no MUX. */
         add_link(m, 3, "eth0", "veth", 0);
-        recompute(m);
+        model_sync_unpublished(m);
         assert(streq(members(x), "eth2") && streq(muxes_of(m, 3), ""));
         assert_agrees_with_full_rebuild(m);
         model_free(m);
@@ -187,14 +178,14 @@ static void test_declared_globs_follow_the_touched_nic(void) {
         Mux *lan, *all;
 
         add_link(m, 1, "eth0", "veth", 0);
-        recompute(m);
+        model_sync_unpublished(m);
         lan = model_find_mux(m, "lan");
         all = model_find_mux(m, "all");
         assert(streq(members(lan), "eth0") && streq(members(all), "eth0 lan"));
         add_link(m, 2, "wl0", "veth", 0);
         add_link(m, 3, "eth1", "veth", 0);
         assert(!m->topology_dirty && m->n_touched == 2);
-        recompute(m);
+        model_sync_unpublished(m);
         assert(streq(members(lan), "eth0 eth1 wl0") && streq(members(all), "eth0 eth1 lan"));
         /* NICs before the nested MUX, as the full rebuild puts them. */
         assert(all->members[2].mux == lan && !all->members[2].nic);
@@ -203,7 +194,7 @@ static void test_declared_globs_follow_the_touched_nic(void) {
         /* A rename is a full rebuild: every MUX's names are redone. */
         add_link(m, 2, "eth9", "veth", 0);
         assert(m->topology_dirty);
-        recompute(m);
+        model_sync_unpublished(m);
         assert(streq(members(all), "eth0 eth1 eth9 lan") && streq(muxes_of(m, 2), "all lan"));
         assert_agrees_with_full_rebuild(m);
         model_free(m);
@@ -217,11 +208,11 @@ static void test_member_moving_between_muxes_is_an_update(void) {
         add_link(m, 2, "br0", "bridge", 0);
         add_link(m, 3, "br1", "bridge", 0);
         add_link(m, 4, "eth0", "veth", 2);
-        recompute(m);
+        model_sync_unpublished(m);
         assert(streq(muxes_of(m, 4), "br0 d"));
         add_link(m, 4, "eth0", "veth", 3);
         assert(!m->topology_dirty);
-        recompute(m);
+        model_sync_unpublished(m);
         assert(streq(members(mux(m, "br0")), "") && streq(members(mux(m, "br1")), "eth0"));
         assert(streq(members(mux(m, "d")), "eth0") && streq(muxes_of(m, 4), "br1 d"));
         assert(model_find_nic(m, 4)->muxes_changed);
@@ -238,23 +229,23 @@ static void test_nested_and_shadowed_muxes_take_a_full_rebuild(void) {
         add_link(m, 1, "br0", "bridge", 0);
         add_link(m, 2, "bond0", "bond", 3);
         add_link(m, 3, "br1", "bridge", 0);
-        recompute(m);
+        model_sync_unpublished(m);
         add_link(m, 4, "eth0", "veth", 1);
         add_link(m, 5, "slave0", "veth", 2);
         assert(!m->topology_dirty && m->n_touched == 2);
-        recompute(m);
+        model_sync_unpublished(m);
         assert(streq(members(mux(m, "br0")), "eth0") && streq(muxes_of(m, 4), "br0"));
         assert(streq(members(mux(m, "bond0")), "slave0") && streq(members(mux(m, "br1")), "bond0"));
         assert_agrees_with_full_rebuild(m);
         /* A MUX device that moves changes the MUX set's nesting: full. */
         add_link(m, 2, "bond0", "bond", 0);
         assert(m->topology_dirty);
-        recompute(m);
+        model_sync_unpublished(m);
         assert(streq(members(mux(m, "br1")), "") && streq(members(mux(m, "bond0")), "slave0"));
         assert_agrees_with_full_rebuild(m);
         model_link_del(m, 2);
         assert(m->topology_dirty);
-        recompute(m);
+        model_sync_unpublished(m);
         assert(!mux(m, "bond0") && streq(muxes_of(m, 5), ""));
         model_free(m);
         config_free(c);
@@ -266,13 +257,13 @@ static void test_many_touched_nics_fall_back_to_one_full_rebuild(void) {
         char name[16];
 
         add_link(m, 1, "br0", "bridge", 0);
-        recompute(m);
+        model_sync_unpublished(m);
         for (int i = 0; i < 200; i++) {
                 snprintf(name, sizeof(name), "v%d", i);
                 add_link(m, 10 + i, name, "veth", i % 2 ? 1 : 0);
         }
         assert(m->topology_dirty);
-        recompute(m);
+        model_sync_unpublished(m);
         assert(mux(m, "d")->n_members == 200 && mux(m, "br0")->n_members == 100);
         assert_agrees_with_full_rebuild(m);
         model_free(m);
@@ -290,7 +281,7 @@ static void test_nesting_bond_under_bridge(void) {
         add_link(m, 4, "br0", "bridge", 0);
         add_link(m, 5, "slow0", "veth", 4);
         assert(changes >= 5);
-        recompute(m);
+        model_sync_unpublished(m);
         assert(m->n_muxes == 2);
         bond = mux(m, "bond0");
         br = mux(m, "br0");
@@ -333,13 +324,13 @@ static void test_aggregates_follow_each_member_change(void) {
 
         add_link(m, 2, "br0", "bridge", 0);
         add_link(m, 3, "brx", "bridge", 0);
-        recompute(m);
+        model_sync_unpublished(m);
         for (int i = 0; i < 8; i++) {
                 char name[16];
 
                 snprintf(name, sizeof(name), i % 3 == 2 ? "slow%d" : "eth%d", i);
                 add_link(m, 10 + i, name, "veth", 2);
-                recompute(m);
+                model_sync_unpublished(m);
                 assert_aggregates_agree_with_full_pass(m);
         }
         br = model_find_mux(m, "br0");
@@ -349,11 +340,11 @@ static void test_aggregates_follow_each_member_change(void) {
         /* The slow members leave, one by one: the last one leaving lifts the minimum. */
         model_link_del(m, 12);
         assert(model_find_mux(m, "brx")->dirty == false && br->dirty);
-        recompute(m);
+        model_sync_unpublished(m);
         assert_aggregates_agree_with_full_pass(m);
         assert(!tagged(br));
         model_link_del(m, 15);
-        recompute(m);
+        model_sync_unpublished(m);
         assert_aggregates_agree_with_full_pass(m);
         assert(tagged(br));
         assert(tagged(all));
@@ -361,17 +352,17 @@ static void test_aggregates_follow_each_member_change(void) {
         degraded = "eth4";
         feature_change(m, 14, "eth4", 2);
         assert(!m->topology_dirty && m->n_touched == 0);
-        recompute(m);
+        model_sync_unpublished(m);
         assert_aggregates_agree_with_full_pass(m);
         assert(!tagged(br) && !tagged(all));
         degraded = NULL;
         feature_change(m, 14, "eth4", 2);
-        recompute(m);
+        model_sync_unpublished(m);
         assert_aggregates_agree_with_full_pass(m);
         assert(tagged(br));
         /* Moved to the other bridge: it leaves one aggregate and joins the other. */
         add_link(m, 14, "eth4", "veth", 3);
-        recompute(m);
+        model_sync_unpublished(m);
         assert_aggregates_agree_with_full_pass(m);
         assert(br->n_members == 5 && model_find_mux(m, "brx")->n_members == 1);
         assert(tagged(model_find_mux(m, "brx")));
@@ -405,7 +396,7 @@ static void test_bridge_promises_no_lro_of_its_ports(void) {
         add_link(m, 10, "lro0", "veth", 1);
         add_link(m, 11, "lro1", "veth", 2);
         add_link(m, 12, "lro2", "veth", 3);
-        recompute(m);
+        model_sync_unpublished(m);
         assert(!coalesces(mux(m, "br0")));
         assert(value_get(&model_find_nic(m, 10)->pub_task_hw, TASK_RSC_IPV4_ENABLED) == 1);
         assert(coalesces(mux(m, "bond0")) && coalesces(mux(m, "team0")));
@@ -415,35 +406,35 @@ static void test_bridge_promises_no_lro_of_its_ports(void) {
 
         /* GRO_HW stays on a bridge port; the port with LRO only still limits the bridge. */
         add_link(m, 20, "grohw0", "veth", 1);
-        recompute(m);
+        model_sync_unpublished(m);
         assert(!coalesces(mux(m, "br0")));
         model_link_del(m, 10);
-        recompute(m);
+        model_sync_unpublished(m);
         assert(coalesces(mux(m, "br0")));
         /* An LRO NIC moved from the bond to the bridge takes its coalescing along: gone from
          * the bridge's record, and the bond has none left. */
         add_link(m, 11, "lro1", "veth", 1);
-        recompute(m);
+        model_sync_unpublished(m);
         assert(!coalesces(mux(m, "br0")) && !coalesces(mux(m, "bond0")));
         assert_aggregates_agree_with_full_pass(m);
 
         /* A port with nothing the bridge forbids changes the bridge's aggregate by itself; a
          * port with coalescing takes a full pass, and the result is the same either way. */
         add_link(m, 30, "eth30", "veth", 1);
-        recompute(m);
+        model_sync_unpublished(m);
         degraded = "eth30";
         feature_change(m, 30, "eth30", 1);
         model_rebuild_topology(m);
         model_settle(m);
         assert(!mux(m, "br0")->full);
-        recompute(m);
+        model_sync_unpublished(m);
         assert_aggregates_agree_with_full_pass(m);
         degraded = "lro1";
         feature_change(m, 11, "lro1", 1);
         model_rebuild_topology(m);
         model_settle(m);
         assert(mux(m, "br0")->full);
-        recompute(m);
+        model_sync_unpublished(m);
         assert_aggregates_agree_with_full_pass(m);
         degraded = NULL;
         model_free(m);
@@ -458,7 +449,7 @@ static void test_declared_mux_wins_over_kernel_mux_of_the_same_name(void) {
         add_link(m, 1, "eth0", "veth", 2);
         add_link(m, 2, "br0", "bridge", 0);
         add_link(m, 3, "eth1", "veth", 0);
-        recompute(m);
+        model_sync_unpublished(m);
         assert(m->n_muxes == 1);
         x = mux(m, "br0");
         assert(x && x->declared && streq(x->kind, "declared") && x->ifindex == 0 && !x->nic);
@@ -481,14 +472,14 @@ static void test_a_name_clash_resolves_the_same_after_a_reload(void) {
         add_link(m, 1, "eth0", "veth", 2);
         add_link(m, 2, "br0", "bridge", 0);
         add_link(m, 3, "eth1", "veth", 0);
-        recompute(m);
+        model_sync_unpublished(m);
         x = mux(m, "br0");
         assert(x && !x->declared && streq(members(x), "eth0"));
 
         assert(config_parse_string("[Mux br0]\nMembers=eth*\nCapacityPolicy=sum\n", "test.conf",
                                    &declaring, &msg) == 0);
         model_set_config(m, declaring);
-        recompute(m);
+        model_sync_unpublished(m);
         assert(m->n_muxes == 1);
         x = mux(m, "br0");
         assert(x && x->declared && streq(x->kind, "declared") && x->ifindex == 0 && !x->nic);
@@ -496,13 +487,13 @@ static void test_a_name_clash_resolves_the_same_after_a_reload(void) {
         assert(model_find_nic(m, 2)->mux == NULL && model_find_nic(m, 2)->name_clash);
         /* A later rebuild keeps it so. */
         add_link(m, 4, "eth2", "veth", 2);
-        recompute(m);
+        model_sync_unpublished(m);
         x = mux(m, "br0");
         assert(x && x->declared && streq(members(x), "eth0 eth1 eth2"));
 
         assert(config_parse_string("", "test.conf", &plain, &msg) == 0);
         model_set_config(m, plain);
-        recompute(m);
+        model_sync_unpublished(m);
         x = mux(m, "br0");
         assert(x && !x->declared && streq(x->kind, "bridge") && x->ifindex == 2);
         assert(streq(members(x), "eth0 eth2") && !model_find_nic(m, 2)->name_clash);
@@ -520,13 +511,13 @@ static void test_rename_redoes_member_names(void) {
 
         add_link(m, 1, "eth0", "veth", 2);
         add_link(m, 2, "br0", "bridge", 0);
-        recompute(m);
+        model_sync_unpublished(m);
         x = model_find_mux(m, "br0");
         assert(streq(members(x), "eth0"));
         x->members_dirty = false;
         add_link(m, 1, "lan0", "veth", 2);
         assert(m->names_changed && m->topology_dirty);
-        recompute(m);
+        model_sync_unpublished(m);
         assert(streq(members(x), "lan0") && mux_members_differ(x));
         assert(!m->names_changed && !m->topology_dirty);
         model_free(m);
@@ -540,10 +531,10 @@ static void test_member_moves_between_muxes(void) {
         add_link(m, 1, "eth0", "veth", 2);
         add_link(m, 2, "br0", "bridge", 0);
         add_link(m, 3, "br1", "bridge", 0);
-        recompute(m);
+        model_sync_unpublished(m);
         assert(streq(members(mux(m, "br0")), "eth0") && streq(members(mux(m, "br1")), ""));
         add_link(m, 1, "eth0", "veth", 3);
-        recompute(m);
+        model_sync_unpublished(m);
         assert(streq(members(mux(m, "br0")), "") && streq(members(mux(m, "br1")), "eth0"));
         assert(streq(model_find_nic(m, 1)->pub_muxes[0], "br1"));
         /* A MUX without members has an all-zero record. */
@@ -559,12 +550,12 @@ static void test_removal_goes_to_the_graveyard_first(void) {
 
         add_link(m, 1, "eth0", "veth", 2);
         add_link(m, 2, "br0", "bridge", 0);
-        recompute(m);
+        model_sync_unpublished(m);
         x = model_find_mux(m, "br0");
         model_link_del(m, 1);
         assert(m->n_nics == 1 && m->n_gone_nics == 1 && x->n_members == 0);
         model_link_del(m, 2);
-        recompute(m);
+        model_sync_unpublished(m);
         assert(m->n_muxes == 0 && m->n_gone_muxes == 1 && m->gone_muxes[0] == x && !x->nic);
         model_reap(m);
         assert(m->n_gone_nics == 0 && m->n_gone_muxes == 0);

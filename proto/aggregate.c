@@ -157,6 +157,9 @@ static int other_reserve(AggregateState *st, const RecordValue *member) {
         AggregateCount *p;
         bool found;
 
+        /* Room for a new value in every field: no need to count which are new. */
+        if (st->n_other + member->schema->n_fields <= st->n_other_allocated)
+                return 0;
         for (size_t f = 0; st->n > 0 && f < member->schema->n_fields; f++)
                 if (member->v[f] != st->base[f]) {
                         (void) other_find(st, f, member->v[f], &found);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* The service's D-Bus helpers: marshalling, sending, replies and argument checks, shared by
- * every object file; they call nothing else of the service */
+/* The service's D-Bus helpers: writing values, sending messages written on the service's
+ * BusWire, replies and argument checks, shared by every object file; they call nothing else of
+ * the service */
 
 #include <assert.h>
 #include <dbus/dbus.h>
@@ -21,21 +22,17 @@ int service_object_path(const Object *o, char **ret) {
         return bus_path_escape(BUS_NIC_PREFIX, o->nic->pub_name, ret);
 }
 
-/* Marshalling helpers: each returns false on out-of-memory. */
+/* Writing helpers: each returns false on out-of-memory. */
 
-bool service_append_basic(DBusMessageIter *v, int type, const void *value) {
-        return dbus_message_iter_append_basic(v, type, value);
-}
+bool service_append_strv(BusWire *w, char *const *strv) {
+        BusWireContainer a;
 
-bool service_append_strv(DBusMessageIter *it, char *const *strv) {
-        DBusMessageIter a;
-
-        if (!dbus_message_iter_open_container(it, DBUS_TYPE_ARRAY, "s", &a))
+        if (!bus_wire_open(w, DBUS_TYPE_ARRAY, "s", &a))
                 return false;
         for (size_t i = 0; strv && strv[i]; i++)
-                if (!dbus_message_iter_append_basic(&a, DBUS_TYPE_STRING, &strv[i]))
+                if (!bus_wire_basic(w, DBUS_TYPE_STRING, &strv[i]))
                         return false;
-        return dbus_message_iter_close_container(it, &a);
+        return bus_wire_close(w, &a);
 }
 
 /* Encodes @r's wire bytes into @ret (all zero if it cannot be encoded). */
@@ -45,22 +42,17 @@ void service_encode_record(const RecordValue *r, EncodedRecord *ret) {
                 memset(ret->bytes, 0, (size_t) ret->size);
 }
 
-/* Appends bytes encoded before as ay, in one fixed-array append. */
-bool service_append_encoded(DBusMessageIter *it, const EncodedRecord *e) {
-        const uint8_t *bytes = e->bytes;
-        DBusMessageIter a;
-
-        return dbus_message_iter_open_container(it, DBUS_TYPE_ARRAY, "y", &a) &&
-               dbus_message_iter_append_fixed_array(&a, DBUS_TYPE_BYTE, &bytes, e->size) &&
-               dbus_message_iter_close_container(it, &a);
+/* Writes bytes encoded before as ay. */
+bool service_append_encoded(BusWire *w, const EncodedRecord *e) {
+        return bus_wire_bytes(w, e->bytes, (size_t) e->size);
 }
 
-/* Appends @r's wire bytes as ay (all zero if it cannot be encoded). */
-bool service_append_record(DBusMessageIter *it, const RecordValue *r) {
+/* Writes @r's wire bytes as ay (all zero if it cannot be encoded). */
+bool service_append_record(BusWire *w, const RecordValue *r) {
         EncodedRecord e;
 
         service_encode_record(r, &e);
-        return service_append_encoded(it, &e);
+        return service_append_encoded(w, &e);
 }
 
 void service_send(Service *s, DBusMessage *msg, const char *what) {
@@ -70,35 +62,60 @@ void service_send(Service *s, DBusMessage *msg, const char *what) {
                 dbus_message_unref(msg);
 }
 
-/* Signals. libdbus rewrites the signature header field after each top-level argument, and
- * each rewrite re-marshals every header field from the first one on: on a message made by
- * dbus_message_new_signal() the path, interface and member come first and are walked again
- * each time. So a signal is made bare, its arguments appended while the signature is its only
- * header field, and the other fields added last (about a third less work for a
- * StatusIndication). The fields on the wire are the same, in another order, which D-Bus
- * leaves free. */
-
-/* A new signal message with no header fields yet (NULL on out-of-memory); append its
- * arguments, then hand it to service_send_signal(). Flagged NO_REPLY_EXPECTED, as
- * dbus_message_new_signal() does. */
-DBusMessage *service_signal_new(void) {
-        DBusMessage *msg = dbus_message_new(DBUS_MESSAGE_TYPE_SIGNAL);
-
-        if (msg)
-                dbus_message_set_no_reply(msg, TRUE);
-        return msg;
+/* The message written on s->wire, or NULL with @error set. */
+static DBusMessage *wire_finish(Service *s, bool ok, DBusError *error) {
+        if (!ok)
+                s->wire.failed = true;
+        return bus_wire_finish(&s->wire, error);
 }
 
-/* Sets @msg's path, interface and member, then sends it; takes ownership of @msg (NULL: out
- * of memory before, which is logged). */
-void service_send_signal(Service *s, DBusMessage *msg, const char *path, const char *iface,
-                         const char *member) {
-        if (msg && !(dbus_message_set_path(msg, path) && dbus_message_set_interface(msg, iface) &&
-                     dbus_message_set_member(msg, member))) {
-                dbus_message_unref(msg);
-                msg = NULL;
+BusWire *service_signal_begin(Service *s, const char *path, const char *iface, const char *member,
+                              const char *signature) {
+        (void) bus_wire_signal(&s->wire, path, iface, member, signature);
+        return &s->wire;
+}
+
+void service_signal_send(Service *s, bool ok, const char *what) {
+        DBusMessage *msg;
+        DBusError error;
+
+        dbus_error_init(&error);
+        msg = wire_finish(s, ok, &error);
+        if (!msg) {
+                log_error("bus: %s not sent: %s", what, error.message);
+                dbus_error_free(&error);
+                return;
         }
-        service_send(s, msg, member);
+        service_send(s, msg, what);
+}
+
+/* Method handling. */
+
+BusWire *service_reply_begin(Service *s, DBusMessage *m, const char *signature) {
+        (void) bus_wire_method_return(&s->wire, dbus_message_get_serial(m), dbus_message_get_sender(m),
+                                      signature);
+        return &s->wire;
+}
+
+/* Out of memory: libdbus dispatches the call again later. A reply libdbus refuses is a bug
+ * of ours: the caller gets an error rather than a retry that would fail alike. */
+DBusHandlerResult service_reply_send(Service *s, DBusMessage *m, bool ok) {
+        DBusHandlerResult result;
+        DBusMessage *r;
+        DBusError error;
+
+        dbus_error_init(&error);
+        r = wire_finish(s, ok, &error);
+        if (r)
+                return service_reply(s, r);
+        if (dbus_error_has_name(&error, DBUS_ERROR_NO_MEMORY))
+                result = DBUS_HANDLER_RESULT_NEED_MEMORY;
+        else {
+                log_error("bus: reply to %s not built: %s", dbus_message_get_member(m), error.message);
+                result = service_reply_error(s, m, DBUS_ERROR_FAILED, "reply not built: %s", error.message);
+        }
+        dbus_error_free(&error);
+        return result;
 }
 
 /* Method handling. */
@@ -162,24 +179,4 @@ bool service_get_args(Service *s, DBusMessage *m, int first_type, ...) {
                 dbus_error_free(&error);
         }
         return ok;
-}
-
-
-/* Starts the reply to @m, a call that takes no arguments. NULL, with what to return in
- * @ret_result, when it was answered already (wrong arguments) or memory ran out. */
-DBusMessage *service_begin_reply(Service *s, DBusMessage *m, DBusMessageIter *it,
-                                 DBusHandlerResult *ret_result) {
-        DBusMessage *r;
-
-        if (!service_get_args(s, m, DBUS_TYPE_INVALID)) {
-                *ret_result = DBUS_HANDLER_RESULT_HANDLED;
-                return NULL;
-        }
-        r = dbus_message_new_method_return(m);
-        if (!r) {
-                *ret_result = DBUS_HANDLER_RESULT_NEED_MEMORY;
-                return NULL;
-        }
-        dbus_message_iter_init_append(r, it);
-        return r;
 }

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "bus-path.h"
+#include "bus-wire.h"
 #include "macro.h"
 #include "schema.h"
 #include "service.h"
@@ -24,6 +25,9 @@ struct Service {
         char instance_id[33];
         char *bus;                      /* owned: the bus as given, for messages */
         uint32_t coalesce_ms;
+        /* Where every signal and table-built reply is written (bus-wire.h): one message at a
+         * time, each sent before the next begins, in a buffer kept between them. */
+        BusWire wire;
         /* The name is owned. Until then nothing is emitted: no client can address the daemon
          * or match its signals by name yet, and each fetches the whole state once it can. */
         bool named;
@@ -74,8 +78,8 @@ typedef struct ServiceProperty {
         unsigned changed;               /* CHANGED_* bits that put it in PropertiesChanged */
         ServiceEmits emits;
         bool record_fields;
-        /* Appends the value into the open variant @v; false on out-of-memory. */
-        bool (*append)(const Service *s, const Object *o, DBusMessageIter *v);
+        /* Writes the value into the open variant; false on out-of-memory. */
+        bool (*append)(const Service *s, const Object *o, BusWire *w);
 } ServiceProperty;
 
 typedef DBusHandlerResult (*ServiceMethodHandler)(Service *s, const Object *o, DBusMessage *m);
@@ -104,29 +108,30 @@ static inline void dbus_message_unrefp(DBusMessage **m) {
 }
 #define _cleanup_message_ _cleanup_(dbus_message_unrefp)
 
-/* service-bus.c: marshalling and reply helpers, for every file of the service. */
+/* service-bus.c: writing, sending and reply helpers, for every file of the service. */
 bool service_check_signature(Service *s, DBusMessage *m, const char *signature);
-bool service_append_basic(DBusMessageIter *v, int type, const void *value);
-bool service_append_strv(DBusMessageIter *v, char *const *strv);
-bool service_append_record(DBusMessageIter *it, const RecordValue *r);
+bool service_append_strv(BusWire *w, char *const *strv);
+bool service_append_record(BusWire *w, const RecordValue *r);
 void service_encode_record(const RecordValue *r, EncodedRecord *ret);
-bool service_append_encoded(DBusMessageIter *it, const EncodedRecord *e);
+bool service_append_encoded(BusWire *w, const EncodedRecord *e);
 bool service_get_args(Service *s, DBusMessage *m, int first_type, ...);
-DBusMessage *service_begin_reply(Service *s, DBusMessage *m, DBusMessageIter *it,
-                                 DBusHandlerResult *ret_result);
 DBusHandlerResult service_reply(Service *s, DBusMessage *reply_msg);
 DBusHandlerResult service_reply_error(Service *s, DBusMessage *m, const char *name,
                                       const char *fmt, ...) _printf_(4, 5);
 void service_send(Service *s, DBusMessage *msg, const char *what);
-DBusMessage *service_signal_new(void);
-void service_send_signal(Service *s, DBusMessage *msg, const char *path, const char *iface,
-                         const char *member);
+/* A signal or a reply written on s->wire: begin, write what @signature says, then send;
+ * @ok false (a write or a value failed) sends nothing. */
+BusWire *service_signal_begin(Service *s, const char *path, const char *iface, const char *member,
+                              const char *signature);
+void service_signal_send(Service *s, bool ok, const char *what);
+BusWire *service_reply_begin(Service *s, DBusMessage *m, const char *signature);
+DBusHandlerResult service_reply_send(Service *s, DBusMessage *m, bool ok);
 int service_object_path(const Object *o, char **ret);
 
 /* service-properties.c: Properties and ObjectManager over the tables. */
-bool service_append_properties(const Service *s, const Object *o, unsigned changed, DBusMessageIter *it);
-bool service_append_invalidated(const Object *o, unsigned changed, DBusMessageIter *it);
-bool service_append_interfaces(const Service *s, const Object *o, DBusMessageIter *it);
+bool service_append_properties(const Service *s, const Object *o, unsigned changed, BusWire *w);
+bool service_append_invalidated(const Object *o, unsigned changed, BusWire *w);
+bool service_append_interfaces(const Service *s, const Object *o, BusWire *w);
 DBusHandlerResult service_handle_properties(Service *s, const Object *o, DBusMessage *m);
 
 /* service-access.c: the methods the interface XML says are root's only, and the call of one:

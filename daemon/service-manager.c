@@ -12,19 +12,19 @@
 #include "mux.h"
 #include "service-internal.h"
 
-static bool append_version(const Service *s, const Object *o, DBusMessageIter *v) {
+static bool append_version(const Service *s, const Object *o, BusWire *w) {
         const char *str = MUXCAP_VERSION;
-        return service_append_basic(v, DBUS_TYPE_STRING, &str);
+        return bus_wire_basic(w, DBUS_TYPE_STRING, &str);
 }
 
-static bool append_instance_id(const Service *s, const Object *o, DBusMessageIter *v) {
+static bool append_instance_id(const Service *s, const Object *o, BusWire *w) {
         const char *str = s->instance_id;
-        return service_append_basic(v, DBUS_TYPE_STRING, &str);
+        return bus_wire_basic(w, DBUS_TYPE_STRING, &str);
 }
 
-static bool append_coalesce_ms(const Service *s, const Object *o, DBusMessageIter *v) {
+static bool append_coalesce_ms(const Service *s, const Object *o, BusWire *w) {
         dbus_uint32_t u = s->coalesce_ms;
-        return service_append_basic(v, DBUS_TYPE_UINT32, &u);
+        return bus_wire_basic(w, DBUS_TYPE_UINT32, &u);
 }
 
 /* CoalesceMs changes only with a reload, a setting like a MUX's policy: CHANGED_POLICY. */

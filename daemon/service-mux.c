@@ -14,17 +14,17 @@
 #include "service-internal.h"
 #include "strv.h"
 
-static bool append_name(const Service *s, const Object *o, DBusMessageIter *v) {
-        return service_append_basic(v, DBUS_TYPE_STRING, &o->mux->name);
+static bool append_name(const Service *s, const Object *o, BusWire *w) {
+        return bus_wire_basic(w, DBUS_TYPE_STRING, &o->mux->name);
 }
 
-static bool append_kind(const Service *s, const Object *o, DBusMessageIter *v) {
-        return service_append_basic(v, DBUS_TYPE_STRING, &o->mux->kind);
+static bool append_kind(const Service *s, const Object *o, BusWire *w) {
+        return bus_wire_basic(w, DBUS_TYPE_STRING, &o->mux->kind);
 }
 
-static bool append_ifindex(const Service *s, const Object *o, DBusMessageIter *v) {
+static bool append_ifindex(const Service *s, const Object *o, BusWire *w) {
         dbus_int32_t i = o->mux->ifindex;
-        return service_append_basic(v, DBUS_TYPE_INT32, &i);
+        return bus_wire_basic(w, DBUS_TYPE_INT32, &i);
 }
 
 /* Members is live: the sorted list of the members the daemon has now, built for each Get,
@@ -32,25 +32,25 @@ static bool append_ifindex(const Service *s, const Object *o, DBusMessageIter *v
  * coalescing window it may run ahead of the last invalidation; the change it already shows
  * is then invalidated again when the window closes, so a client that re-reads after each
  * invalidation converges on the daemon's list. */
-static bool append_members(const Service *s, const Object *o, DBusMessageIter *v) {
+static bool append_members(const Service *s, const Object *o, BusWire *w) {
         char **members = mux_members_strv(o->mux);
         bool ok;
 
         if (!members)
                 return false;
-        ok = service_append_strv(v, members);
+        ok = service_append_strv(w, members);
         strv_free(members);
         return ok;
 }
 
-static bool append_policy(const Service *s, const Object *o, DBusMessageIter *v) {
+static bool append_policy(const Service *s, const Object *o, BusWire *w) {
         const char *p = capacity_policy_to_string(o->mux->pub_policy);
-        return service_append_basic(v, DBUS_TYPE_STRING, &p);
+        return bus_wire_basic(w, DBUS_TYPE_STRING, &p);
 }
 
-static bool append_generation(const Service *s, const Object *o, DBusMessageIter *v) {
+static bool append_generation(const Service *s, const Object *o, BusWire *w) {
         dbus_uint64_t g = o->mux->generation;
-        return service_append_basic(v, DBUS_TYPE_UINT64, &g);
+        return bus_wire_basic(w, DBUS_TYPE_UINT64, &g);
 }
 
 /* A MUX's published records in indication order (SPEC 12): 0x4002000B, 0x40020003,
@@ -72,34 +72,34 @@ static void published_records(const Mux *x, PublishedRecord ret[static SERVICE_M
 
 /* Appends published record @i (indication order): the bytes the emission encoded, or
  * encoded now outside one. */
-static bool append_published(const Object *o, size_t i, DBusMessageIter *v) {
+static bool append_published(const Object *o, size_t i, BusWire *w) {
         PublishedRecord records[SERVICE_MUX_RECORDS];
 
         if (o->encoded && o->encoded[i].size > 0)
-                return service_append_encoded(v, &o->encoded[i]);
+                return service_append_encoded(w, &o->encoded[i]);
         published_records(o->mux, records);
-        return service_append_record(v, records[i].record);
+        return service_append_record(w, records[i].record);
 }
 
-static bool append_hw(const Service *s, const Object *o, DBusMessageIter *v) {
-        return append_published(o, 0, v);
+static bool append_hw(const Service *s, const Object *o, BusWire *w) {
+        return append_published(o, 0, w);
 }
 
-static bool append_cur(const Service *s, const Object *o, DBusMessageIter *v) {
-        return append_published(o, 1, v);
+static bool append_cur(const Service *s, const Object *o, BusWire *w) {
+        return append_published(o, 1, w);
 }
 
-static bool append_task_hw(const Service *s, const Object *o, DBusMessageIter *v) {
-        return append_published(o, 2, v);
+static bool append_task_hw(const Service *s, const Object *o, BusWire *w) {
+        return append_published(o, 2, w);
 }
 
-static bool append_task_cur(const Service *s, const Object *o, DBusMessageIter *v) {
-        return append_published(o, 3, v);
+static bool append_task_cur(const Service *s, const Object *o, BusWire *w) {
+        return append_published(o, 3, w);
 }
 
-static bool append_chimney(const Service *s, const Object *o, DBusMessageIter *v) {
+static bool append_chimney(const Service *s, const Object *o, BusWire *w) {
         dbus_bool_t b = value_chimney_capable(&o->mux->pub_hw);
-        return service_append_basic(v, DBUS_TYPE_BOOLEAN, &b);
+        return bus_wire_basic(w, DBUS_TYPE_BOOLEAN, &b);
 }
 
 static const ServiceProperty properties[] = {
@@ -120,22 +120,14 @@ static const ServiceProperty properties[] = {
 
 static void emit_status_indication(Service *s, const char *path, uint32_t code, uint64_t generation,
                                    const EncodedRecord *r) {
-        _cleanup_message_ DBusMessage *msg = service_signal_new();
+        BusWire *w = service_signal_begin(s, path, BUS_IFACE_MUX, "StatusIndication", "utay");
         dbus_uint32_t c = code;
         dbus_uint64_t g = generation;
-        DBusMessageIter it;
 
-        if (msg) {
-                dbus_message_iter_init_append(msg, &it);
-                if (dbus_message_iter_append_basic(&it, DBUS_TYPE_UINT32, &c) &&
-                    dbus_message_iter_append_basic(&it, DBUS_TYPE_UINT64, &g) &&
-                    service_append_encoded(&it, r)) {
-                        service_send_signal(s, steal_ptr(msg), path, BUS_IFACE_MUX,
-                                            "StatusIndication");
-                        return;
-                }
-        }
-        service_send(s, NULL, "StatusIndication");
+        service_signal_send(s, bus_wire_basic(w, DBUS_TYPE_UINT32, &c) &&
+                                       bus_wire_basic(w, DBUS_TYPE_UINT64, &g) &&
+                                       service_append_encoded(w, r),
+                            "StatusIndication");
 }
 
 void service_mux_encode(const Mux *x, unsigned changed, EncodedRecord ret[static SERVICE_MUX_RECORDS]) {
@@ -162,11 +154,11 @@ void service_mux_emit_status(Service *s, const Mux *x, const char *path, unsigne
                                                &encoded[i]);
 }
 
-/* Appends one (field, aggregate, limiting member, source) per field of @v. */
+/* Writes one (field, aggregate, limiting member, source) per field of @v. */
 static bool append_explanations(const Mux *x, const RecordValue *v, const AggregateLimit *limits,
-                                DBusMessageIter *a) {
+                                BusWire *w) {
         const RecordSchema *schema = v->schema;
-        DBusMessageIter e;
+        BusWireContainer e;
         bool ok = true;
 
         for (size_t f = 0; ok && f < schema->n_fields; f++) {
@@ -179,59 +171,42 @@ static bool append_explanations(const Mux *x, const RecordValue *v, const Aggreg
                 if (l->member >= 0 && (size_t) l->member < x->n_members)
                         member = mux_member_name(&x->members[l->member]);
                 source = source_to_string(l->source);
-                ok = dbus_message_iter_open_container(a, DBUS_TYPE_STRUCT, NULL, &e) &&
-                     dbus_message_iter_append_basic(&e, DBUS_TYPE_STRING, &name) &&
-                     dbus_message_iter_append_basic(&e, DBUS_TYPE_STRING, &vp) &&
-                     dbus_message_iter_append_basic(&e, DBUS_TYPE_STRING, &member) &&
-                     dbus_message_iter_append_basic(&e, DBUS_TYPE_STRING, &source) &&
-                     dbus_message_iter_close_container(a, &e);
+                ok = bus_wire_open(w, DBUS_TYPE_STRUCT, NULL, &e) &&
+                     bus_wire_basic(w, DBUS_TYPE_STRING, &name) &&
+                     bus_wire_basic(w, DBUS_TYPE_STRING, &vp) &&
+                     bus_wire_basic(w, DBUS_TYPE_STRING, &member) &&
+                     bus_wire_basic(w, DBUS_TYPE_STRING, &source) && bus_wire_close(w, &e);
         }
         return ok;
 }
 
-/* The reply to a call whose arguments were read already (service_begin_reply() checks that
- * there are none). */
-static DBusMessage *begin_reply_after_args(DBusMessage *m, DBusMessageIter *it,
-                                           DBusHandlerResult *ret_result) {
-        DBusMessage *r = dbus_message_new_method_return(m);
-
-        if (!r) {
-                *ret_result = DBUS_HANDLER_RESULT_NEED_MEMORY;
-                return NULL;
-        }
-        dbus_message_iter_init_append(r, it);
-        return r;
-}
-
-static DBusHandlerResult reply_explanations(Service *s, const Mux *x, DBusMessage *m,
-                                            uint32_t code, bool had_args) {
-        _cleanup_message_ DBusMessage *r = NULL;
+/* The reply to a call whose arguments were checked already. */
+static DBusHandlerResult reply_explanations(Service *s, const Mux *x, DBusMessage *m, uint32_t code) {
         AggregateLimit limits[SCHEMA_FIELDS_MAX];
         int k = mux_record_by_status(x, code);
-        DBusHandlerResult result;
-        DBusMessageIter it, a;
+        BusWireContainer a;
         RecordValue v;
+        BusWire *w;
 
         if (k < 0)
                 return service_reply_error(s, m, DBUS_ERROR_INVALID_ARGS,
                                            "no record for status code 0x%08" PRIX32 " (expected "
                                            "0x4002000B, 0x40020003, 0x40020007 or 0x40020006)",
                                            code);
-        r = had_args ? begin_reply_after_args(m, &it, &result) : service_begin_reply(s, m, &it, &result);
-        if (!r)
-                return result;
         /* Computed now, with the limiting members: no event pays for the explanation. */
         mux_explain(x, (size_t) k, &v, limits);
-        if (!dbus_message_iter_open_container(&it, DBUS_TYPE_ARRAY, "(ssss)", &a) ||
-            !append_explanations(x, &v, limits, &a) || !dbus_message_iter_close_container(&it, &a))
-                return DBUS_HANDLER_RESULT_NEED_MEMORY;
-        return service_reply(s, steal_ptr(r));
+        w = service_reply_begin(s, m, "a(ssss)");
+        return service_reply_send(s, m, bus_wire_open(w, DBUS_TYPE_ARRAY, "(ssss)", &a) &&
+                                                append_explanations(x, &v, limits, w) &&
+                                                bus_wire_close(w, &a));
 }
 
 /* Per field of the connection hardware record: its name, the aggregate, the limiting member,
  * the source (SPEC 5; ExplainRecord does any record). */
 static DBusHandlerResult handle_explain(Service *s, const Object *o, DBusMessage *m) {
-        return reply_explanations(s, o->mux, m, o->mux->hw.schema->status_hardware, false);
+        if (!service_get_args(s, m, DBUS_TYPE_INVALID))
+                return DBUS_HANDLER_RESULT_HANDLED;
+        return reply_explanations(s, o->mux, m, o->mux->hw.schema->status_hardware);
 }
 
 /* ExplainRecord(u status_code) -> a(ssss): the same for any of the four records. */
@@ -240,7 +215,7 @@ static DBusHandlerResult handle_explain_record(Service *s, const Object *o, DBus
 
         if (!service_get_args(s, m, DBUS_TYPE_UINT32, &code, DBUS_TYPE_INVALID))
                 return DBUS_HANDLER_RESULT_HANDLED;
-        return reply_explanations(s, o->mux, m, code, true);
+        return reply_explanations(s, o->mux, m, code);
 }
 
 /* ExplainAdvertised() -> a(ssss): per task-offload hardware field where a kernel MUX's own
@@ -250,10 +225,9 @@ static DBusHandlerResult handle_explain_record(Service *s, const Object *o, DBus
 static DBusHandlerResult handle_explain_advertised(Service *s, const Object *o, DBusMessage *m) {
         const Mux *x = o->mux;
         const RecordSchema *schema = x->task_hw.schema;
-        _cleanup_message_ DBusMessage *r = NULL;
         _cleanup_free_ AggregateMember *am = calloc(x->n_members + 1, sizeof(AggregateMember));
-        DBusHandlerResult result;
-        DBusMessageIter it, a, e;
+        BusWireContainer a, e;
+        BusWire *w;
         bool ok;
 
         if (!am)
@@ -264,10 +238,10 @@ static DBusHandlerResult handle_explain_advertised(Service *s, const Object *o, 
                 am[i].name = mux_member_name(mm);
                 am[i].record = mm->mux ? &mm->mux->task_hw : &mm->nic->pub_task_hw;
         }
-        r = service_begin_reply(s, m, &it, &result);
-        if (!r)
-                return result;
-        ok = dbus_message_iter_open_container(&it, DBUS_TYPE_ARRAY, "(ssss)", &a);
+        if (!service_get_args(s, m, DBUS_TYPE_INVALID))
+                return DBUS_HANDLER_RESULT_HANDLED;
+        w = service_reply_begin(s, m, "a(ssss)");
+        ok = bus_wire_open(w, DBUS_TYPE_ARRAY, "(ssss)", &a);
         for (size_t f = 0; ok && x->nic && f < schema->n_fields; f++) {
                 uint32_t adv = value_get(&x->nic->pub_task_hw, f), agg = value_get(&x->task_hw, f);
                 char advertised[16], aggregate[16];
@@ -281,28 +255,23 @@ static DBusHandlerResult handle_explain_advertised(Service *s, const Object *o, 
                         member = am[who].name;
                 snprintf(advertised, sizeof(advertised), "%" PRIu32, adv);
                 snprintf(aggregate, sizeof(aggregate), "%" PRIu32, agg);
-                ok = dbus_message_iter_open_container(&a, DBUS_TYPE_STRUCT, NULL, &e) &&
-                     dbus_message_iter_append_basic(&e, DBUS_TYPE_STRING, &name) &&
-                     dbus_message_iter_append_basic(&e, DBUS_TYPE_STRING, &pa) &&
-                     dbus_message_iter_append_basic(&e, DBUS_TYPE_STRING, &pg) &&
-                     dbus_message_iter_append_basic(&e, DBUS_TYPE_STRING, &member) &&
-                     dbus_message_iter_close_container(&a, &e);
+                ok = bus_wire_open(w, DBUS_TYPE_STRUCT, NULL, &e) &&
+                     bus_wire_basic(w, DBUS_TYPE_STRING, &name) &&
+                     bus_wire_basic(w, DBUS_TYPE_STRING, &pa) &&
+                     bus_wire_basic(w, DBUS_TYPE_STRING, &pg) &&
+                     bus_wire_basic(w, DBUS_TYPE_STRING, &member) && bus_wire_close(w, &e);
         }
-        if (!ok || !dbus_message_iter_close_container(&it, &a))
-                return DBUS_HANDLER_RESULT_NEED_MEMORY;
-        return service_reply(s, steal_ptr(r));
+        return service_reply_send(s, m, ok && bus_wire_close(w, &a));
 }
 
 /* GetRecord(u status_code) -> (t generation, ay record): any of the four records with the
  * generation, from one reading of the published state. */
 static DBusHandlerResult handle_get_record(Service *s, const Object *o, DBusMessage *m) {
-        _cleanup_message_ DBusMessage *r = NULL;
-        DBusHandlerResult result;
         dbus_uint64_t g = o->mux->generation;
         dbus_uint32_t code = 0;
         PublishedRecord records[SERVICE_MUX_RECORDS];
         const RecordValue *rec = NULL;
-        DBusMessageIter it;
+        BusWire *w;
 
         if (!service_get_args(s, m, DBUS_TYPE_UINT32, &code, DBUS_TYPE_INVALID))
                 return DBUS_HANDLER_RESULT_HANDLED;
@@ -315,28 +284,20 @@ static DBusHandlerResult handle_get_record(Service *s, const Object *o, DBusMess
                                            "no record for status code 0x%08" PRIX32 " (expected "
                                            "0x4002000B, 0x40020003, 0x40020007 or 0x40020006)",
                                            (uint32_t) code);
-        r = begin_reply_after_args(m, &it, &result);
-        if (!r)
-                return result;
-        if (!dbus_message_iter_append_basic(&it, DBUS_TYPE_UINT64, &g) ||
-            !service_append_record(&it, rec))
-                return DBUS_HANDLER_RESULT_NEED_MEMORY;
-        return service_reply(s, steal_ptr(r));
+        w = service_reply_begin(s, m, "tay");
+        return service_reply_send(s, m, bus_wire_basic(w, DBUS_TYPE_UINT64, &g) &&
+                                                service_append_record(w, rec));
 }
 
 static DBusHandlerResult handle_get_hw(Service *s, const Object *o, DBusMessage *m) {
-        _cleanup_message_ DBusMessage *r = NULL;
-        DBusHandlerResult result;
         dbus_uint64_t g = o->mux->generation;
-        DBusMessageIter it;
+        BusWire *w;
 
-        r = service_begin_reply(s, m, &it, &result);
-        if (!r)
-                return result;
-        if (!dbus_message_iter_append_basic(&it, DBUS_TYPE_UINT64, &g) ||
-            !service_append_record(&it, &o->mux->pub_hw))
-                return DBUS_HANDLER_RESULT_NEED_MEMORY;
-        return service_reply(s, steal_ptr(r));
+        if (!service_get_args(s, m, DBUS_TYPE_INVALID))
+                return DBUS_HANDLER_RESULT_HANDLED;
+        w = service_reply_begin(s, m, "tay");
+        return service_reply_send(s, m, bus_wire_basic(w, DBUS_TYPE_UINT64, &g) &&
+                                                service_append_record(w, &o->mux->pub_hw));
 }
 
 static const ServiceMethod methods[] = {

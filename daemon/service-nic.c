@@ -8,50 +8,50 @@
 #include "nic.h"
 #include "service-internal.h"
 
-static bool append_name(const Service *s, const Object *o, DBusMessageIter *v) {
-        return service_append_basic(v, DBUS_TYPE_STRING, &o->nic->pub_name);
+static bool append_name(const Service *s, const Object *o, BusWire *w) {
+        return bus_wire_basic(w, DBUS_TYPE_STRING, &o->nic->pub_name);
 }
 
-static bool append_ifindex(const Service *s, const Object *o, DBusMessageIter *v) {
+static bool append_ifindex(const Service *s, const Object *o, BusWire *w) {
         dbus_int32_t i = o->nic->ifindex;
-        return service_append_basic(v, DBUS_TYPE_INT32, &i);
+        return bus_wire_basic(w, DBUS_TYPE_INT32, &i);
 }
 
-static bool append_driver(const Service *s, const Object *o, DBusMessageIter *v) {
+static bool append_driver(const Service *s, const Object *o, BusWire *w) {
         const char *str = o->nic->pub_driver;
-        return service_append_basic(v, DBUS_TYPE_STRING, &str);
+        return bus_wire_basic(w, DBUS_TYPE_STRING, &str);
 }
 
-static bool append_muxes(const Service *s, const Object *o, DBusMessageIter *v) {
-        return service_append_strv(v, o->nic->pub_muxes);
+static bool append_muxes(const Service *s, const Object *o, BusWire *w) {
+        return service_append_strv(w, o->nic->pub_muxes);
 }
 
-static bool append_hw(const Service *s, const Object *o, DBusMessageIter *v) {
-        return service_append_record(v, &o->nic->pub_hw);
+static bool append_hw(const Service *s, const Object *o, BusWire *w) {
+        return service_append_record(w, &o->nic->pub_hw);
 }
 
-static bool append_cur(const Service *s, const Object *o, DBusMessageIter *v) {
-        return service_append_record(v, &o->nic->pub_cur);
+static bool append_cur(const Service *s, const Object *o, BusWire *w) {
+        return service_append_record(w, &o->nic->pub_cur);
 }
 
-static bool append_chimney(const Service *s, const Object *o, DBusMessageIter *v) {
+static bool append_chimney(const Service *s, const Object *o, BusWire *w) {
         dbus_bool_t b = value_chimney_capable(&o->nic->pub_hw);
-        return service_append_basic(v, DBUS_TYPE_BOOLEAN, &b);
+        return bus_wire_basic(w, DBUS_TYPE_BOOLEAN, &b);
 }
 
-static bool append_task_hw(const Service *s, const Object *o, DBusMessageIter *v) {
-        return service_append_record(v, &o->nic->pub_task_hw);
+static bool append_task_hw(const Service *s, const Object *o, BusWire *w) {
+        return service_append_record(w, &o->nic->pub_task_hw);
 }
 
-static bool append_task_cur(const Service *s, const Object *o, DBusMessageIter *v) {
-        return service_append_record(v, &o->nic->pub_task_cur);
+static bool append_task_cur(const Service *s, const Object *o, BusWire *w) {
+        return service_append_record(w, &o->nic->pub_task_cur);
 }
 
 /* The fields of both records whose source is not the kernel (SPEC 5: a field absent comes
  * from the kernel): the connection record's names, then the task record's dotted ones (they
  * never clash). Most NICs declare nothing: the dict is empty, where listing every field made it
  * 5.6 kB of a 6.9 kB InterfacesAdded (issue 24). */
-static bool append_sources(const Service *s, const Object *o, DBusMessageIter *v) {
+static bool append_sources(const Service *s, const Object *o, BusWire *w) {
         const struct {
                 const RecordSchema *schema;
                 const Source *src;
@@ -59,9 +59,9 @@ static bool append_sources(const Service *s, const Object *o, DBusMessageIter *v
                 { o->nic->pub_hw.schema, o->nic->hw_src },
                 { o->nic->pub_task_hw.schema, o->nic->task_hw_src },
         };
-        DBusMessageIter a, e;
+        BusWireContainer a, e;
 
-        if (!dbus_message_iter_open_container(v, DBUS_TYPE_ARRAY, "{ss}", &a))
+        if (!bus_wire_open(w, DBUS_TYPE_ARRAY, "{ss}", &a))
                 return false;
         for (size_t r = 0; r < ELEMENTSOF(records); r++)
                 for (size_t f = 0; f < records[r].schema->n_fields; f++) {
@@ -70,13 +70,12 @@ static bool append_sources(const Service *s, const Object *o, DBusMessageIter *v
 
                         if (records[r].src[f] == SOURCE_KERNEL)
                                 continue;
-                        if (!dbus_message_iter_open_container(&a, DBUS_TYPE_DICT_ENTRY, NULL, &e) ||
-                            !dbus_message_iter_append_basic(&e, DBUS_TYPE_STRING, &key) ||
-                            !dbus_message_iter_append_basic(&e, DBUS_TYPE_STRING, &val) ||
-                            !dbus_message_iter_close_container(&a, &e))
+                        if (!bus_wire_open(w, DBUS_TYPE_DICT_ENTRY, NULL, &e) ||
+                            !bus_wire_basic(w, DBUS_TYPE_STRING, &key) ||
+                            !bus_wire_basic(w, DBUS_TYPE_STRING, &val) || !bus_wire_close(w, &e))
                                 return false;
                 }
-        return dbus_message_iter_close_container(v, &a);
+        return bus_wire_close(w, &a);
 }
 
 static const ServiceProperty properties[] = {

@@ -13,36 +13,35 @@
 #include "nic.h"
 #include "service-internal.h"
 
-static bool append_variant_basic(DBusMessageIter *it, int type, const void *value) {
+static bool append_variant_basic(BusWire *w, int type, const void *value) {
         char sig[2] = { (char) type, 0 };
-        DBusMessageIter v;
+        BusWireContainer v;
 
-        return dbus_message_iter_open_container(it, DBUS_TYPE_VARIANT, sig, &v) &&
-               dbus_message_iter_append_basic(&v, type, value) &&
-               dbus_message_iter_close_container(it, &v);
+        return bus_wire_open(w, DBUS_TYPE_VARIANT, sig, &v) && bus_wire_basic(w, type, value) &&
+               bus_wire_close(w, &v);
 }
 
 /* Appends field @f of @r as a variant of the field's D-Bus type. */
-static bool append_field(DBusMessageIter *it, const RecordValue *r, size_t f) {
+static bool append_field(BusWire *w, const RecordValue *r, size_t f) {
         const char *type = r->schema->fields[f].dbus_type;
         uint32_t v = value_get(r, f);
 
         switch (type[0]) {
         case DBUS_TYPE_BYTE: {
                 uint8_t y = (uint8_t) v;
-                return append_variant_basic(it, DBUS_TYPE_BYTE, &y);
+                return append_variant_basic(w, DBUS_TYPE_BYTE, &y);
         }
         case DBUS_TYPE_UINT16: {
                 dbus_uint16_t q = (dbus_uint16_t) v;
-                return append_variant_basic(it, DBUS_TYPE_UINT16, &q);
+                return append_variant_basic(w, DBUS_TYPE_UINT16, &q);
         }
         case DBUS_TYPE_BOOLEAN: {
                 dbus_bool_t b = v != 0;
-                return append_variant_basic(it, DBUS_TYPE_BOOLEAN, &b);
+                return append_variant_basic(w, DBUS_TYPE_BOOLEAN, &b);
         }
         default: {
                 dbus_uint32_t u = v;
-                return append_variant_basic(it, DBUS_TYPE_UINT32, &u);
+                return append_variant_basic(w, DBUS_TYPE_UINT32, &u);
         }
         }
 }
@@ -85,63 +84,56 @@ static bool lookup_cb(void *userdata, const char *name, const ServiceProperty *p
 
 /* Appends the variant of one property row (field @field of a record_fields row). */
 static bool append_value(const Service *s, const Object *o, const ServiceProperty *p, int field,
-                         DBusMessageIter *it) {
-        DBusMessageIter v;
+                         BusWire *w) {
+        BusWireContainer v;
 
         if (field >= 0)
-                return append_field(it, o->interface->hardware(o), (size_t) field);
-        return dbus_message_iter_open_container(it, DBUS_TYPE_VARIANT, p->signature, &v) &&
-               p->append(s, o, &v) &&
-               dbus_message_iter_close_container(it, &v);
+                return append_field(w, o->interface->hardware(o), (size_t) field);
+        return bus_wire_open(w, DBUS_TYPE_VARIANT, p->signature, &v) && p->append(s, o, w) &&
+               bus_wire_close(w, &v);
 }
 
-/* Appends the value of property @name of @o as a variant. Returns 0, -ENOENT for an unknown
- * property, -ENOMEM. */
-static int append_property(const Service *s, const Object *o, const char *name, DBusMessageIter *it) {
-        const ServiceInterface *iface = o->interface;
-        Lookup l = { .name = name, .field = -1 };
-
-        if (!iface)
-                return -ENOENT;
-        (void) foreach_property(iface, o, lookup_cb, &l);
-        if (!l.found)
-                return -ENOENT;
-        return append_value(s, o, l.found, l.field, it) ? 0 : -ENOMEM;
+/* Property @name of @o: its row and field in @ret; false when it has none. */
+static bool find_property(const Object *o, const char *name, Lookup *ret) {
+        *ret = (Lookup) { .name = name, .field = -1 };
+        if (o->interface)
+                (void) foreach_property(o->interface, o, lookup_cb, ret);
+        return ret->found;
 }
 
 typedef struct DictContext {
         const Service *service;
         const Object *object;
-        DBusMessageIter *array;
+        BusWire *wire;
         unsigned changed;               /* 0: every property; else those with one of the bits */
         unsigned done;                  /* bits whose group went out already: not twice */
 } DictContext;
 
 static bool dict_cb(void *userdata, const char *name, const ServiceProperty *p, int field) {
         DictContext *c = userdata;
-        DBusMessageIter e;
+        BusWireContainer e;
 
         if (c->changed && (!(p->changed & c->changed) || (p->changed & c->done) ||
                            p->emits != EMITS_VALUE))
                 return true;
-        return dbus_message_iter_open_container(c->array, DBUS_TYPE_DICT_ENTRY, NULL, &e) &&
-               dbus_message_iter_append_basic(&e, DBUS_TYPE_STRING, &name) &&
-               append_value(c->service, c->object, p, field, &e) &&
-               dbus_message_iter_close_container(c->array, &e);
+        return bus_wire_open(c->wire, DBUS_TYPE_DICT_ENTRY, NULL, &e) &&
+               bus_wire_basic(c->wire, DBUS_TYPE_STRING, &name) &&
+               append_value(c->service, c->object, p, field, c->wire) &&
+               bus_wire_close(c->wire, &e);
 }
 
 /* Appends a{sv} of @o's properties: all of them when @changed is 0, else the EMITS_VALUE ones
  * that @changed touches (service_append_invalidated() names the others), grouped by bit in a fixed order (members, policy, driver, generation,
  * hardware record, current record) and in table order within a bit. */
-bool service_append_properties(const Service *s, const Object *o, unsigned changed, DBusMessageIter *it) {
+bool service_append_properties(const Service *s, const Object *o, unsigned changed, BusWire *w) {
         static const unsigned order[] = { CHANGED_MEMBERS, CHANGED_POLICY, CHANGED_DRIVER,
                                           CHANGED_GENERATION, CHANGED_HW, CHANGED_CUR,
                                           CHANGED_TASK_HW, CHANGED_TASK_CUR, CHANGED_SOURCES };
         const ServiceInterface *iface = o->interface;
-        DBusMessageIter a;
-        DictContext c = { .service = s, .object = o, .array = &a };
+        BusWireContainer a;
+        DictContext c = { .service = s, .object = o, .wire = w };
 
-        if (!dbus_message_iter_open_container(it, DBUS_TYPE_ARRAY, "{sv}", &a))
+        if (!bus_wire_open(w, DBUS_TYPE_ARRAY, "{sv}", &a))
                 return false;
         if (!changed) {
                 if (!foreach_property(iface, o, dict_cb, &c))
@@ -155,11 +147,11 @@ bool service_append_properties(const Service *s, const Object *o, unsigned chang
                                 return false;
                         c.done |= order[i];
                 }
-        return dbus_message_iter_close_container(it, &a);
+        return bus_wire_close(w, &a);
 }
 
 typedef struct NamesContext {
-        DBusMessageIter *array;
+        BusWire *wire;
         unsigned changed;
 } NamesContext;
 
@@ -167,33 +159,30 @@ static bool names_cb(void *userdata, const char *name, const ServiceProperty *p,
         NamesContext *c = userdata;
 
         return p->emits != EMITS_INVALIDATES || !(p->changed & c->changed) ||
-               dbus_message_iter_append_basic(c->array, DBUS_TYPE_STRING, &name);
+               bus_wire_basic(c->wire, DBUS_TYPE_STRING, &name);
 }
 
 /* Appends the as of PropertiesChanged: the names of @o's EMITS_INVALIDATES properties that
  * @changed touches, record fields expanded, in table order. No value is built, so the cost
  * does not grow with it. */
-bool service_append_invalidated(const Object *o, unsigned changed, DBusMessageIter *it) {
-        DBusMessageIter a;
-        NamesContext c = { .array = &a, .changed = changed };
+bool service_append_invalidated(const Object *o, unsigned changed, BusWire *w) {
+        BusWireContainer a;
+        NamesContext c = { .wire = w, .changed = changed };
 
-        return dbus_message_iter_open_container(it, DBUS_TYPE_ARRAY, "s", &a) &&
-               foreach_property(o->interface, o, names_cb, &c) &&
-               dbus_message_iter_close_container(it, &a);
+        return bus_wire_open(w, DBUS_TYPE_ARRAY, "s", &a) &&
+               foreach_property(o->interface, o, names_cb, &c) && bus_wire_close(w, &a);
 }
 
 /* Appends {s: a{sv}} for @o's own interface: the value of InterfacesAdded and of one
  * GetManagedObjects entry. */
-bool service_append_interfaces(const Service *s, const Object *o, DBusMessageIter *it) {
+bool service_append_interfaces(const Service *s, const Object *o, BusWire *w) {
         const char *iface = o->interface->name;
-        DBusMessageIter a, e;
+        BusWireContainer a, e;
 
-        return dbus_message_iter_open_container(it, DBUS_TYPE_ARRAY, "{sa{sv}}", &a) &&
-               dbus_message_iter_open_container(&a, DBUS_TYPE_DICT_ENTRY, NULL, &e) &&
-               dbus_message_iter_append_basic(&e, DBUS_TYPE_STRING, &iface) &&
-               service_append_properties(s, o, 0, &e) &&
-               dbus_message_iter_close_container(&a, &e) &&
-               dbus_message_iter_close_container(it, &a);
+        return bus_wire_open(w, DBUS_TYPE_ARRAY, "{sa{sv}}", &a) &&
+               bus_wire_open(w, DBUS_TYPE_DICT_ENTRY, NULL, &e) &&
+               bus_wire_basic(w, DBUS_TYPE_STRING, &iface) && service_append_properties(s, o, 0, w) &&
+               bus_wire_close(w, &e) && bus_wire_close(w, &a);
 }
 
 /* Reads Set's (ssv) without the value, which no property takes. */
@@ -210,33 +199,27 @@ static bool get_set_args(DBusMessage *m, const char **iface, const char **name) 
 
 static DBusHandlerResult handle_get_all(Service *s, const Object *o, DBusMessage *m) {
         const ServiceInterface *own = o->interface;
-        _cleanup_message_ DBusMessage *r = NULL;
         const char *iface = NULL;
-        DBusMessageIter it, a;
+        BusWireContainer a;
+        BusWire *w;
         bool ok;
 
         if (!service_get_args(s, m, DBUS_TYPE_STRING, &iface, DBUS_TYPE_INVALID))
                 return DBUS_HANDLER_RESULT_HANDLED;
-        r = dbus_message_new_method_return(m);
-        if (!r)
-                return DBUS_HANDLER_RESULT_NEED_MEMORY;
-        dbus_message_iter_init_append(r, &it);
+        w = service_reply_begin(s, m, "a{sv}");
         if (own && (!*iface || streq(iface, own->name)))
-                ok = service_append_properties(s, o, 0, &it);
+                ok = service_append_properties(s, o, 0, w);
         else
-                ok = dbus_message_iter_open_container(&it, DBUS_TYPE_ARRAY, "{sv}", &a) &&
-                     dbus_message_iter_close_container(&it, &a);
-        if (!ok)
-                return DBUS_HANDLER_RESULT_NEED_MEMORY;
-        return service_reply(s, steal_ptr(r));
+                ok = bus_wire_open(w, DBUS_TYPE_ARRAY, "{sv}", &a) && bus_wire_close(w, &a);
+        return service_reply_send(s, m, ok);
 }
 
 DBusHandlerResult service_handle_properties(Service *s, const Object *o, DBusMessage *m) {
         const char *member = dbus_message_get_member(m), *iface = NULL, *name = NULL;
         const ServiceInterface *own = o->interface;
-        _cleanup_message_ DBusMessage *r = NULL;
         bool set = streq(member, "Set");
-        DBusMessageIter it;
+        BusWire *w;
+        Lookup l;
 
         if (streq(member, "GetAll"))
                 return handle_get_all(s, o, m);
@@ -253,19 +236,11 @@ DBusHandlerResult service_handle_properties(Service *s, const Object *o, DBusMes
         if (!own || (*iface && !streq(iface, own->name)))
                 return service_reply_error(s, m, DBUS_ERROR_UNKNOWN_INTERFACE,
                                            "no interface '%s' on this object", iface);
-        r = dbus_message_new_method_return(m);
-        if (!r)
-                return DBUS_HANDLER_RESULT_NEED_MEMORY;
-        dbus_message_iter_init_append(r, &it);
-        switch (append_property(s, o, name, &it)) {
-        case 0:
-                if (set)
-                        return service_reply_error(s, m, DBUS_ERROR_PROPERTY_READ_ONLY,
-                                                   "property '%s' is read-only", name);
-                return service_reply(s, steal_ptr(r));
-        case -ENOENT:
+        if (!find_property(o, name, &l))
                 return service_reply_error(s, m, DBUS_ERROR_UNKNOWN_PROPERTY, "no property '%s'", name);
-        default:
-                return DBUS_HANDLER_RESULT_NEED_MEMORY;
-        }
+        if (set)
+                return service_reply_error(s, m, DBUS_ERROR_PROPERTY_READ_ONLY,
+                                           "property '%s' is read-only", name);
+        w = service_reply_begin(s, m, "v");
+        return service_reply_send(s, m, append_value(s, o, l.found, l.field, w));
 }

@@ -60,39 +60,29 @@ static bool object_find(const Service *s, const char *path, Object *ret) {
 static void emit_object_manager_signal(Service *s, const Object *o, bool added) {
         const char *member = added ? "InterfacesAdded" : "InterfacesRemoved";
         const char *const ifaces[] = { o->interface->name, NULL };
-        _cleanup_message_ DBusMessage *msg = NULL;
         _cleanup_free_ char *path = NULL;
-        DBusMessageIter it;
+        BusWire *w;
 
-        if (service_object_path(o, &path) >= 0 && (msg = service_signal_new())) {
-                dbus_message_iter_init_append(msg, &it);
-                if (dbus_message_iter_append_basic(&it, DBUS_TYPE_OBJECT_PATH, &path) &&
-                    (added ? service_append_interfaces(s, o, &it)
-                           : service_append_strv(&it, (char *const *) ifaces))) {
-                        service_send_signal(s, steal_ptr(msg), BUS_ROOT_PATH,
-                                            BUS_IFACE_OBJECT_MANAGER, member);
-                        return;
-                }
+        if (service_object_path(o, &path) < 0) {
+                log_error("bus: %s not sent: out of memory", member);
+                return;
         }
-        service_send(s, NULL, member);
+        w = service_signal_begin(s, BUS_ROOT_PATH, BUS_IFACE_OBJECT_MANAGER, member,
+                                 added ? "oa{sa{sv}}" : "oas");
+        service_signal_send(s, bus_wire_basic(w, DBUS_TYPE_OBJECT_PATH, &path) &&
+                                       (added ? service_append_interfaces(s, o, w)
+                                              : service_append_strv(w, (char *const *) ifaces)),
+                            member);
 }
 
 static void emit_properties_changed(Service *s, const Object *o, const char *path, unsigned changed) {
         const char *iface = o->interface->name;
-        _cleanup_message_ DBusMessage *msg = service_signal_new();
-        DBusMessageIter it;
+        BusWire *w = service_signal_begin(s, path, BUS_IFACE_PROPERTIES, "PropertiesChanged", "sa{sv}as");
 
-        if (msg) {
-                dbus_message_iter_init_append(msg, &it);
-                if (dbus_message_iter_append_basic(&it, DBUS_TYPE_STRING, &iface) &&
-                    service_append_properties(s, o, changed, &it) &&
-                    service_append_invalidated(o, changed, &it)) {
-                        service_send_signal(s, steal_ptr(msg), path, BUS_IFACE_PROPERTIES,
-                                            "PropertiesChanged");
-                        return;
-                }
-        }
-        service_send(s, NULL, "PropertiesChanged");
+        service_signal_send(s, bus_wire_basic(w, DBUS_TYPE_STRING, &iface) &&
+                                       service_append_properties(s, o, changed, w) &&
+                                       service_append_invalidated(o, changed, w),
+                            "PropertiesChanged");
 }
 
 static void object_changed(Service *s, const Object *o, unsigned changed) {
@@ -171,15 +161,14 @@ void service_set_coalesce_ms(Service *s, uint32_t coalesce_ms) {
 
 static DBusHandlerResult handle_get_managed_objects(Service *s, const Object *root, DBusMessage *m) {
         const Model *model = s->model;
-        _cleanup_message_ DBusMessage *r = NULL;
-        DBusHandlerResult result;
-        DBusMessageIter it, a, e;
+        BusWireContainer a, e;
+        BusWire *w;
         bool ok;
 
-        r = service_begin_reply(s, m, &it, &result);
-        if (!r)
-                return result;
-        ok = dbus_message_iter_open_container(&it, DBUS_TYPE_ARRAY, "{oa{sa{sv}}}", &a);
+        if (!service_get_args(s, m, DBUS_TYPE_INVALID))
+                return DBUS_HANDLER_RESULT_HANDLED;
+        w = service_reply_begin(s, m, "a{oa{sa{sv}}}");
+        ok = bus_wire_open(w, DBUS_TYPE_ARRAY, "{oa{sa{sv}}}", &a);
         for (size_t k = 0; ok && k < model->n_muxes + model->n_nics; k++) {
                 _cleanup_free_ char *path = NULL;
                 Object o;
@@ -191,14 +180,11 @@ static DBusHandlerResult handle_get_managed_objects(Service *s, const Object *ro
                 if (!(o.mux ? o.mux->published : o.nic->published))
                         continue;
                 ok = service_object_path(&o, &path) >= 0 &&
-                     dbus_message_iter_open_container(&a, DBUS_TYPE_DICT_ENTRY, NULL, &e) &&
-                     dbus_message_iter_append_basic(&e, DBUS_TYPE_OBJECT_PATH, &path) &&
-                     service_append_interfaces(s, &o, &e) &&
-                     dbus_message_iter_close_container(&a, &e);
+                     bus_wire_open(w, DBUS_TYPE_DICT_ENTRY, NULL, &e) &&
+                     bus_wire_basic(w, DBUS_TYPE_OBJECT_PATH, &path) &&
+                     service_append_interfaces(s, &o, w) && bus_wire_close(w, &e);
         }
-        if (!ok || !dbus_message_iter_close_container(&it, &a))
-                return DBUS_HANDLER_RESULT_NEED_MEMORY;
-        return service_reply(s, steal_ptr(r));
+        return service_reply_send(s, m, ok && bus_wire_close(w, &a));
 }
 
 /* A privileged method, its caller found to be root: its object is looked up again, as it
@@ -368,6 +354,7 @@ Service *service_free(Service *s) {
                 dbus_connection_close(s->conn);
                 dbus_connection_unref(s->conn);
         }
+        bus_wire_done(&s->wire);
         free(s->bus);
         free(s);
         return NULL;

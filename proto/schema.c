@@ -140,12 +140,14 @@ int schema_encode(const RecordValue *v, uint8_t *buf, size_t size, const char **
         buf[0] = s->type;
         buf[1] = v->revision;
         store_le(buf + 2, 2, s->size);
+        /* Fields sharing a word OR their bits into it; a 0 (most fields of most records)
+         * leaves the zeroed bytes as they are. */
         for (size_t i = 0; i < s->n_fields; i++) {
                 const FieldDesc *d = &s->fields[i];
-                uint32_t word = load_le(buf + d->offset, d->width);
+                uint32_t bits = v->v[i] << d->shift;
 
-                word |= v->v[i] << d->shift;
-                store_le(buf + d->offset, d->width, word);
+                for (unsigned b = 0; bits != 0 && b < d->width; b++, bits >>= 8)
+                        buf[d->offset + b] |= (uint8_t) bits;
         }
         return 0;
 }

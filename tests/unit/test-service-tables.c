@@ -66,15 +66,19 @@ static void names(DBusMessageIter *it, bool values, char *out, size_t size) {
 static void properties_changed(const Object *o, unsigned changed, char *ret_changed,
                                char *ret_invalidated, size_t size) {
         static const Service service;
-        DBusMessage *m = dbus_message_new_signal("/t", "t.T", "PropertiesChanged");
+        BusWire w = { 0 };
+        DBusMessage *m;
         DBusMessageIter it;
+        DBusError error;
 
-        assert(m);
-        dbus_message_iter_init_append(m, &it);
-        assert(service_append_properties(&service, o, changed, &it));
+        assert(bus_wire_signal(&w, "/t", "t.T", "PropertiesChanged", changed ? "a{sv}as" : "a{sv}"));
+        assert(service_append_properties(&service, o, changed, &w));
         if (changed)
-                assert(service_append_invalidated(o, changed, &it));
-        assert(streq(dbus_message_get_signature(m), changed ? "a{sv}as" : "a{sv}"));
+                assert(service_append_invalidated(o, changed, &w));
+        dbus_error_init(&error);
+        m = bus_wire_finish(&w, &error);
+        assert(m);
+        bus_wire_done(&w);
         assert(dbus_message_iter_init(m, &it));
         names(&it, true, ret_changed, size);
         ret_invalidated[0] = '\0';

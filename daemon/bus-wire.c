@@ -3,6 +3,7 @@
  * "Message Protocol": native byte order, every value aligned to its size from the start of
  * the message, the header padded to 8 so the body is aligned alike */
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -142,6 +143,7 @@ bool bus_wire_open(BusWire *w, int type, const char *contained, BusWireContainer
         static const uint32_t length = 0;
 
         *ret = (BusWireContainer) { .type = type };
+        assert(contained || type == DBUS_TYPE_STRUCT || type == DBUS_TYPE_DICT_ENTRY);
         switch (type) {
         case DBUS_TYPE_ARRAY:
                 if (!pad(w, 4))

@@ -229,14 +229,11 @@ static void nic_withdraw(Publisher *p, Nic *n) {
         p->n_published--;
 }
 
-static void nic_sync(Publisher *p, Nic *n) {
+/* What moved of @n since its last emission, as CHANGED_* bits; takes the marks. */
+static unsigned nic_take_changes(Nic *n) {
         unsigned changed = 0;
 
-        if (n->published && !streq(n->pub_name, n->name)) {
-                /* A rename moves the object: withdraw the old path, add the new. */
-                nic_withdraw(p, n);
-        }
-        /* The model settled the records (pub_*) and says which moved, in MUX_RECORDS order. */
+        /* The model settled the records and says which moved, in MUX_RECORDS order. */
         for (size_t k = 0; k < MUX_RECORDS; k++)
                 if (n->records_changed & 1u << k)
                         changed |= record_changed[k];
@@ -249,13 +246,29 @@ static void nic_sync(Publisher *p, Nic *n) {
                 changed |= CHANGED_MEMBERS;
         n->muxes_changed = false;
         memcpy(n->pub_driver, n->driver, sizeof(n->driver));
-        if (!n->published) {
-                free(n->pub_name);
-                n->pub_name = strdup(n->name);
-                if (!n->pub_name)
-                        return;
-                nic_publish(p, n);
-        } else if (changed)
+        return changed;
+}
+
+/* @n's object: a new one is added (its InterfacesAdded carries all it has), a renamed one
+ * moves (the old path withdrawn, the new added). */
+static void nic_sync_object(Publisher *p, Nic *n) {
+        if (n->published && !streq(n->pub_name, n->name))
+                nic_withdraw(p, n);
+        if (n->published)
+                return;
+        (void) nic_take_changes(n);
+        free(n->pub_name);
+        n->pub_name = strdup(n->name);
+        if (!n->pub_name)
+                return;
+        nic_publish(p, n);
+}
+
+/* @n's own changes, on an object it had before this sync. */
+static void nic_sync_changes(Publisher *p, Nic *n) {
+        unsigned changed = nic_take_changes(n);
+
+        if (changed)
                 service_nic_changed(p->service, n, changed);
 }
 
@@ -330,15 +343,18 @@ static void publisher_sync(Publisher *p) {
         model_settle(m);
         withdraw_gone(p);
 
-        /* NIC objects first, so a MUX's Members can be looked up when its signal arrives. Only
-         * what the events touched is looked at, unless the model asks for everything. */
+        /* New NIC objects first, so that a MUX's Members can be looked up when its signal
+         * arrives. A NIC's own changes (its Muxes, its records) go after the MUXes': a member
+         * joining or leaving reaches the MUX's subscribers without waiting behind the NIC's
+         * PropertiesChanged in the bus (issue 24). Only what the events touched is looked at,
+         * unless the model asks for everything. */
         for (size_t i = 0, k = model_n_dirty(m); i < k; i++) {
                 Nic *n = model_dirty_nic(m, i);
 
                 if (!n)
                         continue;
                 if (model_nic_is_visible(m, n))
-                        nic_sync(p, n);
+                        nic_sync_object(p, n);
                 else if (n->published)
                         nic_withdraw(p, n);
         }
@@ -347,6 +363,12 @@ static void publisher_sync(Publisher *p) {
                 Mux *x = m->muxes[i];
                 if (x->dirty || x->window_due || !x->published || m->sweep)
                         mux_sync(p, x);
+        }
+        for (size_t i = 0, k = model_n_dirty(m); i < k; i++) {
+                Nic *n = model_dirty_nic(m, i);
+
+                if (n && n->published && model_nic_is_visible(m, n))
+                        nic_sync_changes(p, n);
         }
         model_sync_done(m);
         notify_status(p);

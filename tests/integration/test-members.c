@@ -139,6 +139,44 @@ static Change expect_members_invalidated(DBusConnection *c, const char *what) {
         return ch;
 }
 
+/* After a join: br0's PropertiesChanged reaches @c before the member's own (its Muxes), so
+ * that a member's join is not queued behind the member's change in the bus (issue 24). */
+static void expect_mux_before_member(DBusConnection *c, const char *nic_path, const char *what) {
+        uint64_t deadline = util_now_ms() + WAIT_MS;
+        const char *first = NULL;
+        bool mux = false, nic = false;
+        Change later;
+
+        while (!mux || !nic) {
+                DBusMessage *m;
+
+                while ((m = dbus_connection_pop_message(c))) {
+                        const char *path = dbus_message_get_path(m);
+
+                        if (dbus_message_is_signal(m, DBUS_INTERFACE_PROPERTIES, "PropertiesChanged") && path) {
+                                if (streq(path, BR0))
+                                        mux = true;
+                                else if (streq(path, nic_path))
+                                        nic = true;
+                                if ((mux || nic) && !first)
+                                        first = mux ? "br0" : "the member";
+                        }
+                        dbus_message_unref(m);
+                }
+                uint64_t now = util_now_ms();
+                if (now >= deadline)
+                        FAIL("%s: br0's PropertiesChanged %s, the member's %s", what,
+                             mux ? "came" : "never came", nic ? "came" : "never came");
+                if (!mux || !nic)
+                        assert(dbus_connection_read_write(c, (int) (deadline - now)));
+        }
+        if (!streq(first, "br0"))
+                FAIL("%s: the member's PropertiesChanged came before br0's", what);
+        while (wait_change(c, 4 * COALESCE_MS, &later))
+                ;
+        printf("ok: %s: br0's PropertiesChanged came before the member's\n", what);
+}
+
 static char *members_get(DBusConnection *c) {
         char *words = NULL;
 
@@ -334,6 +372,15 @@ int main(void) {
         expect_subscriber(&sub, "mB released", "mD mZ");
         assert(generation(c) == g);
 
+        /* The MUX hears of a join before the member's own change goes out. */
+        dbus_bus_add_match(c, "type='signal',interface='org.freedesktop.DBus.Properties',"
+                              "member='PropertiesChanged',path='" BUS_ROOT_PATH "/nic/mB'", &error);
+        assert(!dbus_error_is_set(&error));
+        util_run("ip link set mB master br0");
+        expect_mux_before_member(c, BUS_ROOT_PATH "/nic/mB", "mB joins again");
+        expect_members_get(c, "mB joins again", "mB mD mZ");
+        expect_subscriber(&sub, "mB joins again", "mB mD mZ");
+
         /* GetAll and GetManagedObjects carry the list whole (they are rare). */
         {
                 struct muxcap_mux_info **list = NULL;
@@ -343,9 +390,10 @@ int main(void) {
                 for (struct muxcap_mux_info **i = list; *i; i++)
                         if (streq((*i)->name, "br0")) {
                                 found = true;
-                                assert((*i)->members[0] && streq((*i)->members[0], "mD"));
-                                assert((*i)->members[1] && streq((*i)->members[1], "mZ"));
-                                assert(!(*i)->members[2]);
+                                assert((*i)->members[0] && streq((*i)->members[0], "mB"));
+                                assert((*i)->members[1] && streq((*i)->members[1], "mD"));
+                                assert((*i)->members[2] && streq((*i)->members[2], "mZ"));
+                                assert(!(*i)->members[3]);
                         }
                 assert(found);
                 muxcap_mux_info_list_free(list);

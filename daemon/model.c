@@ -2,6 +2,7 @@
 /* The model: the NIC and MUX tables, and the sources' events that update them (topology.c derives
  * the MUXes and their members) */
 
+#include <assert.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -133,24 +134,32 @@ size_t model_n_dirty(const Model *m) {
 
 /* Settles one NIC: the records its MUXes hold move to its current ones. */
 static void nic_settle(Model *m, Nic *n) {
-        RecordValue current[MUX_RECORDS];
+        RecordValue settled[MUX_RECORDS], current[MUX_RECORDS];
         unsigned changed = 0;
 
         if (!model_nic_is_visible(m, n))
                 return;         /* in no member list: it settles when it is visible again */
         nic_compute_records(n, m->config, current);
-        for (size_t k = 0; k < MUX_RECORDS; k++)
-                if (!value_equal(nic_settled(n, k), &current[k]))
+        for (size_t k = 0; k < MUX_RECORDS; k++) {
+                nic_settled_get(n, k, &settled[k]);
+                if (!value_equal(&settled[k], &current[k]))
                         changed |= 1u << k;
+        }
         if (!changed && n->folded)
                 return;
         for (size_t i = 0; n->folded && n->pub_muxes && n->pub_muxes[i]; i++) {
                 Mux *x = model_find_mux(m, n->pub_muxes[i]);
                 if (x)
-                        mux_update_nic(x, n, current);
+                        mux_update_nic(x, n, settled, current);
         }
         for (size_t k = 0; k < MUX_RECORDS; k++)
-                *nic_settled(n, k) = current[k];
+                if (changed & 1u << k) {
+                        _unused_ int r = nic_settled_set(n, k, &current[k]);
+
+                        /* Each source range-checks what it sets (value_set(), the kernel
+                         * rules' table), so every value fits its field. */
+                        assert(r > 0);
+                }
         n->records_changed |= changed;
         if (!n->folded) {
                 n->folded = true;

@@ -127,22 +127,28 @@ static bool member_affected(const Mux *x, size_t k, const RecordValue *v) {
         return false;
 }
 
-/* Record @k of NIC member @n as @x holds it: its settled record, but a hardware record without
- * what @x forbids its members where that makes a difference (then in @buf). */
-static const RecordValue *nic_member_record(const Mux *x, const Nic *n, size_t k, RecordValue *buf) {
-        if (!member_affected(x, k, nic_settled_const(n, k)))
-                return nic_settled_const(n, k);
-        nic_hardware_without(n, k, x->forbidden, buf);
-        return buf;
+/* Record @k of NIC member @n as @x holds it, into @ret: its settled record, but a hardware
+ * record without what @x forbids its members where that makes a difference. */
+static void nic_member_record(const Mux *x, const Nic *n, size_t k, RecordValue *ret) {
+        nic_settled_get(n, k, ret);
+        if (member_affected(x, k, ret))
+                nic_hardware_without(n, k, x->forbidden, ret);
 }
 
-/* Whether member @n of @x, with its settled records or @current (if not NULL), may count
+/* The settled records of @n, in MUX_RECORDS order. */
+static void nic_settled_records(const Nic *n, RecordValue ret[static MUX_RECORDS]) {
+        for (size_t k = 0; k < MUX_RECORDS; k++)
+                nic_settled_get(n, k, &ret[k]);
+}
+
+/* Whether a member of @x with records @settled, or @current (if not NULL), may count
  * otherwise than its records say: its view is derived from its features, which may be newer
  * than what the running aggregate holds of it, so only a full pass holds it right. Members
  * unaffected (most: no LRO) join and leave one by one. */
-static bool nic_affected(const Mux *x, const Nic *n, const RecordValue *current) {
+static bool nic_affected(const Mux *x, const RecordValue settled[static MUX_RECORDS],
+                         const RecordValue *current) {
         for (size_t k = 0; x->forbidden && k < MUX_RECORDS; k += 2)
-                if (member_affected(x, k, nic_settled_const(n, k)) ||
+                if (member_affected(x, k, &settled[k]) ||
                     (current && member_affected(x, k, &current[k])))
                         return true;
         return false;
@@ -158,60 +164,70 @@ static bool mux_incremental(Mux *x) {
 }
 
 void mux_join_nic(Mux *x, const Nic *n) {
+        RecordValue settled[MUX_RECORDS];
+
         if (!n->folded || !mux_incremental(x))
                 return;
-        if (nic_affected(x, n, NULL)) {
+        nic_settled_records(n, settled);
+        if (nic_affected(x, settled, NULL)) {
                 x->full = true;
                 return;
         }
         for (size_t k = 0; k < MUX_RECORDS && !x->full; k++)
-                if (aggregate_join(mux_st(x, k), x->policy, mux_rec(x, k), nic_settled_const(n, k)) < 0)
+                if (aggregate_join(mux_st(x, k), x->policy, mux_rec(x, k), &settled[k]) < 0)
                         x->full = true;
 }
 
 void mux_leave_nic(Mux *x, const Nic *n) {
+        RecordValue settled[MUX_RECORDS];
+
         if (!n->folded || !mux_incremental(x))
                 return;
-        if (nic_affected(x, n, NULL)) {
+        nic_settled_records(n, settled);
+        if (nic_affected(x, settled, NULL)) {
                 x->full = true;
                 return;
         }
         for (size_t k = 0; k < MUX_RECORDS && !x->full; k++)
-                if (!aggregate_leave(mux_st(x, k), x->policy, mux_rec(x, k), nic_settled_const(n, k)))
+                if (!aggregate_leave(mux_st(x, k), x->policy, mux_rec(x, k), &settled[k]))
                         x->full = true;
 }
 
-void mux_update_nic(Mux *x, const Nic *n, const RecordValue current[static MUX_RECORDS]) {
+void mux_update_nic(Mux *x, const Nic *n, const RecordValue settled[static MUX_RECORDS],
+                    const RecordValue current[static MUX_RECORDS]) {
         if (!n->folded) {
                 x->dirty = true;
                 return;
         }
         if (!mux_incremental(x))
                 return;
-        if (nic_affected(x, n, current)) {
+        if (nic_affected(x, settled, current)) {
                 x->full = true;
                 return;
         }
         for (size_t k = 0; k < MUX_RECORDS && !x->full; k++) {
-                if (value_equal(nic_settled_const(n, k), &current[k]))
+                if (value_equal(&settled[k], &current[k]))
                         continue;
-                if (!aggregate_leave(mux_st(x, k), x->policy, mux_rec(x, k), nic_settled_const(n, k)) ||
+                if (!aggregate_leave(mux_st(x, k), x->policy, mux_rec(x, k), &settled[k]) ||
                     aggregate_join(mux_st(x, k), x->policy, mux_rec(x, k), &current[k]) < 0)
                         x->full = true;
         }
 }
 
-/* Record @k of member @mm of @x as @x holds it: a NIC's settled record (none before it is
- * settled; @buf holds it when @x forbids features), a nested MUX's computed one. NULL: the
- * member adds nothing. A MUX met again while it is being computed (a cycle the kernel or
- * config let through) counts as an empty member, so the result stays defined. */
+/* Record @k of member @mm of @x as @x holds it: a NIC's settled record, in @buf (none before
+ * it is settled), a nested MUX's computed one. NULL: the member adds nothing. A MUX met again
+ * while it is being computed (a cycle the kernel or config let through) counts as an empty
+ * member, so the result stays defined. */
 static const RecordValue *member_record(const Mux *x, const MuxMember *mm, size_t k,
                                         const RecordValue *empty, RecordValue *buf) {
         if (mm->mux) {
                 mux_compute(mm->mux);
                 return mm->mux->state == 1 ? empty : mux_rec(mm->mux, k);
         }
-        return mm->nic->folded ? nic_member_record(x, mm->nic, k, buf) : NULL;
+        if (!mm->nic->folded)
+                return NULL;
+        nic_member_record(x, mm->nic, k, buf);
+        return buf;
 }
 
 /* A full pass over the members, nested MUXes computed first. */
@@ -234,9 +250,9 @@ void mux_compute(Mux *x) {
                 x->st = calloc(MUX_RECORDS, sizeof(AggregateState));
         if (x->n_members > ELEMENTSOF(stack))
                 v = heap = calloc(x->n_members, sizeof(RecordValue *));
-        if (x->forbidden)
-                bufs = calloc(x->n_members + 1, sizeof(RecordValue));
-        if (!v || (x->n_members > 0 && !x->st) || (x->forbidden && !bufs)) {
+        /* The NIC members' records, decoded (a NIC holds them encoded), one record at a time. */
+        bufs = malloc((x->n_members + 1) * sizeof(RecordValue));
+        if (!v || (x->n_members > 0 && !x->st) || !bufs) {
                 log_error("mux '%s': out of memory, keeping the last record", x->name);
                 x->state = 2;
                 return;
@@ -247,7 +263,7 @@ void mux_compute(Mux *x) {
                 value_init(&empty, mux_rec(x, k)->schema);
                 for (size_t i = 0; i < x->n_members; i++) {
                         const RecordValue *r = member_record(x, &x->members[i], k, &empty,
-                                                             bufs ? &bufs[i] : NULL);
+                                                             &bufs[i]);
                         if (r)
                                 v[n++] = r;
                 }
@@ -273,13 +289,12 @@ static void explain_into(const Mux *x, size_t k, unsigned depth, RecordValue *re
                          AggregateLimit *ret_limits) {
         _cleanup_free_ AggregateMember *am = calloc(x->n_members + 1, sizeof(AggregateMember));
         _cleanup_free_ Source *src = calloc((x->n_members + 1) * SCHEMA_FIELDS_MAX, sizeof(Source));
-        _cleanup_free_ RecordValue *bufs = x->forbidden ? calloc(x->n_members + 1, sizeof(RecordValue))
-                                                        : NULL;
+        _cleanup_free_ RecordValue *bufs = malloc((x->n_members + 1) * sizeof(RecordValue));
         const RecordSchema *s = mux_computed_record(x, k)->schema;
         RecordValue empty;
 
         value_init(&empty, s);
-        if (!am || !src || (x->forbidden && !bufs)) {
+        if (!am || !src || !bufs) {
                 *ret = *mux_computed_record(x, k);
                 for (size_t f = 0; f < s->n_fields; f++)
                         ret_limits[f] = (AggregateLimit) { .member = -1, .source = SOURCE_NONE };
@@ -295,7 +310,8 @@ static void explain_into(const Mux *x, size_t k, unsigned depth, RecordValue *re
                                 mux_member_sources(mm->mux, k, depth - 1, src + i * SCHEMA_FIELDS_MAX);
                         am[i].sources = src + i * SCHEMA_FIELDS_MAX;
                 } else {
-                        am[i].record = nic_member_record(x, mm->nic, k, bufs ? &bufs[i] : NULL);
+                        nic_member_record(x, mm->nic, k, &bufs[i]);
+                        am[i].record = &bufs[i];
                         am[i].sources = nic_sources(mm->nic, k);
                 }
         }

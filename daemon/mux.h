@@ -78,12 +78,13 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(Mux *, mux_free)
 const char *mux_member_name(const MuxMember *mm);
 /* Brings @x's records up to date: a full pass when one is due (nested MUXes first). */
 void mux_compute(Mux *x);
-/* Plain NIC member @n's settled records (Nic.pub_*) join or leave @x's aggregates; nothing
- * for a NIC whose records were never settled (they join when they are). */
+/* Plain NIC member @n's settled records (nic_settled_get()) join or leave @x's aggregates;
+ * nothing for a NIC whose records were never settled (they join when they are). */
 void mux_join_nic(Mux *x, const Nic *n);
 void mux_leave_nic(Mux *x, const Nic *n);
-/* Member @n's records change from its settled ones to @current, in @x. */
-void mux_update_nic(Mux *x, const Nic *n, const RecordValue current[static MUX_RECORDS]);
+/* Member @n's records change from its settled ones, @settled, to @current, in @x. */
+void mux_update_nic(Mux *x, const Nic *n, const RecordValue settled[static MUX_RECORDS],
+                    const RecordValue current[static MUX_RECORDS]);
 /* Record @k (0..3, the order above) of @x computed over its members now, with the member that
  * limits each field: for Explain, on demand, so no event pays for it. */
 void mux_explain(const Mux *x, size_t k, RecordValue *ret, AggregateLimit *ret_limits);

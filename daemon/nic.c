@@ -187,18 +187,39 @@ static void apply_udev(Nic *n, RecordValue r[static NIC_RECORDS]) {
         }
 }
 
-RecordValue *nic_settled(Nic *n, size_t k) {
+const RecordSchema *nic_record_schema(size_t k) {
+        const RecordSchema *s[NIC_RECORDS] = { &schema_tcp_connection_offload,
+                                               &schema_tcp_connection_offload,
+                                               &schema_task_offload, &schema_task_offload };
+        assert(k < NIC_RECORDS);
+        return s[k];
+}
+
+static RecordValue *settled(Nic *n, size_t k) {
         RecordValue *r[NIC_RECORDS] = { &n->pub_hw, &n->pub_cur, &n->pub_task_hw, &n->pub_task_cur };
         return r[k];
 }
 
-const RecordValue *nic_settled_const(const Nic *n, size_t k) {
-        return nic_settled((Nic *) n, k);
+void nic_settled_get(const Nic *n, size_t k, RecordValue *ret) {
+        *ret = *settled((Nic *) n, k);
+}
+
+int nic_settled_set(Nic *n, size_t k, const RecordValue *v) {
+        RecordValue *r = settled(n, k);
+
+        assert(v->schema == nic_record_schema(k));
+        for (size_t f = 0; f < v->schema->n_fields; f++)
+                if (v->v[f] > schema_field_wire_max(v->schema, f))
+                        return -ERANGE;
+        if (value_equal(r, v))
+                return 0;
+        *r = *v;
+        return 1;
 }
 
 /* The fields the kernel gave derived again from what @n can turn on but @features; those udev
  * or the config declared stay. */
-void nic_hardware_without(const Nic *n, size_t k, uint32_t features, RecordValue *ret) {
+void nic_hardware_without(const Nic *n, size_t k, uint32_t features, RecordValue *v) {
         const NicFeatures none = { 0 }, *f = n->features_valid ? &n->features : &none;
         const NicFeatures without = { .available = f->available & ~features,
                                       .active = f->active & ~features };
@@ -206,12 +227,12 @@ void nic_hardware_without(const Nic *n, size_t k, uint32_t features, RecordValue
         RecordValue hw, cur;
 
         assert(k == 0 || k == 2);
-        *ret = *nic_settled_const(n, k);
-        kernel_derive_records(ret->schema, &without, n->type, n->tso_max_size, n->gso_max_size,
+        assert(v->schema == nic_record_schema(k));
+        kernel_derive_records(v->schema, &without, n->type, n->tso_max_size, n->gso_max_size,
                               &hw, &cur);
-        for (size_t i = 0; i < ret->schema->n_fields; i++)
+        for (size_t i = 0; i < v->schema->n_fields; i++)
                 if (src[i] == SOURCE_KERNEL)
-                        ret->v[i] = hw.v[i];
+                        v->v[i] = hw.v[i];
 }
 
 void nic_compute_records(Nic *n, const Config *config, RecordValue r[static NIC_RECORDS]) {

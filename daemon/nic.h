@@ -87,11 +87,16 @@ void nic_note_unknown_udev(Nic *n, const char *const *names, size_t count);
  * sources of each field go to @n. */
 #define NIC_RECORDS 4   /* connection hardware and current, task hardware and current */
 void nic_compute_records(Nic *n, const Config *config, RecordValue ret[static NIC_RECORDS]);
-/* Settled record @k (NIC_RECORDS order) of @n: pub_hw, pub_cur, pub_task_hw, pub_task_cur. */
-RecordValue *nic_settled(Nic *n, size_t k);
-const RecordValue *nic_settled_const(const Nic *n, size_t k);
-/* Settled hardware record @k (0 or 2) of @n as if it could not turn on @features. */
-void nic_hardware_without(const Nic *n, size_t k, uint32_t features, RecordValue *ret);
+/* The schema of record @k (NIC_RECORDS order). */
+const RecordSchema *nic_record_schema(size_t k);
+/* Settled record @k (NIC_RECORDS order) of @n, into @ret. */
+void nic_settled_get(const Nic *n, size_t k, RecordValue *ret);
+/* Makes @v (of nic_record_schema(@k)) settled record @k of @n. Returns 1 when that changed it,
+ * 0 when @v is the record held, -ERANGE (nothing changed) when a value does not fit its field. */
+int nic_settled_set(Nic *n, size_t k, const RecordValue *v);
+/* @v, settled hardware record @k (0 or 2) of @n, becomes that record as if @n could not turn
+ * on @features: the fields the kernel gave are derived again. */
+void nic_hardware_without(const Nic *n, size_t k, uint32_t features, RecordValue *v);
 
 void kernel_records(const NicFeatures *features, unsigned short type, RecordValue *ret_hw,
                     RecordValue *ret_cur);

@@ -95,7 +95,8 @@ struct ServiceInterface {
                                                  * record_fields false */
         const ServiceMethod *methods;           /* ends with a NULL name */
         const char *introspection;              /* the methods and signals, as XML */
-        const RecordValue *(*hardware)(const Object *o);        /* for record_fields rows */
+        /* For record_fields rows: the object's hardware record, a NIC's decoded into @buf. */
+        const RecordValue *(*hardware)(const Object *o, RecordValue *buf);
 };
 
 extern const ServiceInterface service_manager_interface;

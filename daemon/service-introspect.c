@@ -86,9 +86,12 @@ DBusHandlerResult service_handle_introspect(Service *s, const Object *o, DBusMes
                 fputs(" <node name=\"mux\"/>\n <node name=\"nic\"/>\n", f);
                 break;
         case OBJECT_MUX:
-        case OBJECT_NIC:
-                (void) service_write_interface(f, own, own->hardware(o)->schema);
+        case OBJECT_NIC: {
+                RecordValue buf;
+
+                (void) service_write_interface(f, own, own->hardware(o, &buf)->schema);
                 break;
+        }
         case OBJECT_MUX_DIR:
                 for (size_t i = 0; i < mgr->n_muxes; i++)
                         if (mgr->muxes[i]->published) {

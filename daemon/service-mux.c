@@ -226,24 +226,31 @@ static DBusHandlerResult handle_explain_advertised(Service *s, const Object *o, 
         const Mux *x = o->mux;
         const RecordSchema *schema = x->task_hw.schema;
         _cleanup_free_ AggregateMember *am = calloc(x->n_members + 1, sizeof(AggregateMember));
+        _cleanup_free_ RecordValue *nic_records = malloc((x->n_members + 1) * sizeof(RecordValue));
+        RecordValue device;
         BusWireContainer a, e;
         BusWire *w;
         bool ok;
 
-        if (!am)
+        if (!am || !nic_records)
                 return DBUS_HANDLER_RESULT_NEED_MEMORY;
         for (size_t i = 0; i < x->n_members; i++) {
                 const MuxMember *mm = &x->members[i];
 
                 am[i].name = mux_member_name(mm);
-                am[i].record = mm->mux ? &mm->mux->task_hw : &mm->nic->pub_task_hw;
+                if (!mm->mux)
+                        nic_settled_get(mm->nic, 2, &nic_records[i]);
+                am[i].record = mm->mux ? &mm->mux->task_hw : &nic_records[i];
         }
+        value_init(&device, schema);
+        if (x->nic)
+                nic_settled_get(x->nic, 2, &device);
         if (!service_get_args(s, m, DBUS_TYPE_INVALID))
                 return DBUS_HANDLER_RESULT_HANDLED;
         w = service_reply_begin(s, m, "a(ssss)");
         ok = bus_wire_open(w, DBUS_TYPE_ARRAY, "(ssss)", &a);
         for (size_t f = 0; ok && x->nic && f < schema->n_fields; f++) {
-                uint32_t adv = value_get(&x->nic->pub_task_hw, f), agg = value_get(&x->task_hw, f);
+                uint32_t adv = value_get(&device, f), agg = value_get(&x->task_hw, f);
                 char advertised[16], aggregate[16];
                 const char *name = schema->fields[f].name, *member = "";
                 const char *pa = advertised, *pg = aggregate;
@@ -309,7 +316,7 @@ static const ServiceMethod methods[] = {
         { 0 },
 };
 
-static const RecordValue *hardware(const Object *o) {
+static const RecordValue *hardware(const Object *o, RecordValue *buf) {
         return &o->mux->pub_hw;
 }
 

@@ -26,25 +26,36 @@ static bool append_muxes(const Service *s, const Object *o, BusWire *w) {
         return service_append_strv(w, o->nic->pub_muxes);
 }
 
+static bool append_settled(const Object *o, size_t k, BusWire *w) {
+        RecordValue r;
+
+        nic_settled_get(o->nic, k, &r);
+        return service_append_record(w, &r);
+}
+
 static bool append_hw(const Service *s, const Object *o, BusWire *w) {
-        return service_append_record(w, &o->nic->pub_hw);
+        return append_settled(o, 0, w);
 }
 
 static bool append_cur(const Service *s, const Object *o, BusWire *w) {
-        return service_append_record(w, &o->nic->pub_cur);
+        return append_settled(o, 1, w);
 }
 
 static bool append_chimney(const Service *s, const Object *o, BusWire *w) {
-        dbus_bool_t b = value_chimney_capable(&o->nic->pub_hw);
+        RecordValue hw;
+        dbus_bool_t b;
+
+        nic_settled_get(o->nic, 0, &hw);
+        b = value_chimney_capable(&hw);
         return bus_wire_basic(w, DBUS_TYPE_BOOLEAN, &b);
 }
 
 static bool append_task_hw(const Service *s, const Object *o, BusWire *w) {
-        return service_append_record(w, &o->nic->pub_task_hw);
+        return append_settled(o, 2, w);
 }
 
 static bool append_task_cur(const Service *s, const Object *o, BusWire *w) {
-        return service_append_record(w, &o->nic->pub_task_cur);
+        return append_settled(o, 3, w);
 }
 
 /* The fields of both records whose source is not the kernel (SPEC 5: a field absent comes
@@ -56,8 +67,8 @@ static bool append_sources(const Service *s, const Object *o, BusWire *w) {
                 const RecordSchema *schema;
                 const Source *src;
         } records[] = {
-                { o->nic->pub_hw.schema, o->nic->hw_src },
-                { o->nic->pub_task_hw.schema, o->nic->task_hw_src },
+                { nic_record_schema(0), o->nic->hw_src },
+                { nic_record_schema(2), o->nic->task_hw_src },
         };
         BusWireContainer a, e;
 
@@ -97,8 +108,9 @@ static const ServiceMethod methods[] = {
         { 0 },
 };
 
-static const RecordValue *hardware(const Object *o) {
-        return &o->nic->pub_hw;
+static const RecordValue *hardware(const Object *o, RecordValue *buf) {
+        nic_settled_get(o->nic, 0, buf);
+        return buf;
 }
 
 const ServiceInterface service_nic_interface = {

@@ -58,7 +58,8 @@ static bool foreach_property(const ServiceInterface *iface, const Object *o, Pro
                                 return false;
                         continue;
                 }
-                const RecordSchema *schema = iface->hardware(o)->schema;
+                RecordValue buf;
+                const RecordSchema *schema = iface->hardware(o, &buf)->schema;
                 for (size_t f = 0; f < schema->n_fields; f++)
                         if (!cb(userdata, schema->fields[f].name, p, (int) f))
                                 return false;
@@ -86,9 +87,10 @@ static bool lookup_cb(void *userdata, const char *name, const ServiceProperty *p
 static bool append_value(const Service *s, const Object *o, const ServiceProperty *p, int field,
                          BusWire *w) {
         BusWireContainer v;
+        RecordValue buf;
 
         if (field >= 0)
-                return append_field(w, o->interface->hardware(o), (size_t) field);
+                return append_field(w, o->interface->hardware(o, &buf), (size_t) field);
         return bus_wire_open(w, DBUS_TYPE_VARIANT, p->signature, &v) && p->append(s, o, w) &&
                bus_wire_close(w, &v);
 }

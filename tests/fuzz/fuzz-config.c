@@ -233,12 +233,17 @@ static bool models_equal(const Model *a, const Model *b) {
         for (size_t i = 0; i < a->n_nics; i++) {
                 const Nic *n = a->nics[i], *o = b->nics[i];
 
-                if (n->ifindex != o->ifindex || !value_equal(&n->pub_hw, &o->pub_hw) ||
-                    !value_equal(&n->pub_cur, &o->pub_cur) ||
-                    !value_equal(&n->pub_task_hw, &o->pub_task_hw) ||
-                    !value_equal(&n->pub_task_cur, &o->pub_task_cur) ||
+                if (n->ifindex != o->ifindex ||
                     !strv_equal(n->pub_muxes, o->pub_muxes) || !n->pub_muxes != !o->pub_muxes)
                         return false;
+                for (size_t k = 0; k < NIC_RECORDS; k++) {
+                        RecordValue rn, ro;
+
+                        nic_settled_get(n, k, &rn);
+                        nic_settled_get(o, k, &ro);
+                        if (!value_equal(&rn, &ro))
+                                return false;
+                }
         }
         return true;
 }

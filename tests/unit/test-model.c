@@ -389,6 +389,7 @@ static bool coalesces(const Mux *x) {
 static void test_bridge_promises_no_lro_of_its_ports(void) {
         Config *c;
         Model *m = model(&c, "[Mux coalescing]\nMembers=lro*\n");
+        RecordValue task_hw;
 
         add_link(m, 1, "br0", "bridge", 0);
         add_link(m, 2, "bond0", "bond", 0);
@@ -398,7 +399,8 @@ static void test_bridge_promises_no_lro_of_its_ports(void) {
         add_link(m, 12, "lro2", "veth", 3);
         model_sync_unpublished(m);
         assert(!coalesces(mux(m, "br0")));
-        assert(value_get(&model_find_nic(m, 10)->pub_task_hw, TASK_RSC_IPV4_ENABLED) == 1);
+        nic_settled_get(model_find_nic(m, 10), 2, &task_hw);
+        assert(value_get(&task_hw, TASK_RSC_IPV4_ENABLED) == 1);
         assert(coalesces(mux(m, "bond0")) && coalesces(mux(m, "team0")));
         assert(coalesces(mux(m, "coalescing")));
         assert(tagged(mux(m, "br0")));          /* nothing else of the port is lost */

@@ -15,16 +15,36 @@
 #include "strv.h"
 #include "utf8.h"
 
+/* Where each settled record lives in Nic.settled: its schema, and its wire bytes' place. */
+static const struct {
+        const RecordSchema *schema;
+        size_t offset, size;
+} settled_layout[NIC_RECORDS] = {
+        { &schema_tcp_connection_offload, 0, RECORD_SIZE },
+        { &schema_tcp_connection_offload, RECORD_SIZE, RECORD_SIZE },
+        { &schema_task_offload, 2 * RECORD_SIZE, TASK_RECORD_SIZE },
+        { &schema_task_offload, 2 * RECORD_SIZE + TASK_RECORD_SIZE, TASK_RECORD_SIZE },
+};
+_Static_assert(2 * RECORD_SIZE + TASK_RECORD_SIZE + TASK_RECORD_SIZE == NIC_SETTLED_SIZE,
+               "the settled records fill Nic.settled");
+
 int nic_new(Nic **ret, int ifindex) {
         Nic *n = calloc(1, sizeof(Nic));
 
         if (!n)
                 return -ENOMEM;
         n->ifindex = ifindex;
-        value_init(&n->pub_hw, &schema_tcp_connection_offload);
-        n->pub_cur = n->pub_hw;
-        value_init(&n->pub_task_hw, &schema_task_offload);
-        n->pub_task_cur = n->pub_task_hw;
+        /* Settled as empty records (every field 0), until the model settles it. */
+        for (size_t k = 0; k < NIC_RECORDS; k++) {
+                RecordValue empty;
+                _unused_ int r;
+
+                assert(settled_layout[k].size == settled_layout[k].schema->size);
+                value_init(&empty, settled_layout[k].schema);
+                r = schema_encode(&empty, n->settled + settled_layout[k].offset,
+                                  settled_layout[k].size, NULL);
+                assert(r == 0);
+        }
         *ret = n;
         return 0;
 }
@@ -188,32 +208,34 @@ static void apply_udev(Nic *n, RecordValue r[static NIC_RECORDS]) {
 }
 
 const RecordSchema *nic_record_schema(size_t k) {
-        const RecordSchema *s[NIC_RECORDS] = { &schema_tcp_connection_offload,
-                                               &schema_tcp_connection_offload,
-                                               &schema_task_offload, &schema_task_offload };
         assert(k < NIC_RECORDS);
-        return s[k];
+        return settled_layout[k].schema;
 }
 
-static RecordValue *settled(Nic *n, size_t k) {
-        RecordValue *r[NIC_RECORDS] = { &n->pub_hw, &n->pub_cur, &n->pub_task_hw, &n->pub_task_cur };
-        return r[k];
-}
-
+/* Decodes what nic_settled_set() encoded: it cannot fail. */
 void nic_settled_get(const Nic *n, size_t k, RecordValue *ret) {
-        *ret = *settled((Nic *) n, k);
+        _unused_ int r;
+
+        assert(k < NIC_RECORDS);
+        r = schema_decode(settled_layout[k].schema, n->settled + settled_layout[k].offset,
+                          settled_layout[k].size, ret, NULL);
+        assert(r == 0);
 }
 
+/* -ERANGE too for a revision of 0, which the wire cannot carry (value_init() never makes
+ * one). */
 int nic_settled_set(Nic *n, size_t k, const RecordValue *v) {
-        RecordValue *r = settled(n, k);
+        uint8_t buf[SCHEMA_SIZE_MAX], *p;
+        size_t size;
 
-        assert(v->schema == nic_record_schema(k));
-        for (size_t f = 0; f < v->schema->n_fields; f++)
-                if (v->v[f] > schema_field_wire_max(v->schema, f))
-                        return -ERANGE;
-        if (value_equal(r, v))
+        assert(k < NIC_RECORDS && v->schema == settled_layout[k].schema);
+        p = n->settled + settled_layout[k].offset;
+        size = settled_layout[k].size;
+        if (schema_encode(v, buf, size, NULL) < 0)
+                return -ERANGE;
+        if (memcmp(p, buf, size) == 0)
                 return 0;
-        *r = *v;
+        memcpy(p, buf, size);
         return 1;
 }
 

@@ -893,9 +893,10 @@ static size_t nic_rules_matching(const Config *c, const char *name, size_t **ret
 }
 
 /* Applies every [Nic GLOB] matching @name, in file order (a later section wins), to both
- * records, marking each field it sets as coming from the config. */
+ * records, marking each field it sets as coming from the config in @src (one per field: a
+ * rule sets a field in both records). */
 void config_apply_nic_rules(const Config *c, const char *name, RecordValue *hw, RecordValue *cur,
-                            Source hw_src[static _FIELD_MAX], Source cur_src[static _FIELD_MAX]) {
+                            Source src[static _FIELD_MAX]) {
         _cleanup_free_ size_t *rules = NULL;
         size_t n = nic_rules_matching(c, name, &rules);
 
@@ -908,15 +909,14 @@ void config_apply_nic_rules(const Config *c, const char *name, RecordValue *hw, 
                         if (rule->set[f]) {
                                 (void) value_set(hw, (size_t) f, rule->value[f]);
                                 (void) value_set(cur, (size_t) f, rule->value[f]);
-                                hw_src[f] = cur_src[f] = SOURCE_CONFIG;
+                                src[f] = SOURCE_CONFIG;
                         }
         }
 }
 
 /* The same for the task-offload record's keys. */
 void config_apply_nic_task_rules(const Config *c, const char *name, RecordValue *hw,
-                                 RecordValue *cur, Source hw_src[static _TASK_FIELD_MAX],
-                                 Source cur_src[static _TASK_FIELD_MAX]) {
+                                 RecordValue *cur, Source src[static _TASK_FIELD_MAX]) {
         _cleanup_free_ size_t *rules = NULL;
         size_t n = nic_rules_matching(c, name, &rules);
 
@@ -929,7 +929,7 @@ void config_apply_nic_task_rules(const Config *c, const char *name, RecordValue 
                         if (rule->task_set[f]) {
                                 (void) value_set(hw, f, rule->task_value[f]);
                                 (void) value_set(cur, f, rule->task_value[f]);
-                                hw_src[f] = cur_src[f] = SOURCE_CONFIG;
+                                src[f] = SOURCE_CONFIG;
                         }
         }
 }

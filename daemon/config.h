@@ -85,8 +85,7 @@ const MuxRule *config_find_mux(const Config *c, const char *name);
 bool config_mux_matches(const MuxRule *m, const char *name);
 int config_match_members(const Config *c, const char *name, size_t **ret);
 void config_apply_nic_rules(const Config *c, const char *name, RecordValue *hw, RecordValue *cur,
-                            Source hw_src[static _FIELD_MAX], Source cur_src[static _FIELD_MAX]);
+                            Source src[static _FIELD_MAX]);
 void config_apply_nic_task_rules(const Config *c, const char *name, RecordValue *hw,
-                                 RecordValue *cur, Source hw_src[static _TASK_FIELD_MAX],
-                                 Source cur_src[static _TASK_FIELD_MAX]);
+                                 RecordValue *cur, Source src[static _TASK_FIELD_MAX]);
 bool glob_is_valid(const char *glob, int max);

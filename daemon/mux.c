@@ -102,11 +102,6 @@ const RecordValue *mux_computed_record(const Mux *x, size_t k) {
         return mux_rec((Mux *) x, k);
 }
 
-static const Source *nic_sources(const Nic *n, size_t k) {
-        const Source *r[MUX_RECORDS] = { n->hw_src, n->cur_src, n->task_hw_src, n->task_cur_src };
-        return r[k];
-}
-
 int mux_record_by_status(const Mux *x, uint32_t code) {
         for (size_t k = 0; k < MUX_RECORDS; k++) {
                 const RecordSchema *s = mux_computed_record(x, k)->schema;

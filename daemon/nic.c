@@ -202,14 +202,18 @@ static void apply_udev(Nic *n, RecordValue r[static NIC_RECORDS]) {
                 (void) set_string(&u->bad, NULL);
                 (void) value_set(&r[task ? 2 : 0], u->field, v);
                 (void) value_set(&r[task ? 3 : 1], u->field, v);
-                (task ? n->task_hw_src : n->hw_src)[u->field] = SOURCE_UDEV;
-                (task ? n->task_cur_src : n->cur_src)[u->field] = SOURCE_UDEV;
+                (task ? n->task_src : n->src)[u->field] = SOURCE_UDEV;
         }
 }
 
 const RecordSchema *nic_record_schema(size_t k) {
         assert(k < NIC_RECORDS);
         return settled_layout[k].schema;
+}
+
+const Source *nic_sources(const Nic *n, size_t k) {
+        assert(k < NIC_RECORDS);
+        return settled_layout[k].schema == &schema_task_offload ? n->task_src : n->src;
 }
 
 /* Decodes what nic_settled_set() encoded: it cannot fail. */
@@ -245,7 +249,7 @@ void nic_hardware_without(const Nic *n, size_t k, uint32_t features, RecordValue
         const NicFeatures none = { 0 }, *f = n->features_valid ? &n->features : &none;
         const NicFeatures without = { .available = f->available & ~features,
                                       .active = f->active & ~features };
-        const Source *src = k == 0 ? n->hw_src : n->task_hw_src;
+        const Source *src = nic_sources(n, k);
         RecordValue hw, cur;
 
         assert(k == 0 || k == 2);
@@ -265,13 +269,12 @@ void nic_compute_records(Nic *n, const Config *config, RecordValue r[static NIC_
         kernel_derive_records(&schema_task_offload, features, n->type, n->tso_max_size,
                               n->gso_max_size, &r[2], &r[3]);
         for (Field f = 0; f < _FIELD_MAX; f++)
-                n->hw_src[f] = n->cur_src[f] = SOURCE_KERNEL;
+                n->src[f] = SOURCE_KERNEL;
         for (size_t f = 0; f < _TASK_FIELD_MAX; f++)
-                n->task_hw_src[f] = n->task_cur_src[f] = SOURCE_KERNEL;
+                n->task_src[f] = SOURCE_KERNEL;
         apply_udev(n, r);
         if (config && n->name) {
-                config_apply_nic_rules(config, n->name, &r[0], &r[1], n->hw_src, n->cur_src);
-                config_apply_nic_task_rules(config, n->name, &r[2], &r[3],
-                                            n->task_hw_src, n->task_cur_src);
+                config_apply_nic_rules(config, n->name, &r[0], &r[1], n->src);
+                config_apply_nic_task_rules(config, n->name, &r[2], &r[3], n->task_src);
         }
 }

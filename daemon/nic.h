@@ -52,9 +52,11 @@ typedef struct Nic {
         char **unknown_udev;            /* owned: MUXCAP_* names no schema knows, said once */
         size_t n_unknown_udev;
 
-        /* Where each field of its settled records came from, both record types. */
-        Source hw_src[_FIELD_MAX], cur_src[_FIELD_MAX];
-        Source task_hw_src[_TASK_FIELD_MAX], task_cur_src[_TASK_FIELD_MAX];
+        /* Where each field of its settled records came from, both record types. Each source
+         * sets a field in the hardware and the current record alike, so one array serves both
+         * records of a type. */
+        Source src[_FIELD_MAX];
+        Source task_src[_TASK_FIELD_MAX];
 
         Mux *mux;                       /* weak: the kernel MUX this NIC is, cleared by mux_free() */
 
@@ -93,6 +95,8 @@ void nic_note_unknown_udev(Nic *n, const char *const *names, size_t count);
 void nic_compute_records(Nic *n, const Config *config, RecordValue ret[static NIC_RECORDS]);
 /* The schema of record @k (NIC_RECORDS order). */
 const RecordSchema *nic_record_schema(size_t k);
+/* The sources of the fields of record @k (NIC_RECORDS order) of @n, one per field. */
+const Source *nic_sources(const Nic *n, size_t k);
 /* Settled record @k (NIC_RECORDS order) of @n, into @ret. */
 void nic_settled_get(const Nic *n, size_t k, RecordValue *ret);
 /* Makes @v (of nic_record_schema(@k)) settled record @k of @n. Returns 1 when that changed it,

@@ -67,8 +67,8 @@ static bool append_sources(const Service *s, const Object *o, BusWire *w) {
                 const RecordSchema *schema;
                 const Source *src;
         } records[] = {
-                { nic_record_schema(0), o->nic->hw_src },
-                { nic_record_schema(2), o->nic->task_hw_src },
+                { nic_record_schema(0), nic_sources(o->nic, 0) },
+                { nic_record_schema(2), nic_sources(o->nic, 2) },
         };
         BusWireContainer a, e;
 

@@ -116,16 +116,16 @@ static void check_apply(const Config *c) {
         for (size_t i = 0; i < c->n_nics; i++) {
                 const char *name = c->nics[i].glob;
                 RecordValue hw, cur;
-                Source hw_src[_FIELD_MAX] = { 0 }, cur_src[_FIELD_MAX] = { 0 };
+                Source src[_FIELD_MAX] = { 0 };
 
                 if (strpbrk(name, "*?[\\"))
                         continue;
                 value_init(&hw, &schema_tcp_connection_offload);
                 cur = hw;
-                config_apply_nic_rules(c, name, &hw, &cur, hw_src, cur_src);
+                config_apply_nic_rules(c, name, &hw, &cur, src);
                 for (Field f = 0; f < _FIELD_MAX; f++)
                         if (c->nics[i].set[f]) {
-                                fuzz_check(hw_src[f] == SOURCE_CONFIG && cur_src[f] == SOURCE_CONFIG);
+                                fuzz_check(src[f] == SOURCE_CONFIG);
                                 fuzz_check(value_get(&hw, (size_t) f) == value_get(&cur, (size_t) f));
                         }
                 for (size_t j = 0; j < c->n_muxes; j++)

@@ -123,8 +123,8 @@ static void check_nic(Field f, const char *s) {
         /* Twice: the second run takes the "bad value already logged" path. */
         for (int i = 0; i < 2; i++) {
                 nic_compute_records(n, NULL, r);
-                fuzz_check(n->hw_src[f] == (ok ? SOURCE_UDEV : SOURCE_KERNEL));
-                fuzz_check(n->cur_src[f] == n->hw_src[f]);
+                fuzz_check(nic_sources(n, 0)[f] == (ok ? SOURCE_UDEV : SOURCE_KERNEL));
+                fuzz_check(nic_sources(n, 1) == nic_sources(n, 0));
                 fuzz_check(!ok || (value_get(&r[0], (size_t) f) == v && value_get(&r[1], (size_t) f) == v));
                 fuzz_check(!nic_udev_bad_value(n, &schema_tcp_connection_offload, (size_t) f) == ok);
         }

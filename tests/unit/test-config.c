@@ -44,7 +44,7 @@ static void test_spec_example_parses(void) {
                              "# comment\n; comment\n[Mux br0]\nCapacityPolicy=sum\n");
         RecordValue hwv, curv;
         Record hw, cur;
-        Source hs[_FIELD_MAX] = { 0 }, cs[_FIELD_MAX] = { 0 };
+        Source hs[_FIELD_MAX] = { 0 };
         const MuxRule *m;
 
         assert(c->coalesce_ms == 25);
@@ -59,7 +59,7 @@ static void test_spec_example_parses(void) {
 
         value_init(&hwv, &schema_tcp_connection_offload);
         curv = hwv;
-        config_apply_nic_rules(c, "enp2s0x", &hwv, &curv, hs, cs);
+        config_apply_nic_rules(c, "enp2s0x", &hwv, &curv, hs);
         record_from_value(&hwv, &hw);
         record_from_value(&curv, &cur);
         assert(hw.tcp_connection_offload_capacity == 4096 && cur.tcp_connection_offload_capacity == 4096);
@@ -81,14 +81,14 @@ static void test_later_nic_section_wins(void) {
         Config *c = parse_ok("[Nic eth*]\nSupportIPv4=yes\nFlags=1\n[Nic eth1]\nSupportIPv4=no\n");
         RecordValue hwv, curv;
         Record hw;
-        Source hs[_FIELD_MAX] = { 0 }, cs[_FIELD_MAX] = { 0 };
+        Source hs[_FIELD_MAX] = { 0 };
 
         value_init(&hwv, &schema_tcp_connection_offload);
         curv = hwv;
-        config_apply_nic_rules(c, "eth1", &hwv, &curv, hs, cs);
+        config_apply_nic_rules(c, "eth1", &hwv, &curv, hs);
         record_from_value(&hwv, &hw);
         assert(hw.support_ipv4 == 0 && hw.flags == 1);
-        config_apply_nic_rules(c, "eth0", &hwv, &curv, hs, cs);
+        config_apply_nic_rules(c, "eth0", &hwv, &curv, hs);
         record_from_value(&hwv, &hw);
         assert(hw.support_ipv4 == 1);
         config_free(c);
@@ -160,19 +160,19 @@ static void test_task_offload_keys(void) {
                              "SupportSack=yes\n"
                              "[Nic eth1]\nIPsecV2.SaOffloadCapacity=0x10\nOffloadFlags=7\n");
         RecordValue hw, cur;
-        Source hs[_TASK_FIELD_MAX] = { 0 }, cs[_TASK_FIELD_MAX] = { 0 };
+        Source hs[_TASK_FIELD_MAX] = { 0 };
 
         value_init(&hw, &schema_task_offload);
         cur = hw;
-        config_apply_nic_task_rules(c, "eth1", &hw, &cur, hs, cs);
+        config_apply_nic_task_rules(c, "eth1", &hw, &cur, hs);
         assert(hw.v[TASK_IPSEC_V2_SA_OFFLOAD_CAPACITY] == 16 && cur.v[TASK_IPSEC_V2_SA_OFFLOAD_CAPACITY] == 16);
         assert(hw.v[TASK_ENCAPSULATED_PACKET_TASK_OFFLOAD_VXLAN_RSS_SUPPORTED] == 0x3);
         assert(hw.v[TASK_OFFLOAD_FLAGS] == 7);
         assert(hs[TASK_IPSEC_V2_SA_OFFLOAD_CAPACITY] == SOURCE_CONFIG);
-        assert(cs[TASK_OFFLOAD_FLAGS] == SOURCE_CONFIG);
+        assert(hs[TASK_OFFLOAD_FLAGS] == SOURCE_CONFIG);
         assert(hs[TASK_LSO_V2_IPV4_MAX_OFFLOAD_SIZE] == SOURCE_NONE);   /* untouched */
         value_init(&hw, &schema_task_offload);
-        config_apply_nic_task_rules(c, "eth0", &hw, &cur, hs, cs);
+        config_apply_nic_task_rules(c, "eth0", &hw, &cur, hs);
         assert(hw.v[TASK_IPSEC_V2_SA_OFFLOAD_CAPACITY] == 1024 && hw.v[TASK_OFFLOAD_FLAGS] == 0);
         config_free(c);
 
@@ -254,7 +254,7 @@ static void test_glob_index_finds_what_every_glob_finds(void) {
                 size_t *found = NULL, n = 0, flags = 0;
                 int r = config_match_members(c, names[i], &found);
                 RecordValue hw, cur;
-                Source hs[_FIELD_MAX] = { 0 }, cs[_FIELD_MAX] = { 0 };
+                Source hs[_FIELD_MAX] = { 0 };
 
                 assert(r >= 0);
                 for (size_t k = 0; k < c->n_muxes; k++)
@@ -271,7 +271,7 @@ static void test_glob_index_finds_what_every_glob_finds(void) {
                                 flags = c->nics[k].value[FIELD_FLAGS];
                 value_init(&hw, &schema_tcp_connection_offload);
                 cur = hw;
-                config_apply_nic_rules(c, names[i], &hw, &cur, hs, cs);
+                config_apply_nic_rules(c, names[i], &hw, &cur, hs);
                 assert(value_get(&hw, FIELD_FLAGS) == flags);
                 assert((hs[FIELD_FLAGS] == SOURCE_CONFIG) == (flags != 0));
         }

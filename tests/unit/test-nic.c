@@ -26,8 +26,8 @@ static void test_udev_values_are_replaced_dropped_and_added(void) {
         assert(nic_set_udev_props(n, props) == 1 && n->n_udev == 2);
         assert(nic_set_udev_props(n, props) == 0);
         nic_compute_records(n, NULL, r);
-        assert(value_get(&r[0], (size_t) sack) == 1 && n->hw_src[sack] == SOURCE_UDEV);
-        assert(n->hw_src[v4] == SOURCE_KERNEL);
+        assert(value_get(&r[0], (size_t) sack) == 1 && nic_sources(n, 0)[sack] == SOURCE_UDEV);
+        assert(nic_sources(n, 0)[v4] == SOURCE_KERNEL);
         assert(streq(nic_udev_bad_value(n, &schema_tcp_connection_offload, (size_t) v4), "bogus"));
 
         /* The task record's values live beside them, and do not disturb them. */
@@ -40,10 +40,10 @@ static void test_udev_values_are_replaced_dropped_and_added(void) {
         props[sack] = NULL;
         assert(nic_set_udev_props(n, props) == 1 && n->n_udev == 2);
         nic_compute_records(n, NULL, r);
-        assert(value_get(&r[0], (size_t) v4) == 0 && n->hw_src[v4] == SOURCE_UDEV);
-        assert(n->hw_src[sack] == SOURCE_KERNEL);
+        assert(value_get(&r[0], (size_t) v4) == 0 && nic_sources(n, 0)[v4] == SOURCE_UDEV);
+        assert(nic_sources(n, 0)[sack] == SOURCE_KERNEL);
         assert(!nic_udev_bad_value(n, &schema_tcp_connection_offload, (size_t) v4));
-        assert(n->task_hw_src[0] == SOURCE_UDEV);
+        assert(nic_sources(n, 2)[0] == SOURCE_UDEV);
 
         memset(task, 0, sizeof(task));
         assert(nic_set_task_udev_props(n, task) == 1 && n->n_udev == 1);

@@ -141,7 +141,11 @@ static void nic_settle(Model *m, Nic *n) {
                 return;         /* in no member list: it settles when it is visible again */
         nic_compute_records(n, m->config, current);
         for (size_t k = 0; k < MUX_RECORDS; k++) {
-                nic_settled_get(n, k, &settled[k]);
+                /* Never settled, it holds the empty records nic_new() gave it: no decoding. */
+                if (n->folded)
+                        nic_settled_get(n, k, &settled[k]);
+                else
+                        value_init(&settled[k], nic_record_schema(k));
                 if (!value_equal(&settled[k], &current[k]))
                         changed |= 1u << k;
         }
@@ -162,11 +166,12 @@ static void nic_settle(Model *m, Nic *n) {
                 }
         n->records_changed |= changed;
         if (!n->folded) {
+                /* Its settled records are @current now. */
                 n->folded = true;
                 for (size_t i = 0; n->pub_muxes && n->pub_muxes[i]; i++) {
                         Mux *x = model_find_mux(m, n->pub_muxes[i]);
                         if (x)
-                                mux_join_nic(x, n);
+                                mux_join_nic_records(x, n, current);
                 }
         }
 }

@@ -164,6 +164,12 @@ void mux_join_nic(Mux *x, const Nic *n) {
         if (!n->folded || !mux_incremental(x))
                 return;
         nic_settled_records(n, settled);
+        mux_join_nic_records(x, n, settled);
+}
+
+void mux_join_nic_records(Mux *x, const Nic *n, const RecordValue settled[static MUX_RECORDS]) {
+        if (!n->folded || !mux_incremental(x))
+                return;
         if (nic_affected(x, settled, NULL)) {
                 x->full = true;
                 return;

@@ -82,6 +82,8 @@ void mux_compute(Mux *x);
  * nothing for a NIC whose records were never settled (they join when they are). */
 void mux_join_nic(Mux *x, const Nic *n);
 void mux_leave_nic(Mux *x, const Nic *n);
+/* mux_join_nic() with @n's settled records, @settled, at hand: none is decoded. */
+void mux_join_nic_records(Mux *x, const Nic *n, const RecordValue settled[static MUX_RECORDS]);
 /* Member @n's records change from its settled ones, @settled, to @current, in @x. */
 void mux_update_nic(Mux *x, const Nic *n, const RecordValue settled[static MUX_RECORDS],
                     const RecordValue current[static MUX_RECORDS]);

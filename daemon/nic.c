@@ -34,17 +34,6 @@ int nic_new(Nic **ret, int ifindex) {
         if (!n)
                 return -ENOMEM;
         n->ifindex = ifindex;
-        /* Settled as empty records (every field 0), until the model settles it. */
-        for (size_t k = 0; k < NIC_RECORDS; k++) {
-                RecordValue empty;
-                _unused_ int r;
-
-                assert(settled_layout[k].size == settled_layout[k].schema->size);
-                value_init(&empty, settled_layout[k].schema);
-                r = schema_encode(&empty, n->settled + settled_layout[k].offset,
-                                  settled_layout[k].size, NULL);
-                assert(r == 0);
-        }
         *ret = n;
         return 0;
 }
@@ -216,28 +205,60 @@ const Source *nic_sources(const Nic *n, size_t k) {
         return settled_layout[k].schema == &schema_task_offload ? n->task_src : n->src;
 }
 
+/* Record @k's bytes in @n. Bytes all 0 (a Header.Type of 0, which no schema has) stand for
+ * the empty record (value_init()) that a NIC holds until it is settled: so making a NIC, one
+ * per new device, encodes nothing. */
+static uint8_t *settled_bytes(const Nic *n, size_t k) {
+        assert(k < NIC_RECORDS);
+        assert(settled_layout[k].size == settled_layout[k].schema->size &&
+               settled_layout[k].schema->type != 0);
+        return (uint8_t *) n->settled + settled_layout[k].offset;
+}
+
 /* Decodes what nic_settled_set() encoded: it cannot fail. */
 void nic_settled_get(const Nic *n, size_t k, RecordValue *ret) {
+        const uint8_t *p = settled_bytes(n, k);
         _unused_ int r;
 
-        assert(k < NIC_RECORDS);
-        r = schema_decode(settled_layout[k].schema, n->settled + settled_layout[k].offset,
-                          settled_layout[k].size, ret, NULL);
+        if (p[0] == 0) {
+                value_init(ret, settled_layout[k].schema);
+                return;
+        }
+        r = schema_decode(settled_layout[k].schema, p, settled_layout[k].size, ret, NULL);
         assert(r == 0);
+}
+
+size_t nic_settled_encoded(const Nic *n, size_t k, uint8_t ret[static SCHEMA_SIZE_MAX]) {
+        const uint8_t *p = settled_bytes(n, k);
+
+        if (p[0] == 0) {
+                RecordValue empty;
+                _unused_ int r;
+
+                value_init(&empty, settled_layout[k].schema);
+                r = schema_encode(&empty, ret, SCHEMA_SIZE_MAX, NULL);
+                assert(r == 0);
+        } else
+                memcpy(ret, p, settled_layout[k].size);
+        return settled_layout[k].size;
 }
 
 /* -ERANGE too for a revision of 0, which the wire cannot carry (value_init() never makes
  * one). */
 int nic_settled_set(Nic *n, size_t k, const RecordValue *v) {
-        uint8_t buf[SCHEMA_SIZE_MAX], *p;
-        size_t size;
+        uint8_t buf[SCHEMA_SIZE_MAX], *p = settled_bytes(n, k);
+        size_t size = settled_layout[k].size;
 
-        assert(k < NIC_RECORDS && v->schema == settled_layout[k].schema);
-        p = n->settled + settled_layout[k].offset;
-        size = settled_layout[k].size;
+        assert(v->schema == settled_layout[k].schema);
         if (schema_encode(v, buf, size, NULL) < 0)
                 return -ERANGE;
-        if (memcmp(p, buf, size) == 0)
+        if (p[0] == 0) {
+                RecordValue empty;
+
+                value_init(&empty, v->schema);
+                if (value_equal(v, &empty))
+                        return 0;       /* still reads as the empty record */
+        } else if (memcmp(p, buf, size) == 0)
                 return 0;
         memcpy(p, buf, size);
         return 1;

@@ -99,6 +99,9 @@ const RecordSchema *nic_record_schema(size_t k);
 const Source *nic_sources(const Nic *n, size_t k);
 /* Settled record @k (NIC_RECORDS order) of @n, into @ret. */
 void nic_settled_get(const Nic *n, size_t k, RecordValue *ret);
+/* Settled record @k of @n as its wire bytes (what schema_encode() writes), into @ret; returns
+ * their size. */
+size_t nic_settled_encoded(const Nic *n, size_t k, uint8_t ret[static SCHEMA_SIZE_MAX]);
 /* Makes @v (of nic_record_schema(@k)) settled record @k of @n. Returns 1 when that changed it,
  * 0 when @v is the record held, -ERANGE (nothing changed) when a value does not fit its field. */
 int nic_settled_set(Nic *n, size_t k, const RecordValue *v);

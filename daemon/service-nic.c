@@ -26,11 +26,12 @@ static bool append_muxes(const Service *s, const Object *o, BusWire *w) {
         return service_append_strv(w, o->nic->pub_muxes);
 }
 
+/* A NIC holds its records as their wire bytes: they go out as they are. */
 static bool append_settled(const Object *o, size_t k, BusWire *w) {
-        RecordValue r;
+        EncodedRecord e;
 
-        nic_settled_get(o->nic, k, &r);
-        return service_append_record(w, &r);
+        e.size = (int) nic_settled_encoded(o->nic, k, e.bytes);
+        return service_append_encoded(w, &e);
 }
 
 static bool append_hw(const Service *s, const Object *o, BusWire *w) {

@@ -62,9 +62,18 @@ static void test_settled_records_round_trip_every_field(void) {
                 const RecordSchema *s = nic_record_schema(k);
                 RecordValue v, back, all, empty;
 
+                /* A new NIC holds empty records, as their wire form too. */
                 nic_settled_get(n, k, &empty);
                 value_init(&v, s);
                 assert(empty.schema == s && value_equal(&empty, &v));
+                assert(nic_settled_set(n, k, &v) == 0);
+                {
+                        uint8_t held[SCHEMA_SIZE_MAX], wire[SCHEMA_SIZE_MAX];
+
+                        assert(nic_settled_encoded(n, k, held) == s->size);
+                        assert(schema_encode(&v, wire, sizeof(wire), NULL) == 0);
+                        assert(memcmp(held, wire, s->size) == 0);
+                }
 
                 value_init(&all, s);
                 for (size_t f = 0; f < s->n_fields; f++) {
@@ -92,6 +101,14 @@ static void test_settled_records_round_trip_every_field(void) {
                 assert(nic_settled_set(n, k, &all) == 1);
                 nic_settled_get(n, k, &back);
                 assert(value_equal(&all, &back));
+                /* Its bytes are the record's wire form. */
+                {
+                        uint8_t held[SCHEMA_SIZE_MAX], wire[SCHEMA_SIZE_MAX];
+
+                        assert(nic_settled_encoded(n, k, held) == s->size);
+                        assert(schema_encode(&all, wire, sizeof(wire), NULL) == 0);
+                        assert(memcmp(held, wire, s->size) == 0);
+                }
 
                 /* Each field a different value: none bleeds into another. */
                 value_init(&v, s);

@@ -77,7 +77,7 @@ void model_set_config(Model *m, const Config *config);
 /* Brings the MUX set and the member lists up to date: a full rebuild when the MUX set may
  * have changed, else an update of the touched NICs' memberships only; both give the same. */
 void model_rebuild_topology(Model *m);
-/* Settles the dirty NICs' records (Nic.pub_*) and folds what moved into their MUXes: what a
+/* Settles the dirty NICs' records (nic_settled_get()) and folds what moved into their MUXes: what a
  * sync does after model_rebuild_topology(), before it publishes. */
 void model_settle(Model *m);
 /* Whether @n must be looked at in this sync. */

@@ -12,8 +12,6 @@
 #include "record.h"
 #include "schema-task.h"
 
-/* The records, in NIC_RECORDS order, from the three sources, highest precedence last; the
- * sources of each field go to @n. */
 #define NIC_RECORDS 4   /* connection hardware and current, task hardware and current */
 /* The bytes of a NIC's settled records, encoded one after another in NIC_RECORDS order. */
 #define NIC_SETTLED_SIZE (2 * RECORD_SIZE + 2 * TASK_RECORD_SIZE)
@@ -64,10 +62,11 @@ typedef struct Nic {
          * Events only change the inputs (features, udev values, config) and mark it dirty; the
          * model computes the records from them once per sync (model_settle()) and folds the
          * difference into its MUXes. No other copy is kept. Held as their wire bytes, which
-         * carry every field exactly (nic_settled_get() decodes one): 472 bytes, where four
+         * carry every field exactly (nic_settled_get() decodes one; a record's bytes all 0
+         * until it is first set stand for the empty record): 472 bytes, where four
          * RecordValues took 1,664 (issue 24). */
         uint8_t settled[NIC_SETTLED_SIZE];
-        bool folded;                    /* settled at least once: its MUXes hold pub_* */
+        bool folded;                    /* settled at least once: its MUXes hold its records */
         bool dirty;                     /* on the model's list of NICs to settle and publish */
         unsigned records_changed;       /* bit k: record k (MUX_RECORDS order) moved at settling */
 
@@ -92,6 +91,8 @@ int nic_set_task_udev_props(Nic *n, const char *const props[static _TASK_FIELD_M
 const char *nic_udev_bad_value(const Nic *n, const RecordSchema *s, size_t field);
 /* Warns of each of the @count MUXCAP_* @names no schema knows, once per NIC and name. */
 void nic_note_unknown_udev(Nic *n, const char *const *names, size_t count);
+/* The records, in NIC_RECORDS order, from the three sources, highest precedence last; the
+ * sources of each field go to @n. */
 void nic_compute_records(Nic *n, const Config *config, RecordValue ret[static NIC_RECORDS]);
 /* The schema of record @k (NIC_RECORDS order). */
 const RecordSchema *nic_record_schema(size_t k);

@@ -30,7 +30,7 @@
 #include <stdint.h>
 
 #define SCHEMA_FIELDS_MAX 100           /* rows a schema may have (NDIS_OFFLOAD has 100); RecordValue
-                                         * is sized by it, and every NIC holds eight */
+                                         * is sized by it, and every MUX holds eight */
 #define SCHEMA_SIZE_MAX 256             /* largest Size a schema writes: an encode buffer */
 
 /* How the text form of a value is read and written. */

@@ -233,10 +233,7 @@ static const RecordValue *member_record(const Mux *x, const MuxMember *mm, size_
 
 /* A full pass over the members, nested MUXes computed first. */
 void mux_compute(Mux *x) {
-        const RecordValue *stack[16], **v = stack;
-        _cleanup_free_ const RecordValue **heap = NULL;
-        _cleanup_free_ RecordValue *bufs = NULL;
-        RecordValue empty;
+        RecordValue empty, buf;
 
         if (x->state != 0)
                 return;
@@ -249,29 +246,31 @@ void mux_compute(Mux *x) {
          * a declared MUX whose NICs are not there (yet) does without. */
         if (!x->st && x->n_members > 0)
                 x->st = calloc(MUX_RECORDS, sizeof(AggregateState));
-        if (x->n_members > ELEMENTSOF(stack))
-                v = heap = calloc(x->n_members, sizeof(RecordValue *));
-        /* The NIC members' records, decoded (a NIC holds them encoded), one record at a time. */
-        bufs = malloc((x->n_members + 1) * sizeof(RecordValue));
-        if (!v || (x->n_members > 0 && !x->st) || !bufs) {
+        if (x->n_members > 0 && !x->st) {
                 log_error("mux '%s': out of memory, keeping the last record", x->name);
                 x->state = 2;
                 return;
         }
         for (size_t k = 0; k < MUX_RECORDS; k++) {
-                size_t n = 0;
+                const RecordSchema *s = mux_rec(x, k)->schema;
+                int r;
 
-                value_init(&empty, mux_rec(x, k)->schema);
-                for (size_t i = 0; i < x->n_members; i++) {
-                        const RecordValue *r = member_record(x, &x->members[i], k, &empty,
-                                                             &bufs[i]);
-                        if (r)
-                                v[n++] = r;
+                value_init(&empty, s);
+                if (!x->st) {
+                        value_init(mux_rec(x, k), s);
+                        continue;
                 }
-                if (!x->st)
-                        value_init(mux_rec(x, k), mux_rec(x, k)->schema);
-                else if (aggregate_state_rebuild(mux_st(x, k), mux_rec(x, k)->schema, v, n,
-                                                 x->policy, mux_rec(x, k)) < 0) {
+                /* From no members, each joining in turn: what aggregate_state_rebuild() makes of
+                 * an array of them, without every NIC member's record decoded at once (a NIC
+                 * holds its records encoded), so one buffer serves them all. */
+                r = aggregate_state_rebuild(mux_st(x, k), s, NULL, 0, x->policy, mux_rec(x, k));
+                for (size_t i = 0; r >= 0 && i < x->n_members; i++) {
+                        const RecordValue *m = member_record(x, &x->members[i], k, &empty, &buf);
+
+                        if (m)
+                                r = aggregate_join(mux_st(x, k), x->policy, mux_rec(x, k), m);
+                }
+                if (r < 0) {
                         log_error("mux '%s': out of memory, its record is incomplete until the "
                                   "next change", x->name);
                         x->state = 2;

@@ -140,17 +140,14 @@ static void nic_settle(Model *m, Nic *n) {
         if (!model_nic_is_visible(m, n))
                 return;         /* in no member list: it settles when it is visible again */
         nic_compute_records(n, m->config, current);
-        for (size_t k = 0; k < MUX_RECORDS; k++) {
-                /* Never settled, it holds the empty records nic_new() gave it: no decoding. */
-                if (n->folded)
-                        nic_settled_get(n, k, &settled[k]);
-                else
-                        value_init(&settled[k], nic_record_schema(k));
-                if (!value_equal(&settled[k], &current[k]))
+        for (size_t k = 0; k < MUX_RECORDS; k++)
+                if (!nic_settled_equal(n, k, &current[k]))
                         changed |= 1u << k;
-        }
         if (!changed && n->folded)
                 return;
+        /* What its MUXes hold of it, to leave; never settled, it is in none of them yet. */
+        for (size_t k = 0; n->folded && k < MUX_RECORDS; k++)
+                nic_settled_get(n, k, &settled[k]);
         for (size_t i = 0; n->folded && n->pub_muxes && n->pub_muxes[i]; i++) {
                 Mux *x = model_find_mux(m, n->pub_muxes[i]);
                 if (x)

@@ -245,6 +245,20 @@ size_t nic_settled_encoded(const Nic *n, size_t k, uint8_t ret[static SCHEMA_SIZ
 
 /* -ERANGE too for a revision of 0, which the wire cannot carry (value_init() never makes
  * one). */
+bool nic_settled_equal(const Nic *n, size_t k, const RecordValue *v) {
+        uint8_t buf[SCHEMA_SIZE_MAX];
+        const uint8_t *p = settled_bytes(n, k);
+        RecordValue empty;
+
+        assert(v->schema == settled_layout[k].schema);
+        if (p[0] == 0) {
+                value_init(&empty, v->schema);
+                return value_equal(v, &empty);
+        }
+        return schema_encode(v, buf, settled_layout[k].size, NULL) == 0 &&
+               memcmp(p, buf, settled_layout[k].size) == 0;
+}
+
 int nic_settled_set(Nic *n, size_t k, const RecordValue *v) {
         uint8_t buf[SCHEMA_SIZE_MAX], *p = settled_bytes(n, k);
         size_t size = settled_layout[k].size;

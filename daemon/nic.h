@@ -106,6 +106,8 @@ size_t nic_settled_encoded(const Nic *n, size_t k, uint8_t ret[static SCHEMA_SIZ
 /* Makes @v (of nic_record_schema(@k)) settled record @k of @n. Returns 1 when that changed it,
  * 0 when @v is the record held, -ERANGE (nothing changed) when a value does not fit its field. */
 int nic_settled_set(Nic *n, size_t k, const RecordValue *v);
+/* Whether @v is settled record @k of @n, compared as wire bytes (no decoding). */
+bool nic_settled_equal(const Nic *n, size_t k, const RecordValue *v);
 /* @v, settled hardware record @k (0 or 2) of @n, becomes that record as if @n could not turn
  * on @features: the fields the kernel gave are derived again. */
 void nic_hardware_without(const Nic *n, size_t k, uint32_t features, RecordValue *v);

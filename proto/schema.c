@@ -23,13 +23,17 @@ uint32_t schema_field_wire_max(const RecordSchema *s, size_t field) {
         return d ? bits_max(d->bits) : 0;
 }
 
-/* Little-endian word of @width bytes at @p, assembled byte by byte. */
-static uint32_t load_le(const uint8_t *p, unsigned width) {
-        uint32_t v = 0;
-
-        for (unsigned i = 0; i < width; i++)
-                v |= (uint32_t) p[i] << (8 * i);
-        return v;
+/* Little-endian word of @width bytes (1, 2 or 4) at @p, assembled byte by byte. */
+static inline uint32_t load_le(const uint8_t *p, unsigned width) {
+        switch (width) {
+        case 1:
+                return p[0];
+        case 2:
+                return (uint32_t) p[0] | (uint32_t) p[1] << 8;
+        default:
+                return (uint32_t) p[0] | (uint32_t) p[1] << 8 | (uint32_t) p[2] << 16 |
+                       (uint32_t) p[3] << 24;
+        }
 }
 
 static void store_le(uint8_t *p, unsigned width, uint32_t v) {
@@ -159,7 +163,6 @@ int schema_decode(const RecordSchema *s, const uint8_t *buf, size_t size, Record
                   const char **reterr_reason) {
         const char *reason = NULL;
         uint16_t header_size = 0;
-        RecordValue v;
 
         if (!buf || size < (s->min_buffer ? s->min_buffer : schema_min_size(s, 1)))
                 reason = s->too_short ? s->too_short : "record is shorter than its first revision";
@@ -177,16 +180,17 @@ int schema_decode(const RecordSchema *s, const uint8_t *buf, size_t size, Record
                 return -EBADMSG;
         }
 
-        value_init(&v, s);
-        v.revision = buf[1];
+        /* Straight into @ret, now that nothing can fail. */
+        ret->schema = s;
+        ret->revision = buf[1];
         for (size_t i = 0; i < s->n_fields; i++) {
                 const FieldDesc *d = &s->fields[i];
 
-                if ((size_t) d->offset + d->width > header_size)
-                        continue;
-                v.v[i] = load_le(buf + d->offset, d->width) >> d->shift & bits_max(d->bits);
+                ret->v[i] = (size_t) d->offset + d->width > header_size
+                                    ? 0
+                                    : load_le(buf + d->offset, d->width) >> d->shift & bits_max(d->bits);
         }
-        *ret = v;
+        memset(ret->v + s->n_fields, 0, (SCHEMA_FIELDS_MAX - s->n_fields) * sizeof(ret->v[0]));
         return 0;
 }
 

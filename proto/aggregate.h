@@ -85,7 +85,8 @@ int aggregate_join(AggregateState *st, CapacityPolicy policy, RecordValue *agg,
  * @st are then undefined until aggregate_state_rebuild(). */
 bool aggregate_leave(AggregateState *st, CapacityPolicy policy, RecordValue *agg,
                      const RecordValue *member);
-/* @agg and @st from the members, as joining them one by one gives; -ENOMEM as join. */
+/* @agg and @st from the members, as joining them one by one gives, in one pass per field.
+ * Returns -ENOMEM when the table cannot grow: @st and @agg are then as with no members. */
 int aggregate_state_rebuild(AggregateState *st, const RecordSchema *s,
                             const RecordValue *const *members, size_t n, CapacityPolicy policy,
                             RecordValue *agg);

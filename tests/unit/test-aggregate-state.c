@@ -238,6 +238,52 @@ static void test_groups_are_well_formed(void) {
         }
 }
 
+/* A rebuild (one pass per field, as a start-up folds a MUX's members) leaves the state and the
+ * record that joining the same members one by one leaves, for any number of members, then
+ * carries on the same under joins and leaves. */
+static void test_rebuild_equals_joins(void) {
+        for (size_t i = 0; i < 2; i++)
+                for (CapacityPolicy p = 0; p < _CAPACITY_POLICY_MAX; p++)
+                        for (size_t n = 0; n <= SLOTS; n += 1 + n / 4) {
+                                const RecordSchema *s = schemas[i];
+                                RecordValue pool[POOL], agg_j, agg_r, want;
+                                const RecordValue *members[SLOTS];
+                                AggregateState joined, rebuilt;
+
+                                for (size_t k = 0; k < POOL; k++)
+                                        random_record(s, &pool[k]);
+                                for (size_t k = 0; k < n; k++)
+                                        members[k] = &pool[rnd() % POOL];
+                                aggregate_state_init(&joined, s, &agg_j);
+                                for (size_t k = 0; k < n; k++)
+                                        assert(aggregate_join(&joined, p, &agg_j, members[k]) == 0);
+                                aggregate_state_init(&rebuilt, s, &agg_r);
+                                assert(aggregate_state_rebuild(&rebuilt, s, members, n, p, &agg_r) == 0);
+
+                                assert(value_equal(&agg_r, &agg_j));
+                                full(s, (RecordValue *const *) members, n, p, &want);
+                                assert(value_equal(&agg_r, &want));
+                                assert(rebuilt.n == joined.n && rebuilt.n_other == joined.n_other);
+                                for (size_t f = 0; n > 0 && f < s->n_fields; f++)
+                                        assert(rebuilt.raw[f] == joined.raw[f] &&
+                                               rebuilt.base[f] == joined.base[f] &&
+                                               rebuilt.at_base[f] == joined.at_base[f]);
+                                assert(n == 0 || memcmp(rebuilt.other, joined.other,
+                                                        joined.n_other * sizeof(AggregateCount)) == 0);
+                                /* The first member leaves, another joins: still the same. */
+                                if (n > 0) {
+                                        assert(aggregate_leave(&rebuilt, p, &agg_r, members[0]));
+                                        assert(aggregate_leave(&joined, p, &agg_j, members[0]));
+                                        assert(value_equal(&agg_r, &agg_j));
+                                }
+                                assert(aggregate_join(&rebuilt, p, &agg_r, &pool[0]) == 0);
+                                assert(aggregate_join(&joined, p, &agg_j, &pool[0]) == 0);
+                                assert(value_equal(&agg_r, &agg_j));
+                                aggregate_state_done(&rebuilt);
+                                aggregate_state_done(&joined);
+                        }
+}
+
 /* Issue 23: a member without an offload (its gate 0) but with sizes, counts and options set
  * joins one that has it all. The MUX does not support the offload, so every field of the
  * group is 0, by aggregate() and by the running aggregate alike; with the supporting member
@@ -278,6 +324,7 @@ static void test_unsupported_offload_holds_no_size_or_count(void) {
 
 int main(void) {
         test_random_walks_equal_full_passes();
+        test_rebuild_equals_joins();
         test_limiting_member_churns();
         test_unknown_member_leaving_is_refused();
         test_identical_members_hold_no_table();

@@ -346,9 +346,17 @@ int aggregate_state_rebuild(AggregateState *st, const RecordSchema *s,
                 for (size_t i = 1; i < n; i++) {
                         uint32_t w = members[i]->v[f];
 
-                        if (w == base)
+                        /* Most members agree with the first. Folding its value again changes
+                         * nothing an AND, MIN, MAX or COMMON holds; ALL is "1 iff every value
+                         * is 1", so a first value other than 0 or 1 does not survive a second
+                         * member having it too. */
+                        if (w == base) {
                                 at_base++;
-                        else if (other_count(st, (uint32_t) f, w) < 0) {
+                                if (op == AGGREGATE_ALL)
+                                        raw = combine(op, 0, raw, w, i);
+                                continue;
+                        }
+                        if (other_count(st, (uint32_t) f, w) < 0) {
                                 /* As if no member had joined: a consistent state to rebuild. */
                                 state_reset(st, s, agg);
                                 return -ENOMEM;

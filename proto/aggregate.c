@@ -329,54 +329,65 @@ static int other_count(AggregateState *st, uint32_t f, uint32_t w) {
         return 0;
 }
 
-/* The state and record that joining @members one by one gives, field by field rather than member
- * by member: the field's operator and width are looked up once, not per member, and the record
- * is published once, not after each member (a start-up folds thousands of members). Fields come
- * in table order, so each field's values go at the table's end. */
-int aggregate_state_rebuild(AggregateState *st, const RecordSchema *s,
-                            const RecordValue *const *members, size_t n, CapacityPolicy policy,
-                            RecordValue *agg) {
-        state_reset(st, s, agg);
+/* Joins @members in turn, field by field rather than member by member: the field's operator is
+ * looked up once, not per member, and the record is published once, not after each member (a
+ * start-up folds thousands of members). Gives the state and record of aggregate_join() on each
+ * in turn. */
+int aggregate_join_many(AggregateState *st, CapacityPolicy policy, RecordValue *agg,
+                        const RecordValue *const *members, size_t n) {
+        const RecordSchema *s = agg->schema;
+        size_t first = st->n == 0 ? 1 : 0;     /* a first member sets the base values */
+
         if (n == 0)
                 return 0;
         for (size_t f = 0; f < s->n_fields; f++) {
                 AggregateOp op = effective_op(s->fields[f].op, policy);
-                uint32_t base = members[0]->v[f], raw = base, at_base = 1;
+                uint32_t base = first ? members[0]->v[f] : st->base[f];
+                uint32_t raw = first ? base : st->raw[f], at_base = first ? 1 : st->at_base[f];
 
-                for (size_t i = 1; i < n; i++) {
+                for (size_t i = first; i < n; i++) {
                         uint32_t w = members[i]->v[f];
 
-                        /* Most members agree with the first. Folding its value again changes
-                         * nothing an AND, MIN, MAX or COMMON holds; ALL is "1 iff every value
-                         * is 1", so a first value other than 0 or 1 does not survive a second
-                         * member having it too. */
-                        if (w == base) {
+                        /* Most members agree with the first. While a member holds the base
+                         * value, folding it again changes nothing an AND, MIN, MAX or COMMON
+                         * holds; ALL is "1 iff every value is 1", so a base other than 0 or 1
+                         * does not survive a second member having it. */
+                        if (w == base && (at_base > 0 && op != AGGREGATE_ALL)) {
                                 at_base++;
-                                if (op == AGGREGATE_ALL)
-                                        raw = combine(op, 0, raw, w, i);
                                 continue;
                         }
-                        if (other_count(st, (uint32_t) f, w) < 0) {
-                                /* As if no member had joined: a consistent state to rebuild. */
+                        if (w == base)
+                                at_base++;
+                        else if (other_count(st, (uint32_t) f, w) < 0) {
+                                /* Fields before this one hold the whole batch: no state to go
+                                 * on from. */
                                 state_reset(st, s, agg);
                                 return -ENOMEM;
                         }
                         /* A sum is re-read from the counts below; the other operators ignore
                          * the width. */
                         if (op != AGGREGATE_CAPACITY)
-                                raw = combine(op, 0, raw, w, i);
+                                raw = combine(op, 0, raw, w, 1);
                 }
                 st->base[f] = base;
                 st->at_base[f] = at_base;
                 st->raw[f] = raw;
         }
-        st->n = n;
-        /* The sums, from the whole table: a join re-reads its field the same way. */
-        for (size_t f = 0; n > 1 && f < s->n_fields; f++)
+        st->n += n;
+        /* The sums, from the whole table: a join re-reads its field the same way (a lone
+         * member's value is taken as it is). */
+        for (size_t f = 0; st->n > 1 && f < s->n_fields; f++)
                 if (effective_op(s->fields[f].op, policy) == AGGREGATE_CAPACITY)
                         st->raw[f] = recount(st, s, f, AGGREGATE_CAPACITY);
         publish(st, agg);
         return 0;
+}
+
+int aggregate_state_rebuild(AggregateState *st, const RecordSchema *s,
+                            const RecordValue *const *members, size_t n, CapacityPolicy policy,
+                            RecordValue *agg) {
+        state_reset(st, s, agg);
+        return aggregate_join_many(st, policy, agg, members, n);
 }
 
 /* Whether member value @v covers @advertised under @op. */

@@ -352,13 +352,10 @@ int aggregate_join_many(AggregateState *st, CapacityPolicy policy, RecordValue *
                          * value, folding it again changes nothing an AND, MIN, MAX or COMMON
                          * holds; ALL is "1 iff every value is 1", so a base other than 0 or 1
                          * does not survive a second member having it. */
-                        if (w == base && (at_base > 0 && op != AGGREGATE_ALL)) {
-                                at_base++;
-                                continue;
-                        }
-                        if (w == base)
-                                at_base++;
-                        else if (other_count(st, (uint32_t) f, w) < 0) {
+                        if (w == base) {
+                                if (at_base++ > 0 && op != AGGREGATE_ALL)
+                                        continue;
+                        } else if (other_count(st, (uint32_t) f, w) < 0) {
                                 /* Fields before this one hold the whole batch: no state to go
                                  * on from. */
                                 state_reset(st, s, agg);

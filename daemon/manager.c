@@ -102,7 +102,7 @@ static void on_link_new(void *userdata, const RtnlLink *link) {
         int r;
 
         if (link->dumped && udev_source_get_mode(m->udev) == UDEV_SOURCE_UDEV) {
-                r = udev_source_lookup(m->udev, link->name);
+                r = udev_source_lookup(m->udev, link->name, !link->has_parent);
                 if (r < 0 && r != -EINVAL) {
                         log_debug_errno(r, "udev: looking up '%s' failed: %m", link->name);
                         m->udev_lookup_failed = true;

@@ -247,6 +247,16 @@ static void model_touch(Model *m, const Nic *n) {
         m->touched = t;
 }
 
+/* The table @t of @n entries of @size bytes, with room for one more: tables that grow one entry
+ * at a time double, their room being the next power of two of the most they held, so only a
+ * count of 0 or a power of two reallocates. Growing by one entry copied the whole table at each
+ * NIC of a start-up (quadratic). NULL when out of memory (@t is unchanged then). */
+static void *table_grow(void *t, size_t n, size_t size) {
+        if (n != 0 && (n & (n - 1)) != 0)
+                return t;
+        return realloc(t, (n != 0 ? 2 * n : 1) * size);
+}
+
 /* @n's records, name or visibility may have changed: the next sync settles and publishes it.
  * Out of memory, the next sync looks at everything. */
 static void model_mark_dirty(Model *m, Nic *n) {
@@ -254,7 +264,7 @@ static void model_mark_dirty(Model *m, Nic *n) {
 
         if (n->dirty || m->sweep)
                 return;
-        t = realloc(m->dirty, (m->n_dirty + 1) * sizeof(int));
+        t = table_grow(m->dirty, m->n_dirty, sizeof(int));
         if (!t) {
                 m->sweep = true;
                 return;
@@ -272,7 +282,7 @@ static Nic *model_get_nic(Model *m, int ifindex) {
                 return n;
         if (nic_new(&n, ifindex) < 0)
                 return NULL;
-        table = realloc(m->nics, (m->n_nics + 1) * sizeof(Nic *));
+        table = table_grow(m->nics, m->n_nics, sizeof(Nic *));
         if (!table) {
                 nic_free(n);
                 return NULL;

@@ -25,6 +25,9 @@ typedef struct RtnlLink {
         uint32_t gso_max_size;     /* IFLA_GSO_MAX_SIZE: the largest the stack builds now; 0 when
                                     * not sent */
         bool dumped;               /* a reply to the running dump, not a notification */
+        bool has_parent;           /* IFLA_PARENT_DEV_NAME: the device hangs off another (a PCI
+                                    * function, ...); false for a virtual device, and for every
+                                    * device before 5.15, which does not say */
 } RtnlLink;
 
 /* Callbacks get @userdata as given to rtnl_source_new(). They may call rtnl_source_dump(),

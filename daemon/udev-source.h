@@ -3,6 +3,7 @@
 #pragma once
 
 #include <errno.h>
+#include <stdbool.h>
 
 #include "field.h"
 #include "macro.h"
@@ -64,8 +65,10 @@ int udev_source_set_rcvbuf(UdevSource *s, int bytes); /* plain SO_RCVBUF, for te
 
 /* Calls ops->device with the ADD event of the `net` device @name, synchronously, when it
  * exists and (in UDEV mode) udevd has initialized it: the enumeration, one call per link the
- * rtnetlink dump reports. Returns 1 when reported, 0 when skipped, or a negative errno. */
-int udev_source_lookup(UdevSource *s, const char *name);
+ * rtnetlink dump reports. @virtual: rtnetlink reported no parent device, so the device is
+ * looked for under /sys/devices/virtual/net first. Returns 1 when reported, 0 when skipped,
+ * or a negative errno. */
+int udev_source_lookup(UdevSource *s, const char *name, bool virtual);
 
 /* Sets the slot of @ev that the udev property @name names (a MUXCAP_* name of either record
  * schema) to @value, borrowed; other names are ignored. The device's properties go through

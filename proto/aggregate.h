@@ -85,7 +85,13 @@ int aggregate_join(AggregateState *st, CapacityPolicy policy, RecordValue *agg,
  * @st are then undefined until aggregate_state_rebuild(). */
 bool aggregate_leave(AggregateState *st, CapacityPolicy policy, RecordValue *agg,
                      const RecordValue *member);
-/* @agg and @st from the members, as joining them one by one gives; -ENOMEM as join. */
+/* Folds @members into @agg as aggregate_join() on each in turn gives, in one pass per field
+ * (cheaper: a full pass can hand the members over in batches). Returns -ENOMEM when the table
+ * cannot grow: @st and @agg are then as with no members (rebuild them). */
+int aggregate_join_many(AggregateState *st, CapacityPolicy policy, RecordValue *agg,
+                        const RecordValue *const *members, size_t n);
+/* @agg and @st from the members, as joining them one by one gives (aggregate_join_many() from
+ * no members). Returns -ENOMEM as aggregate_join_many(). */
 int aggregate_state_rebuild(AggregateState *st, const RecordSchema *s,
                             const RecordValue *const *members, size_t n, CapacityPolicy policy,
                             RecordValue *agg);

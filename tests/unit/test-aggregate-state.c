@@ -238,6 +238,114 @@ static void test_groups_are_well_formed(void) {
         }
 }
 
+/* A rebuild (one pass per field, as a start-up folds a MUX's members) leaves the state and the
+ * record that joining the same members one by one leaves, for any number of members, then
+ * carries on the same under joins and leaves. */
+static void test_rebuild_equals_joins(void) {
+        for (size_t i = 0; i < 2; i++)
+                for (CapacityPolicy p = 0; p < _CAPACITY_POLICY_MAX; p++)
+                        for (size_t n = 0; n <= SLOTS; n += 1 + n / 4) {
+                                const RecordSchema *s = schemas[i];
+                                RecordValue pool[POOL], agg_j, agg_r, want;
+                                const RecordValue *members[SLOTS];
+                                AggregateState joined, rebuilt;
+
+                                for (size_t k = 0; k < POOL; k++)
+                                        random_record(s, &pool[k]);
+                                /* Half the time identical members, every field at the most
+                                 * its bits hold (a value ALL folds to 0 from a second member
+                                 * on); else drawn from the pool. */
+                                for (size_t f = 0; f < s->n_fields; f++)
+                                        pool[POOL - 1].v[f] = schema_field_wire_max(s, f);
+                                for (size_t k = 0; k < n; k++)
+                                        members[k] = &pool[n % 2 ? POOL - 1 : rnd() % POOL];
+                                aggregate_state_init(&joined, s, &agg_j);
+                                for (size_t k = 0; k < n; k++)
+                                        assert(aggregate_join(&joined, p, &agg_j, members[k]) == 0);
+                                aggregate_state_init(&rebuilt, s, &agg_r);
+                                assert(aggregate_state_rebuild(&rebuilt, s, members, n, p, &agg_r) == 0);
+
+                                assert(value_equal(&agg_r, &agg_j));
+                                full(s, (RecordValue *const *) members, n, p, &want);
+                                assert(value_equal(&agg_r, &want));
+                                assert(rebuilt.n == joined.n && rebuilt.n_other == joined.n_other);
+                                for (size_t f = 0; n > 0 && f < s->n_fields; f++)
+                                        assert(rebuilt.raw[f] == joined.raw[f] &&
+                                               rebuilt.base[f] == joined.base[f] &&
+                                               rebuilt.at_base[f] == joined.at_base[f]);
+                                assert(n == 0 || memcmp(rebuilt.other, joined.other,
+                                                        joined.n_other * sizeof(AggregateCount)) == 0);
+                                /* The first member leaves, another joins: still the same. */
+                                if (n > 0) {
+                                        assert(aggregate_leave(&rebuilt, p, &agg_r, members[0]));
+                                        assert(aggregate_leave(&joined, p, &agg_j, members[0]));
+                                        assert(value_equal(&agg_r, &agg_j));
+                                }
+                                assert(aggregate_join(&rebuilt, p, &agg_r, &pool[0]) == 0);
+                                assert(aggregate_join(&joined, p, &agg_j, &pool[0]) == 0);
+                                assert(value_equal(&agg_r, &agg_j));
+                                aggregate_state_done(&rebuilt);
+                                aggregate_state_done(&joined);
+                        }
+}
+
+static void assert_same_state(const RecordSchema *s, const AggregateState *a,
+                              const AggregateState *b) {
+        assert(a->n == b->n && a->n_other == b->n_other);
+        for (size_t f = 0; a->n > 0 && f < s->n_fields; f++)
+                assert(a->raw[f] == b->raw[f] && a->base[f] == b->base[f] &&
+                       a->at_base[f] == b->at_base[f]);
+        assert(a->n_other == 0 || memcmp(a->other, b->other, a->n_other * sizeof(AggregateCount)) == 0);
+}
+
+/* Batches joining at once give the state and record of the same members joining one by one,
+ * from any state: empty, or one that members (the first among them) have left, so that no
+ * member holds the base value any more. */
+static void test_join_many_equals_joins(void) {
+        for (size_t i = 0; i < 2; i++)
+                for (CapacityPolicy p = 0; p < _CAPACITY_POLICY_MAX; p++)
+                        for (unsigned w = 0; w < 20; w++) {
+                                const RecordSchema *s = schemas[i];
+                                const RecordValue *present[SLOTS], *batch[SLOTS];
+                                RecordValue pool[POOL], agg_j, agg_m;
+                                AggregateState joined, many;
+                                size_t n = 0;
+
+                                for (size_t k = 0; k < POOL; k++)
+                                        random_record(s, &pool[k]);
+                                for (size_t f = 0; f < s->n_fields; f++)
+                                        pool[POOL - 1].v[f] = schema_field_wire_max(s, f);
+                                aggregate_state_init(&joined, s, &agg_j);
+                                aggregate_state_init(&many, s, &agg_m);
+                                for (unsigned step = 0; step < 30; step++) {
+                                        size_t k = rnd() % 6;
+
+                                        if (n > 0 && rnd() % 3 == 0) {
+                                                /* The oldest member leaves. */
+                                                assert(aggregate_leave(&joined, p, &agg_j, present[0]));
+                                                assert(aggregate_leave(&many, p, &agg_m, present[0]));
+                                                memmove(present, present + 1, --n * sizeof(present[0]));
+                                        } else {
+                                                if (k > SLOTS - n)
+                                                        k = SLOTS - n;
+                                                for (size_t j = 0; j < k; j++) {
+                                                        batch[j] = &pool[rnd() % 2 ? POOL - 1 : rnd() % POOL];
+                                                        assert(aggregate_join(&joined, p, &agg_j, batch[j]) == 0);
+                                                        present[n++] = batch[j];
+                                                }
+                                                assert(aggregate_join_many(&many, p, &agg_m, batch, k) == 0);
+                                        }
+                                        /* (Not compared with aggregate(): the widest values
+                                         * are out of a support field's range, 0 or 1, and
+                                         * test_random_walks_equal_full_passes covers joins.) */
+                                        assert(value_equal(&agg_m, &agg_j));
+                                        assert_same_state(s, &many, &joined);
+                                }
+                                aggregate_state_done(&joined);
+                                aggregate_state_done(&many);
+                        }
+}
+
 /* Issue 23: a member without an offload (its gate 0) but with sizes, counts and options set
  * joins one that has it all. The MUX does not support the offload, so every field of the
  * group is 0, by aggregate() and by the running aggregate alike; with the supporting member
@@ -278,6 +386,8 @@ static void test_unsupported_offload_holds_no_size_or_count(void) {
 
 int main(void) {
         test_random_walks_equal_full_passes();
+        test_rebuild_equals_joins();
+        test_join_many_equals_joins();
         test_limiting_member_churns();
         test_unknown_member_leaving_is_refused();
         test_identical_members_hold_no_table();

@@ -25,6 +25,7 @@ typedef struct Seen {
         bool features_changed;
         uint32_t tso_max_size, gso_max_size;
         bool dumped;
+        bool has_parent;
 } Seen;
 
 /* Everything the source reported, in order. */
@@ -59,6 +60,7 @@ static void on_link_new(void *userdata, const RtnlLink *link) {
                 .tso_max_size = link->tso_max_size,
                 .gso_max_size = link->gso_max_size,
                 .dumped = link->dumped,
+                .has_parent = link->has_parent,
         };
         snprintf(s->name, sizeof(s->name), "%s", link->name);
         snprintf(s->kind, sizeof(s->kind), "%s", link->kind ? link->kind : "");
@@ -229,6 +231,7 @@ static void test_dump_reports_loopback(void) {
         assert(lo->master == 0);
         assert(!lo->features_changed);
         assert(lo->dumped);     /* the manager looks dumped links up in udev */
+        assert(!lo->has_parent);        /* a virtual device: no parent to name */
 }
 
 static void test_new_links_carry_kind(void) {
@@ -246,6 +249,7 @@ static void test_new_links_carry_kind(void) {
         assert(s->master == 0);
         assert(streq(find_new("br0", NULL, 0)->kind, "bridge"));
         assert(!s->dumped);     /* a notification, not a dump's reply */
+        assert(!s->has_parent);
 }
 
 static void test_enslave_reports_master(void) {

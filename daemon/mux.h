@@ -47,7 +47,7 @@ typedef struct Mux {
          * answer: a nested MUX, a rebuilt member list, a table that could not grow. */
         RecordValue hw, cur;
         RecordValue task_hw, task_cur;  /* the task-offload record, the same way */
-        AggregateState *st;             /* owned: the MUX_RECORDS running aggregates (4.9 kB);
+        AggregateState *st;             /* owned: the MUX_RECORDS running aggregates (2.9 kB);
                                          * NULL until the MUX has members */
         bool full;                      /* the running aggregate is void: a full pass is due */
         bool has_nested;                /* a member is a MUX: every computation is a full pass */

@@ -112,25 +112,41 @@ void aggregate(const RecordSchema *s, const AggregateMember *members, size_t n,
         *ret = r;
 }
 
-/* No members, keeping the table's memory. */
+/* No members, keeping the memory. */
 static void state_reset(AggregateState *st, const RecordSchema *s, RecordValue *agg) {
         value_init(agg, s);
         st->n = 0;
         st->n_other = 0;
-        memset(st->raw, 0, sizeof(st->raw));
+        if (st->raw)
+                memset(st->raw, 0, st->n_fields * sizeof(st->raw[0]));
+}
+
+/* The per-field arrays, for @s's fields: made once, before the first member joins. */
+static int state_fields(AggregateState *st, const RecordSchema *s) {
+        uint32_t *p;
+
+        if (st->raw && st->n_fields == s->n_fields)
+                return 0;
+        p = realloc(st->raw, 3 * s->n_fields * sizeof(uint32_t));
+        if (!p)
+                return -ENOMEM;
+        memset(p, 0, 3 * s->n_fields * sizeof(uint32_t));
+        st->raw = p;
+        st->base = p + s->n_fields;
+        st->at_base = p + 2 * s->n_fields;
+        st->n_fields = s->n_fields;
+        return 0;
 }
 
 void aggregate_state_init(AggregateState *st, const RecordSchema *s, RecordValue *agg) {
-        st->other = NULL;
-        st->n_other_allocated = 0;
+        *st = (AggregateState) { 0 };
         state_reset(st, s, agg);
 }
 
 void aggregate_state_done(AggregateState *st) {
+        free(st->raw);
         free(st->other);
-        st->other = NULL;
-        st->n_other = st->n_other_allocated = 0;
-        st->n = 0;
+        *st = (AggregateState) { 0 };
 }
 
 /* The index of (@f, @value) in the table, or where it would go. */
@@ -231,7 +247,7 @@ int aggregate_join(AggregateState *st, CapacityPolicy policy, RecordValue *agg,
                    const RecordValue *member) {
         const RecordSchema *s = agg->schema;
 
-        if (other_reserve(st, member) < 0)
+        if (state_fields(st, s) < 0 || other_reserve(st, member) < 0)
                 return -ENOMEM;
         for (size_t f = 0; f < s->n_fields; f++) {
                 AggregateOp op = effective_op(s->fields[f].op, policy);
@@ -340,6 +356,10 @@ int aggregate_join_many(AggregateState *st, CapacityPolicy policy, RecordValue *
 
         if (n == 0)
                 return 0;
+        if (state_fields(st, s) < 0) {
+                state_reset(st, s, agg);
+                return -ENOMEM;
+        }
         for (size_t f = 0; f < s->n_fields; f++) {
                 AggregateOp op = effective_op(s->fields[f].op, policy);
                 uint32_t base = first ? members[0]->v[f] : st->base[f];

@@ -63,16 +63,20 @@ typedef struct AggregateCount {
 
 typedef struct AggregateState {
         size_t n;                               /* members folded in */
-        uint32_t raw[SCHEMA_FIELDS_MAX];        /* per field: the aggregate before
+        /* Per field, sized by the schema when the first member joins (a connection record
+         * has 8 fields, a task record 100; issue 24's memory per NIC): one owned block. */
+        uint32_t *raw;                          /* the aggregate before
                                                  * value_clear_unsupported() */
-        uint32_t base[SCHEMA_FIELDS_MAX];       /* per field: its base value */
-        uint32_t at_base[SCHEMA_FIELDS_MAX];    /* per field: members at the base value */
+        uint32_t *base;                         /* its base value */
+        uint32_t *at_base;                      /* members at the base value */
+        size_t n_fields;                        /* what the block holds per array */
         AggregateCount *other;                  /* the other values, by field then value */
         size_t n_other, n_other_allocated;
 } AggregateState;
 
 /* No members: every field 0 (@agg too, at the revision muxcap writes). A state initialized
- * once is reused by rebuild; aggregate_state_done() frees it. */
+ * once is reused by rebuild; aggregate_state_done() frees it. A state all zero bytes is an
+ * initialized one. */
 void aggregate_state_init(AggregateState *st, const RecordSchema *s, RecordValue *agg);
 /* Frees what the state holds; it is then as after aggregate_state_init(). */
 void aggregate_state_done(AggregateState *st);

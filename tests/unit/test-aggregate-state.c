@@ -273,8 +273,9 @@ static void test_rebuild_equals_joins(void) {
                                         assert(rebuilt.raw[f] == joined.raw[f] &&
                                                rebuilt.base[f] == joined.base[f] &&
                                                rebuilt.at_base[f] == joined.at_base[f]);
-                                assert(n == 0 || memcmp(rebuilt.other, joined.other,
-                                                        joined.n_other * sizeof(AggregateCount)) == 0);
+                                assert(joined.n_other == 0 ||
+                                       memcmp(rebuilt.other, joined.other,
+                                              joined.n_other * sizeof(AggregateCount)) == 0);
                                 /* The first member leaves, another joins: still the same. */
                                 if (n > 0) {
                                         assert(aggregate_leave(&rebuilt, p, &agg_r, members[0]));

@@ -193,15 +193,6 @@ void model_settle(Model *m) {
                         m->muxes[i]->full = m->muxes[i]->dirty = true;
 }
 
-void model_sync_unpublished(Model *m) {
-        model_rebuild_topology(m);
-        model_settle(m);
-        model_reset_computation(m);
-        for (size_t i = 0; i < m->n_muxes; i++)
-                mux_compute(m->muxes[i]);
-        model_sync_done(m);
-}
-
 void model_sync_done(Model *m) {
         for (size_t i = 0, k = model_n_dirty(m); i < k; i++) {
                 Nic *n = model_dirty_nic(m, i);

@@ -438,3 +438,14 @@ void model_reset_computation(Model *m) {
         for (size_t i = 0; i < m->n_muxes; i++)
                 m->muxes[i]->state = 0;
 }
+
+/* Here rather than in model.c, which the topology's code calls: model.c calls nothing of
+ * this file, so the two make no circle. */
+void model_sync_unpublished(Model *m) {
+        model_rebuild_topology(m);
+        model_settle(m);
+        model_reset_computation(m);
+        for (size_t i = 0; i < m->n_muxes; i++)
+                mux_compute(m->muxes[i]);
+        model_sync_done(m);
+}

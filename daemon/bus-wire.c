@@ -15,16 +15,6 @@
 #define BODY_LENGTH_AT 4u
 #define FIELDS_LENGTH_AT 12u
 
-/* Header field codes (the specification's table). */
-enum {
-        FIELD_PATH = 1,
-        FIELD_INTERFACE = 2,
-        FIELD_MEMBER = 3,
-        FIELD_REPLY_SERIAL = 5,
-        FIELD_DESTINATION = 6,
-        FIELD_SIGNATURE = 8,
-};
-
 static bool fail(BusWire *w) {
         w->failed = true;
         return false;
@@ -219,7 +209,7 @@ static bool begin(BusWire *w, uint8_t type, uint8_t flags) {
 static bool end_header(BusWire *w, const char *signature) {
         uint32_t length;
 
-        if (*signature && !field_string(w, FIELD_SIGNATURE, DBUS_TYPE_SIGNATURE, signature))
+        if (*signature && !field_string(w, DBUS_HEADER_FIELD_SIGNATURE, DBUS_TYPE_SIGNATURE, signature))
                 return false;
         length = (uint32_t) (w->size - HEADER_FIXED);
         memcpy(w->data + FIELDS_LENGTH_AT, &length, 4);
@@ -233,17 +223,17 @@ static bool end_header(BusWire *w, const char *signature) {
 bool bus_wire_signal(BusWire *w, const char *path, const char *interface, const char *member,
                      const char *signature) {
         return begin(w, DBUS_MESSAGE_TYPE_SIGNAL, DBUS_HEADER_FLAG_NO_REPLY_EXPECTED) &&
-               field_string(w, FIELD_PATH, DBUS_TYPE_OBJECT_PATH, path) &&
-               field_string(w, FIELD_INTERFACE, DBUS_TYPE_STRING, interface) &&
-               field_string(w, FIELD_MEMBER, DBUS_TYPE_STRING, member) &&
+               field_string(w, DBUS_HEADER_FIELD_PATH, DBUS_TYPE_OBJECT_PATH, path) &&
+               field_string(w, DBUS_HEADER_FIELD_INTERFACE, DBUS_TYPE_STRING, interface) &&
+               field_string(w, DBUS_HEADER_FIELD_MEMBER, DBUS_TYPE_STRING, member) &&
                end_header(w, signature);
 }
 
 bool bus_wire_method_return(BusWire *w, uint32_t reply_serial, const char *destination,
                             const char *signature) {
         return begin(w, DBUS_MESSAGE_TYPE_METHOD_RETURN, DBUS_HEADER_FLAG_NO_REPLY_EXPECTED) &&
-               (!destination || field_string(w, FIELD_DESTINATION, DBUS_TYPE_STRING, destination)) &&
-               field_u32(w, FIELD_REPLY_SERIAL, reply_serial) &&
+               (!destination || field_string(w, DBUS_HEADER_FIELD_DESTINATION, DBUS_TYPE_STRING, destination)) &&
+               field_u32(w, DBUS_HEADER_FIELD_REPLY_SERIAL, reply_serial) &&
                end_header(w, signature);
 }
 
